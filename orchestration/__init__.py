@@ -1,0 +1,1 @@
+"""aftersales orchestration: ingest, dbt build, checks and publishing."""
