@@ -1,0 +1,116 @@
+{#- Each job's share of its employee's clocked time: the job's duration with every instant
+    divided by the number of that employee's jobs open at that instant.
+
+    Computed without range joins: per employee, the start and end instants of all his jobs
+    are boundaries; a running sum of +1 (start) / -1 (end) gives the number of open jobs on
+    each segment between consecutive boundaries; a running sum W of
+    segment_seconds / open_jobs gives the shared time up to each boundary; a job's share is
+    W(end) - W(start), found with equality joins on (employee_id, boundary). -#}
+with
+
+jobs as (
+    select * from {{ ref('int_jobs_paired') }}
+),
+
+open_close_events as (
+    select
+        employee_id,
+        start_epoch as boundary_epoch,
+        1 as open_jobs_delta
+    from jobs
+    union all
+    select
+        employee_id,
+        end_epoch as boundary_epoch,
+        -1 as open_jobs_delta
+    from jobs
+),
+
+boundaries as (
+    select
+        employee_id,
+        boundary_epoch,
+        sum(open_jobs_delta) as open_jobs_delta
+    from open_close_events
+    group by
+        employee_id,
+        boundary_epoch
+),
+
+open_counts as (
+    select
+        employee_id,
+        boundary_epoch,
+        -- jobs open on the segment that starts at this boundary
+        cast(
+            sum(open_jobs_delta) over (
+                partition by employee_id
+                order by boundary_epoch
+                rows between unbounded preceding and current row
+            ) as bigint
+        ) as open_jobs_after
+    from boundaries
+),
+
+segments as (
+    select
+        employee_id,
+        boundary_epoch,
+        -- the segment that ends at this boundary
+        boundary_epoch
+        - lag(boundary_epoch) over (partition by employee_id order by boundary_epoch)
+            as segment_seconds,
+        lag(open_jobs_after) over (partition by employee_id order by boundary_epoch)
+            as segment_open_jobs
+    from open_counts
+),
+
+segment_shares as (
+    select
+        employee_id,
+        boundary_epoch,
+        case
+            when segment_open_jobs > 0
+                then cast(segment_seconds as double) / segment_open_jobs
+            else cast(0 as double)
+        end as segment_share_seconds
+    from segments
+),
+
+cumulative_shares as (
+    select
+        employee_id,
+        boundary_epoch,
+        sum(segment_share_seconds) over (
+            partition by employee_id
+            order by boundary_epoch
+            rows between unbounded preceding and current row
+        ) as shared_seconds_to_boundary
+    from segment_shares
+),
+
+final as (
+    select
+        jobs.job_id,
+        jobs.end_punch_id,
+        jobs.employee_id,
+        jobs.branch_code,
+        jobs.ticket_id,
+        jobs.started_at,
+        jobs.ended_at,
+        jobs.start_epoch,
+        jobs.end_epoch,
+        jobs.job_hours,
+        jobs.job_date,
+        (at_end.shared_seconds_to_boundary - at_start.shared_seconds_to_boundary) / 3600
+            as share_hours
+    from jobs
+    inner join cumulative_shares as at_start
+        on jobs.employee_id = at_start.employee_id
+        and jobs.start_epoch = at_start.boundary_epoch
+    inner join cumulative_shares as at_end
+        on jobs.employee_id = at_end.employee_id
+        and jobs.end_epoch = at_end.boundary_epoch
+)
+
+select * from final

@@ -1,0 +1,172 @@
+{#- Every valid punch, placed in its pairing sequence and classified: the partner punch it
+    pairs with, or the reason it is an orphan. Shifts are sequenced per employee, jobs per
+    employee and ticket, both in absolute time (then punch_id). int_shifts_paired,
+    int_jobs_paired and int_punches_orphaned all read this one classification. -#}
+{%- set max_pair_seconds = var('max_pair_hours') * 3600 -%}
+
+with
+
+punches as (
+    select * from {{ ref('stg_dms__time_punches') }}
+),
+
+branches as (
+    select * from {{ ref('stg_dms__branches') }}
+),
+
+located as (
+    select
+        punches.punch_id,
+        punches.employee_id,
+        punches.branch_code,
+        punches.punch_type,
+        punches.ticket_id,
+        punches.punched_at,
+        punches._source_file,
+        case
+            when punches.punch_type in ('shift_start', 'shift_end') then 'shift'
+            else 'job'
+        end as punch_kind,
+        case
+            when punches.punch_type in ('shift_start', 'job_start') then 'start'
+            else 'end'
+        end as punch_edge,
+        cast({{ local_to_epoch('punches.punched_at', 'branches.timezone') }} as bigint)
+            as punched_epoch
+    from punches
+    left join branches
+        on punches.branch_code = branches.branch_code
+),
+
+keyed as (
+    select
+        punch_id,
+        employee_id,
+        branch_code,
+        punch_type,
+        ticket_id,
+        punched_at,
+        _source_file,
+        punch_kind,
+        punch_edge,
+        punched_epoch,
+        case
+            when punched_epoch is null then 'unknown_branch_timezone'
+            when punch_kind = 'job' and ticket_id is null then 'job_punch_without_ticket'
+        end as unsequenced_reason,
+        -- shifts form one sequence per employee; jobs one per employee and ticket
+        case when punch_kind = 'job' then ticket_id end as sequence_ticket_id
+    from located
+),
+
+sequenceable as (
+    select * from keyed
+    where unsequenced_reason is null
+),
+
+neighboured as (
+    select
+        punch_id,
+        employee_id,
+        branch_code,
+        punch_type,
+        ticket_id,
+        punched_at,
+        _source_file,
+        punch_kind,
+        punch_edge,
+        punched_epoch,
+        lead(punch_id) over sequence_window as next_punch_id,
+        lead(punch_edge) over sequence_window as next_edge,
+        lead(punched_at) over sequence_window as next_punched_at,
+        lead(punched_epoch) over sequence_window as next_epoch,
+        lag(punch_id) over sequence_window as previous_punch_id,
+        lag(punch_edge) over sequence_window as previous_edge,
+        lag(punched_at) over sequence_window as previous_punched_at,
+        lag(punched_epoch) over sequence_window as previous_epoch
+    from sequenceable
+    window sequence_window as (
+        partition by employee_id, punch_kind, sequence_ticket_id
+        order by punched_epoch, punch_id
+    )
+),
+
+classified as (
+    select
+        punch_id,
+        employee_id,
+        branch_code,
+        punch_type,
+        ticket_id,
+        punched_at,
+        _source_file,
+        punch_kind,
+        punch_edge,
+        punched_epoch,
+        case when punch_edge = 'start' then next_punch_id else previous_punch_id end
+            as partner_punch_id,
+        case when punch_edge = 'start' then next_punched_at else previous_punched_at end
+            as partner_punched_at,
+        case when punch_edge = 'start' then next_epoch else previous_epoch end
+            as partner_epoch,
+        case
+            when punch_edge = 'start' and next_edge is null
+                then {{ dbt.concat(["punch_kind", "'_start_without_end'"]) }}
+            when punch_edge = 'start' and next_edge = 'start'
+                then {{ dbt.concat(["punch_kind", "'_start_followed_by_start'"]) }}
+            when punch_edge = 'start' and next_epoch - punched_epoch > {{ max_pair_seconds }}
+                then {{ dbt.concat(["punch_kind", "'_over_max_hours'"]) }}
+            when punch_edge = 'end' and (previous_edge is null or previous_edge = 'end')
+                then {{ dbt.concat(["punch_kind", "'_end_without_start'"]) }}
+            when punch_edge = 'end' and punched_epoch - previous_epoch > {{ max_pair_seconds }}
+                then {{ dbt.concat(["punch_kind", "'_over_max_hours'"]) }}
+        end as orphan_reason
+    from neighboured
+),
+
+unsequenced as (
+    select
+        punch_id,
+        employee_id,
+        branch_code,
+        punch_type,
+        ticket_id,
+        punched_at,
+        _source_file,
+        punch_kind,
+        punch_edge,
+        punched_epoch,
+        cast(null as {{ dbt.type_string() }}) as partner_punch_id,
+        cast(null as {{ type_local_timestamp() }}) as partner_punched_at,
+        cast(null as bigint) as partner_epoch,
+        unsequenced_reason as orphan_reason
+    from keyed
+    where unsequenced_reason is not null
+),
+
+unioned as (
+    select * from classified
+    union all
+    select * from unsequenced
+),
+
+final as (
+    select
+        punch_id,
+        employee_id,
+        branch_code,
+        punch_type,
+        ticket_id,
+        punched_at,
+        _source_file,
+        punch_kind,
+        punch_edge,
+        punched_epoch,
+        case when orphan_reason is null then partner_punch_id end as partner_punch_id,
+        case when orphan_reason is null then partner_punched_at end as partner_punched_at,
+        case when orphan_reason is null then partner_epoch end as partner_epoch,
+        orphan_reason
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,29 @@
+{#- One row per shift: a shift_start paired with the same employee's next shift_end
+    (rules in int_punches_sequenced and the labour_pairing_rules doc block). -#}
+with
+
+sequenced_punches as (
+    select * from {{ ref('int_punches_sequenced') }}
+),
+
+shift_starts as (
+    select * from sequenced_punches
+    where punch_type = 'shift_start'
+        and orphan_reason is null
+),
+
+final as (
+    select
+        punch_id as shift_id,
+        employee_id,
+        branch_code,
+        punched_at as started_at,
+        partner_punched_at as ended_at,
+        punched_epoch as start_epoch,
+        partner_epoch as end_epoch,
+        cast(partner_epoch - punched_epoch as double) / 3600 as shift_hours,
+        cast(punched_at as date) as shift_date
+    from shift_starts
+)
+
+select * from final
