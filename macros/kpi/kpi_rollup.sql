@@ -1,0 +1,141 @@
+{#- Roll daily KPI rows up to every grain of `kpi_grains()`, per branch and for the
+    network (branch_code null), by adding numerators and denominators: a rate is never
+    averaged.
+
+    `daily` names a CTE with columns kpi_code, kind, <keys...>, branch_code, date_day,
+    numerator, denominator (`kind` from the kpi_definitions seed). `keys` are extra
+    grouping columns kept on every row (e.g. ['employee_id'] for technician KPIs).
+    The macro emits CTEs (`<prefix>_periods`, `<prefix>_ranked`, `<prefix>_branches`,
+    `<prefix>_network`) ending with `<prefix>_rolled_up`; call it after `with … ,` and
+    continue with `, next_cte as (…)`.
+
+    Kind-based roll-up over time:
+    - `ratio`, `count`, `amount`: the sum of the period's daily numerators and
+      denominators; count and amount KPIs publish no denominator.
+    - `snapshot` (backlog): the value of the period's last day that has a row, per branch;
+      the network is the sum of the branches' period values ("summed across branches,
+      last value over time").
+    Over branches every kind is a sum: network = Σ branch numerators and denominators. -#}
+{% macro kpi_rollup(daily, keys=[], prefix='kpi') -%}
+    {%- set key_cols = [] -%}
+    {%- for key in keys -%}{%- do key_cols.append(key ~ ',') -%}{%- endfor -%}
+    {{ prefix }}_periods as (
+        {%- for grain in kpi_grains() %}
+        select
+            kpi_code,
+            kind,
+            '{{ grain }}' as grain,
+            cast({{ dbt.date_trunc(grain, 'date_day') }} as date) as period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            date_day,
+            numerator,
+            denominator
+        from {{ daily }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ),
+
+    {{ prefix }}_ranked as (
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            numerator,
+            denominator,
+            row_number() over (
+                partition by kpi_code, grain, period_start, {{ key_cols | join(' ') }} branch_code
+                order by date_day desc
+            ) as day_rank_desc
+        from {{ prefix }}_periods
+    ),
+
+    {{ prefix }}_branches as (
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            sum(case when kind = 'snapshot' and day_rank_desc > 1 then null else numerator end) as numerator,
+            sum(case when kind = 'snapshot' and day_rank_desc > 1 then null else denominator end) as denominator
+        from {{ prefix }}_ranked
+        group by
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code
+    ),
+
+    {{ prefix }}_network as (
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            cast(null as {{ dbt.type_string() }}) as branch_code,
+            sum(numerator) as numerator,
+            sum(denominator) as denominator
+        from {{ prefix }}_branches
+        group by
+            kpi_code,
+            kind,
+            grain,
+            {{ key_cols | join(' ') }}
+            period_start
+    ),
+
+    {{ prefix }}_rolled_up as (
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            numerator,
+            case when kind in ('count', 'amount') then null else denominator end as denominator
+        from {{ prefix }}_branches
+        union all
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            numerator,
+            case when kind in ('count', 'amount') then null else denominator end as denominator
+        from {{ prefix }}_network
+    )
+{%- endmacro %}
+
+{#- The published value of a rolled-up row. -#}
+{% macro kpi_value(kind, numerator, denominator, scale) -%}
+    case
+        when {{ kind }} in ('count', 'amount') then cast({{ numerator }} as double)
+        when {{ kind }} = 'snapshot' and {{ denominator }} is null then cast({{ numerator }} as double)
+        when {{ denominator }} is null or {{ denominator }} = 0 then null
+        else cast({{ numerator }} as double) / cast({{ denominator }} as double) * {{ scale }}
+    end
+{%- endmacro %}
+
+{#- value <comparator> target; null without a value or a target. -#}
+{% macro kpi_meets_target(value, comparator, target) -%}
+    case
+        when {{ value }} is null or {{ target }} is null then null
+        when {{ comparator }} = '>' then {{ value }} > {{ target }}
+        when {{ comparator }} = '>=' then {{ value }} >= {{ target }}
+        when {{ comparator }} = '<' then {{ value }} < {{ target }}
+        when {{ comparator }} = '<=' then {{ value }} <= {{ target }}
+    end
+{%- endmacro %}
