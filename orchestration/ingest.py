@@ -86,6 +86,37 @@ def _landing_files(landing_dir: Path, table: Table) -> Iterator[Path]:
             yield path
 
 
+@dataclass(frozen=True)
+class PendingFile:
+    """A landing file not loaded under its name yet."""
+
+    path: Path
+    file_hash: str
+    duplicate_of: str | None  # a loaded file with the same content, if any
+
+
+def pending_files(
+    landing_dir: Path, table: Table, known: dict[str, str], report: IngestReport
+) -> Iterator[PendingFile]:
+    """The landing files of ``table`` to handle, in name order; shared by every engine.
+
+    ``known`` maps the file names already registered for the table to their hashes.
+    A name already registered is counted in ``report.files_skipped`` and not opened. A
+    yielded file counts as registered once the caller asks for the next one, so a file
+    whose handling raised is not taken as known and is retried by the next run.
+    """
+    known = dict(known)
+    hashes = {h: name for name, h in known.items()}
+    for path in _landing_files(landing_dir, table):
+        if path.name in known:
+            report.files_skipped += 1
+            continue
+        file_hash = file_sha256(path)
+        yield PendingFile(path, file_hash, hashes.get(file_hash))
+        known[path.name] = file_hash
+        hashes.setdefault(file_hash, path.name)
+
+
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Render a typed Parquet column the way the CSV contract writes it."""
     kind = column.type
@@ -186,23 +217,19 @@ def ingest_landing(landing_dir: Path, warehouse_path: Path) -> IngestReport:
                     [table.name],
                 ).fetchall()
             )
-            hashes = {h: name for name, h in known.items()}
-            for path in _landing_files(landing_dir, table):
-                if path.name in known:
-                    report.files_skipped += 1
-                    continue
-                file_hash = file_sha256(path)
+            for pending in pending_files(landing_dir, table, known, report):
+                path, file_hash = pending.path, pending.file_hash
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
                 con.execute("begin transaction")
                 try:
-                    if file_hash in hashes:
+                    if pending.duplicate_of is not None:
                         record = LoadedFile(
                             table.name,
                             path.name,
                             file_hash,
                             0,
                             "duplicate_content",
-                            duplicate_of=hashes[file_hash],
+                            duplicate_of=pending.duplicate_of,
                         )
                         report.files_duplicate.append(record)
                     else:
@@ -210,13 +237,11 @@ def ingest_landing(landing_dir: Path, warehouse_path: Path) -> IngestReport:
                         record = LoadedFile(table.name, path.name, file_hash, rows, "loaded")
                         report.files_loaded.append(record)
                         report.rows_loaded[table.name] += rows
-                        hashes[file_hash] = path.name
                     _register(con, record, loaded_at)
                     con.execute("commit")
                 except BaseException:
                     con.execute("rollback")
                     raise
-                known[path.name] = file_hash
     return report
 
 

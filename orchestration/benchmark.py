@@ -1,0 +1,373 @@
+"""``aftersales-benchmark``: time every stage of a refresh on generated data.
+
+Generates about ``--work-orders`` work orders with the sample generator (punches, part
+lines and follow-ups come in proportion), then times generate, ingest, ``dbt build``,
+the GX suite and publish, each ``--repeat`` times (medians reported). ``dbt build`` is
+broken down from ``run_results.json`` by model folder (staging / intermediate / marts),
+seeds, data tests and unit tests: ``busy`` is the sum of the nodes' execution times,
+``span`` the wall time from the group's first node start to its last node end (dbt runs
+tests as soon as their model is built, so the spans of groups overlap). Throughput: raw
+rows ingested per second, and work orders per second end to end (ingest + dbt build + GX +
+publish, generation excluded). Peak memory is the maximum resident set size of this
+process and of its largest child process (dbt, the generator), from ``getrusage``.
+
+Everything runs in a temporary directory (``--keep`` keeps it; ``--workdir`` chooses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from orchestration.config import PROJECT_DIR, Settings
+from orchestration.contract import TABLES
+
+T = TypeVar("T")
+DBT_GROUPS = ("seeds", "staging", "intermediate", "marts", "data_tests", "unit_tests")
+
+
+@dataclass(frozen=True)
+class Sizing:
+    branches: int
+    days: int
+    orders_per_day: int
+
+    @property
+    def work_orders(self) -> int:
+        return self.branches * self.days * self.orders_per_day
+
+
+def choose_sizing(work_orders: int) -> Sizing:
+    """Branches, days and orders per branch-day that give about ``work_orders`` tickets.
+
+    Up to 20 000 tickets: 4 branches; up to 200 000: 8; above: 16. Days grow up to a year
+    at about 40 orders per branch and day, then orders per day grow.
+    """
+    if work_orders < 1:
+        raise ValueError("--work-orders must be positive")
+    branches = 4 if work_orders <= 20_000 else 8 if work_orders <= 200_000 else 16
+    branches = min(branches, work_orders)
+    days = max(1, min(365, math.ceil(work_orders / (branches * 40))))
+    orders_per_day = max(1, round(work_orders / (branches * days)))
+    return Sizing(branches, days, orders_per_day)
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def timed(stage: Stage, action: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    value = action()
+    stage.seconds.append(time.perf_counter() - started)
+    return value
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Max RSS of this process and of its largest waited-for child, in MiB (Linux: KiB)."""
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 2**20
+    return {"self_mb": round(own, 1), "children_mb": round(children, 1)}
+
+
+def generate(out: Path, sizing: Sizing, seed: int) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    command = [
+        sys.executable,
+        "-m",
+        "orchestration.sample_data.cli",
+        "--out",
+        str(out),
+        "--days",
+        str(sizing.days),
+        "--branches",
+        str(sizing.branches),
+        "--orders-per-day",
+        str(sizing.orders_per_day),
+        "--seed",
+        str(seed),
+    ]
+    subprocess.run(command, check=True, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL)
+
+
+def raw_counts(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        counts = {
+            name: int(con.execute(f"select count(*) from raw.{name}").fetchone()[0])
+            for name in TABLES
+        }
+        counts["distinct_tickets"] = int(
+            con.execute("select count(distinct ticket_id) from raw.tickets").fetchone()[0]
+        )
+    return counts
+
+
+def dbt_env(settings: Settings, target: Path, threads: int | None) -> dict[str, str]:
+    env = {**os.environ, **settings.dbt_env()}
+    env["DBT_TARGET_PATH"] = str(target)
+    env["DBT_LOG_PATH"] = str(target / "logs")
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    if threads:
+        env["AFTERSALES_DBT_THREADS"] = str(threads)
+    return env
+
+
+def run_dbt(args: Sequence[str], env: dict[str, str], log: Path) -> None:
+    command = [shutil.which("dbt") or "dbt", *args, "--profiles-dir", str(PROJECT_DIR)]
+    with log.open("a", encoding="utf-8") as handle:
+        completed = subprocess.run(
+            command, cwd=PROJECT_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+    if completed.returncode != 0:
+        tail = log.read_text(encoding="utf-8").splitlines()[-30:]
+        raise RuntimeError(f"dbt {' '.join(args)} failed:\n" + "\n".join(tail))
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def dbt_breakdown(target: Path) -> dict[str, dict[str, float]]:
+    """Per group (seeds, model folders, data/unit tests): nodes, busy and span seconds."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    groups: dict[str, dict[str, Any]] = {}
+    for result in run_results["results"]:
+        unique_id = result["unique_id"]
+        kind = unique_id.split(".", 1)[0]
+        if kind == "model":
+            fqn = nodes.get(unique_id, {}).get("fqn", [])
+            group = fqn[1] if len(fqn) > 2 else "models"
+        elif kind == "seed":
+            group = "seeds"
+        elif kind == "test":
+            group = "data_tests"
+        elif kind == "unit_test":
+            group = "unit_tests"
+        else:
+            group = kind
+        entry = groups.setdefault(group, {"nodes": 0, "busy_s": 0.0, "starts": [], "ends": []})
+        entry["nodes"] += 1
+        entry["busy_s"] += float(result.get("execution_time") or 0.0)
+        for timing in result.get("timing", []):
+            if timing.get("started_at") and timing.get("completed_at"):
+                entry["starts"].append(_parse_time(timing["started_at"]))
+                entry["ends"].append(_parse_time(timing["completed_at"]))
+    out: dict[str, dict[str, float]] = {}
+    for group, entry in groups.items():
+        span = (max(entry["ends"]) - min(entry["starts"])).total_seconds() if entry["ends"] else 0
+        out[group] = {
+            "nodes": entry["nodes"],
+            "busy_s": round(entry["busy_s"], 3),
+            "span_s": round(span, 3),
+        }
+    return out
+
+
+def _median_breakdown(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    groups = sorted({g for run in runs for g in run}, key=_group_order)
+    return {
+        group: {
+            metric: round(statistics.median(run.get(group, {}).get(metric, 0) for run in runs), 3)
+            for metric in ("nodes", "busy_s", "span_s")
+        }
+        for group in groups
+    }
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    return (DBT_GROUPS.index(group) if group in DBT_GROUPS else len(DBT_GROUPS), group)
+
+
+def run_benchmark(
+    work_orders: int, workdir: Path, *, repeat: int = 1, seed: int = 42, threads: int | None = None
+) -> dict[str, Any]:
+    from orchestration.gx_suite import run_suite
+    from orchestration.ingest import ingest_landing
+    from orchestration.publish import publish
+
+    sizing = choose_sizing(work_orders)
+    landing = workdir / "landing"
+    settings = Settings(
+        landing_dir=landing,
+        warehouse_dir=workdir / "warehouse",
+        serving_dir=workdir / "serving",
+        as_of=None,
+    )
+    stages = {name: Stage(name) for name in ("generate", "ingest", "dbt_build", "gx", "publish")}
+
+    for _ in range(repeat):
+        timed(stages["generate"], lambda: generate(landing, sizing, seed))
+
+    for _ in range(repeat):
+        if settings.warehouse_dir.exists():
+            shutil.rmtree(settings.warehouse_dir)
+        report = timed(
+            stages["ingest"], lambda: ingest_landing(settings.landing_dir, settings.warehouse_path)
+        )
+    counts = raw_counts(settings.warehouse_path)
+    raw_rows = sum(counts[name] for name in TABLES)
+    stages["ingest"].detail = {"files": len(report.files_loaded), "raw_rows": raw_rows}
+
+    target = workdir / "dbt_target"
+    env = dbt_env(settings, target, threads)
+    log = workdir / "dbt.log"
+    run_dbt(["parse"], env, log)  # not timed: the builds below parse partially
+    breakdowns = []
+    for _ in range(repeat):
+        timed(stages["dbt_build"], lambda: run_dbt(["build"], env, log))
+        breakdowns.append(dbt_breakdown(target))
+    stages["dbt_build"].detail = {"by_group": _median_breakdown(breakdowns)}
+
+    for _ in range(repeat):
+        suite = timed(stages["gx"], lambda: run_suite(settings.warehouse_path))
+    stages["gx"].detail = {
+        "success": suite.success,
+        "rows": suite.row_count,
+        "expectations": len(suite.outcomes),
+    }
+
+    for _ in range(repeat):
+        published = timed(
+            stages["publish"], lambda: publish(settings.warehouse_path, settings.serving_dir)
+        )
+    stages["publish"].detail = {"bytes": published.bytes_copied}
+
+    pipeline_s = sum(stages[name].median for name in ("ingest", "dbt_build", "gx", "publish"))
+    tickets = counts["distinct_tickets"]
+    return {
+        "requested_work_orders": work_orders,
+        "sizing": {
+            "branches": sizing.branches,
+            "days": sizing.days,
+            "orders_per_day": sizing.orders_per_day,
+        },
+        "work_orders": tickets,
+        "raw_rows": counts,
+        "repeat": repeat,
+        "dbt_threads": int(env.get("AFTERSALES_DBT_THREADS", "2")),
+        "stages": {
+            name: {
+                "median_s": round(stage.median, 3),
+                "runs_s": [round(s, 3) for s in stage.seconds],
+                **stage.detail,
+            }
+            for name, stage in stages.items()
+        },
+        "throughput": {
+            "raw_rows_ingested_per_s": round(raw_rows / stages["ingest"].median, 1),
+            "work_orders_per_s_end_to_end": round(tickets / pipeline_s, 1),
+            "pipeline_s": round(pipeline_s, 3),
+        },
+        "peak_rss": peak_rss_mb(),
+        "gx_passed": suite.success,
+    }
+
+
+def format_report(report: dict[str, Any]) -> str:
+    stages = report["stages"]
+    sizing = report["sizing"]
+    lines = [
+        f"work orders: {report['work_orders']} "
+        f"({sizing['branches']} branches x {sizing['days']} days x "
+        f"{sizing['orders_per_day']} per day), raw rows: "
+        f"{sum(v for k, v in report['raw_rows'].items() if k != 'distinct_tickets')}, "
+        f"repeat: {report['repeat']}, dbt threads: {report['dbt_threads']}",
+        "",
+        f"{'stage':<24}{'median s':>10}",
+        f"{'-' * 24}{'-' * 10}",
+    ]
+    for name, stage in stages.items():
+        lines.append(f"{name:<24}{stage['median_s']:>10.2f}")
+        if name == "dbt_build":
+            for group, numbers in stage["by_group"].items():
+                lines.append(
+                    f"  {group:<22}{numbers['span_s']:>10.2f}   "
+                    f"(busy {numbers['busy_s']:.2f}s, {int(numbers['nodes'])} nodes)"
+                )
+    throughput = report["throughput"]
+    lines += [
+        "",
+        f"raw rows ingested / s         {throughput['raw_rows_ingested_per_s']:>12,.0f}",
+        f"work orders / s (end to end)  {throughput['work_orders_per_s_end_to_end']:>12,.1f}"
+        f"   (ingest → publish: {throughput['pipeline_s']:.1f}s)",
+        f"peak RSS: this process {report['peak_rss']['self_mb']:.0f} MiB, "
+        f"largest child {report['peak_rss']['children_mb']:.0f} MiB",
+        f"GX suite passed: {report['gx_passed']}",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="aftersales-benchmark", description="Time each refresh stage on generated data."
+    )
+    parser.add_argument("--work-orders", type=int, required=True, help="about how many tickets")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per stage (median shown)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--threads", type=int, help="dbt threads (default: profile's, 2)")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    parser.add_argument("--workdir", type=Path, help="work here instead of a temp directory")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        report = run_benchmark(
+            args.work_orders,
+            workdir.resolve(),
+            repeat=args.repeat,
+            seed=args.seed,
+            threads=args.threads,
+        )
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        print(f"work directory kept: {workdir}", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(f"\nJSON report: {args.json}")
+    if args.keep:
+        print(f"work directory kept: {workdir}")
+    elif args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

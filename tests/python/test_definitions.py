@@ -1,0 +1,152 @@
+"""The Dagster code location loads, is wired as documented, and a failing GX check blocks
+publish. The manifest is prepared once per session with ``dbt parse``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.gx_suite import KPI_VALUES_COLUMNS
+
+
+@pytest.fixture(scope="session")
+def orch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """Import the definitions with a freshly parsed manifest.
+
+    dbt artifacts go to the session's temporary ``DBT_TARGET_PATH`` (``conftest.py``), which
+    ``orchestration.dbt_resource`` reads when it is first imported.
+    """
+    base = tmp_path_factory.mktemp("definitions")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(base / "warehouse"))
+        patch.setenv("AFTERSALES_SERVING_DIR", str(base / "serving"))
+        patch.setenv("AFTERSALES_LANDING_DIR", str(base / "landing"))
+        patch.delenv("AFTERSALES_SCHEDULE_CRON", raising=False)
+        patch.delenv("AFTERSALES_SCHEDULE_TZ", raising=False)
+        patch.delenv("DAGSTER_IS_DEV_CLI", raising=False)
+
+        from orchestration.config import load_settings
+        from orchestration.dbt_resource import dbt_project, prepare_manifest
+
+        assert not dbt_project.manifest_path.is_relative_to(dbt_project.project_dir)
+        prepare_manifest(load_settings())
+
+        from orchestration import assets, checks, definitions
+
+        yield SimpleNamespace(assets=assets, checks=checks, definitions=definitions)
+
+
+def test_definitions_load(orch: SimpleNamespace) -> None:
+    from dagster import Definitions
+
+    Definitions.validate_loadable(orch.definitions.defs)
+
+
+def test_schedule_is_daily_and_running_by_default(
+    orch: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster import DefaultScheduleStatus
+
+    schedule = orch.definitions.defs.resolve_schedule_def("daily_refresh")
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING
+    assert schedule.cron_schedule == "0 5 * * *"
+    assert schedule.execution_timezone == "Asia/Shanghai"
+    assert schedule.job_name == "refresh"
+
+    monkeypatch.setenv("AFTERSALES_SCHEDULE_CRON", "30 6 * * 1-5")
+    monkeypatch.setenv("AFTERSALES_SCHEDULE_TZ", "Europe/Berlin")
+    custom = orch.definitions.daily_schedule()
+    assert (custom.cron_schedule, custom.execution_timezone) == ("30 6 * * 1-5", "Europe/Berlin")
+    assert custom.default_status == DefaultScheduleStatus.RUNNING
+
+
+def test_refresh_job_covers_all_assets_and_checks(orch: SimpleNamespace) -> None:
+    from dagster import AssetCheckKey
+
+    a = orch.assets
+    job = orch.definitions.defs.resolve_job_def("refresh")
+    keys = set(job.asset_layer.executable_asset_keys)
+    assert {a.INGEST_KEY, a.PUBLISH_KEY, a.KPI_VALUES_KEY} <= keys
+    assert set(a.dbt_build.keys) <= keys
+
+    check_keys = set(job.asset_layer.asset_graph.asset_check_keys)
+    gx_key = AssetCheckKey(a.KPI_VALUES_KEY, "gx_kpi_values_suite")
+    assert gx_key in check_keys
+    dbt_check_keys = check_keys - {gx_key}
+    assert dbt_check_keys, "dbt tests should be loaded as asset checks"
+    assert any(key.asset_key == a.KPI_VALUES_KEY for key in dbt_check_keys)
+
+
+def test_groups_and_lineage(orch: SimpleNamespace) -> None:
+    a = orch.assets
+    graph = orch.definitions.defs.resolve_asset_graph()
+    groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups[a.INGEST_KEY] == "raw"
+    assert groups[a.PUBLISH_KEY] == "serving"
+    assert groups[a.KPI_VALUES_KEY] == "marts"
+    dbt_groups = {groups[key] for key in a.dbt_build.keys}
+    assert dbt_groups <= {"staging", "intermediate", "marts", "config"}
+    assert {"staging", "marts", "config"} <= dbt_groups
+
+    # dbt sources are the ingest asset: raw -> staging.
+    children_of_ingest = graph.get(a.INGEST_KEY).child_keys
+    assert children_of_ingest
+    assert all(groups[key] == "staging" for key in children_of_ingest)
+    assert a.KPI_VALUES_KEY in graph.get(a.PUBLISH_KEY).parent_keys
+    assert all(groups[key] == "marts" for key in graph.get(a.PUBLISH_KEY).parent_keys)
+
+
+def test_gx_check_is_blocking(orch: SimpleNamespace) -> None:
+    spec = next(iter(orch.checks.gx_kpi_values_suite.check_specs))
+    assert spec.blocking
+    assert spec.asset_key == orch.assets.KPI_VALUES_KEY
+
+
+def _kpi_rows(value: float) -> pd.DataFrame:
+    row = ("revisit_rate", "month", date(2025, 3, 1), "BJ01", 13.0, 20.0, value, 0.65, ">", True)
+    return pd.DataFrame([row], columns=list(KPI_VALUES_COLUMNS))
+
+
+@pytest.mark.parametrize(("value", "published"), [(0.65, True), (1.5, False)])
+def test_failing_gx_check_blocks_publish(
+    orch: SimpleNamespace, tmp_path: Path, value: float, published: bool
+) -> None:
+    """A stand-in for the dbt-built kpi_values, with the real GX check and publish asset."""
+    from dagster import asset, materialize
+
+    a = orch.assets
+    config = a.AftersalesConfig(
+        warehouse_dir=str(tmp_path / "warehouse"), serving_dir=str(tmp_path / "serving")
+    )
+
+    @asset(key=a.KPI_VALUES_KEY, required_resource_keys={"aftersales"})
+    def kpi_values_stub(context) -> None:
+        path = context.resources.aftersales.settings().warehouse_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(path)) as con:
+            con.execute("create schema if not exists marts")
+            con.execute("create schema if not exists config")
+            con.register("rows", _kpi_rows(value))
+            con.execute("create or replace table marts.kpi_values as select * from rows")
+            con.execute(
+                "create or replace table config.kpi_definitions as "
+                "select 'revisit_rate' as kpi_code, 'ratio' as kind, 1 as scale"
+            )
+
+    result = materialize(
+        [kpi_values_stub, orch.checks.gx_kpi_values_suite, a.publish_warehouse],
+        resources={"aftersales": config},
+        raise_on_error=False,
+    )
+
+    evaluations = result.get_asset_check_evaluations()
+    assert [e.passed for e in evaluations] == [published]
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert (a.PUBLISH_KEY in materialized) is published
+    assert (tmp_path / "serving" / "aftersales.duckdb").exists() is published
