@@ -1,0 +1,54 @@
+"""Shared pytest set-up for tests/python.
+
+- dbt artifacts never go to the project's shared ``target/`` and ``logs/``: unless the
+  caller set ``DBT_TARGET_PATH`` / ``DBT_LOG_PATH``, they point to a temporary directory
+  for the whole session (set before any test module imports ``orchestration.dbt_resource``,
+  which fixes its target path at import time). A test may still set its own.
+- ``small_landing``: a small landing directory written once per session by the project's
+  generator (3 branches incl. the DST one, 75 days from 2025-02-01 so that it spans whole
+  months, a quarter end and the European DST change). Treat it as read-only: copy it
+  (``shutil.copytree``) before adding or changing files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+SMALL_LANDING = {
+    "seed": 11,
+    "days": 75,
+    "branches": 3,
+    "orders_per_day": 15,
+    "start_date": date(2025, 2, 1),
+}
+
+_SESSION_DIRS: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, sub in (("DBT_TARGET_PATH", "target"), ("DBT_LOG_PATH", "logs")):
+        if not os.environ.get(name):
+            base = tempfile.mkdtemp(prefix="aftersales-pytest-dbt-")
+            _SESSION_DIRS.append(base)
+            os.environ[name] = str(Path(base) / sub)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for base in _SESSION_DIRS:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated landing directory (see ``SMALL_LANDING``); do not modify it."""
+    from orchestration.sample_data import generate
+
+    out = tmp_path_factory.mktemp("small_landing") / "landing"
+    generate(out, **SMALL_LANDING)
+    return out
