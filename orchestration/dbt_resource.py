@@ -18,12 +18,31 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.config import PROJECT_DIR, Settings
+
+
+def ensure_dbt_on_path() -> None:
+    """Put the running interpreter's ``bin`` directory first on PATH when ``dbt`` is not found.
+
+    dagster-dbt starts ``dbt`` by name (its manifest preparer takes no executable), so a
+    command started as ``.venv/bin/aftersales-refresh`` or ``.venv/bin/python -m pytest``
+    without an activated virtual environment must still find the venv's dbt.
+    """
+    if shutil.which("dbt"):
+        return
+    venv_bin = Path(sys.executable).parent
+    if (venv_bin / "dbt").exists():
+        os.environ["PATH"] = os.pathsep.join([str(venv_bin), os.environ.get("PATH", "")])
+
+
+ensure_dbt_on_path()
 
 
 def dbt_target_path() -> Path:
