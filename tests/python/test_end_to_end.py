@@ -35,13 +35,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from oracle import KPI_CODES, Oracle, run_oracle
+from oracle import HOURS_PARTS, KPI_CODES, NO_DENOMINATOR, Oracle, run_oracle
 
-HOURS_SUMS = {
-    ("open_rate", "numerator"),
-    ("open_rate", "denominator"),
-    ("labor_efficiency", "denominator"),
-}
 COUNT_TOLERANCE = 1e-6
 RELATIVE_TOLERANCE = 1e-9
 TABLES = (
@@ -151,6 +146,7 @@ def test_kpi_matches_oracle(pipeline: Pipeline, kpi: str) -> None:
             "where table_schema = 'marts' and table_name = 'kpi_values' "
             "and column_name = 'numerator'"
         ).fetchone()[0]
+        scales = dict(con.execute("select kpi_code, scale from config.kpi_definitions").fetchall())
     half_ulp = 0.5 * 10.0 ** -int(scale)
     kpi_values, oracle = pipeline.runs[0].kpi_values, pipeline.oracle.kpis
     published = _keyed(kpi_values[kpi_values["kpi_code"] == kpi])
@@ -166,23 +162,33 @@ def test_kpi_matches_oracle(pipeline: Pipeline, kpi: str) -> None:
                 problems.append(f"{key}: {side} ({present['numerator']}/{present['denominator']})")
             continue
         for part in ("numerator", "denominator"):
+            if mine[part] is None:  # a count or amount KPI publishes no denominator
+                if not pd.isna(theirs[part]):
+                    problems.append(f"{key} {part}: {theirs[part]!r} in kpi_values, expected null")
+                continue
             want = float(mine[part])
             if pd.isna(theirs[part]):
                 problems.append(f"{key} {part}: null in kpi_values, oracle {want!r}")
                 continue
             got = float(theirs[part])
             allowed = COUNT_TOLERANCE
-            if (kpi, part) in HOURS_SUMS:
+            if (kpi, part) in HOURS_PARTS:
                 allowed = mine["facts"] * half_ulp + RELATIVE_TOLERANCE * abs(want)
             if abs(got - want) > allowed:
                 problems.append(f"{key} {part}: kpi_values {got!r}, oracle {want!r}")
-        denominator = 0.0 if pd.isna(theirs["denominator"]) else float(theirs["denominator"])
         value = theirs["value"]
+        if kpi in NO_DENOMINATOR:
+            if value != float(theirs["numerator"]):
+                problems.append(f"{key}: value {value} is not the numerator of a count KPI")
+            continue
+        denominator = 0.0 if pd.isna(theirs["denominator"]) else float(theirs["denominator"])
         if denominator == 0:
             if not pd.isna(value):
                 problems.append(f"{key}: value {value} with a zero denominator")
-        elif abs(value - float(theirs["numerator"]) / denominator) > 1e-12 * max(1.0, abs(value)):
-            problems.append(f"{key}: value {value} is not numerator / denominator")
+            continue
+        expected_value = float(theirs["numerator"]) / denominator * scales[kpi]
+        if abs(value - expected_value) > 1e-12 * max(1.0, abs(value)):
+            problems.append(f"{key}: value {value} is not numerator / denominator x scale")
     assert not problems, f"{len(problems)} differences for {kpi}:\n" + "\n".join(problems[:40])
 
 

@@ -9,7 +9,8 @@ fast.
 - ``landing``: CSV / Parquet reading, duplicate-content files counted once;
 - ``resolve``: quarantine, version resolution, as_of;
 - ``labour``: shift and job pairing, job shares;
-- ``kpis``: open_rate, labor_efficiency, parts_fill_rate, revisit_rate at every grain.
+- ``kpis``: the roll-up to every grain and the headline area (four KPIs);
+- ``areas``: every KPI area, one module each (``kpis_<area>.py``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .kpis import KPI_CODES, kpi_table
+from .areas import AREAS, HOURS_PARTS, KPI_CODES, NO_DENOMINATOR
+from .kpis import kpi_table
 from .labour import Pair, jobs, orphans, punches, shifts
 from .resolve import Resolved, resolve
 
-__all__ = ["KPI_CODES", "Oracle", "run_oracle"]
+__all__ = ["HOURS_PARTS", "KPI_CODES", "NO_DENOMINATOR", "Oracle", "run_oracle"]
 
 
 @dataclass(frozen=True)
@@ -41,4 +43,4 @@ def run_oracle(landing_dir: Path) -> Oracle:
     all_punches = punches(data.current["time_punches"], zones)
     shift_pairs, job_pairs = shifts(all_punches), jobs(all_punches)
     unpaired = orphans(all_punches, shift_pairs + job_pairs)
-    return Oracle(data, kpi_table(data), shift_pairs, job_pairs, frozenset(unpaired))
+    return Oracle(data, kpi_table(data, AREAS), shift_pairs, job_pairs, frozenset(unpaired))

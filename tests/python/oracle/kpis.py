@@ -1,13 +1,26 @@
-"""The four headline KPIs from the resolved landing data (KPI catalog definitions).
+"""KPIs from the resolved landing data (KPI catalog definitions), by area.
 
-Each fact adds to the numerator and/or the denominator of one (kpi, branch, local day);
-days roll up to week (ISO, Monday), month, quarter and year per branch, and branches add
-up to the network (``branch_code`` None). Values stay exact (``Fraction``) until the end.
+An *area* (``Area``) names the KPI codes it computes and how:
+
+- ``daily(data, out)`` adds facts: each adds to the numerator and/or the denominator of
+  one (kpi, branch, local day); days roll up to week (ISO, Monday), month, quarter and
+  year per branch by summing;
+- ``periods(data)`` returns rows already per (kpi_code, grain, period_start, branch_code)
+  for KPIs that do not sum over days (snapshots, distinct counts); branches only.
+
+Branches always add up to the network (``branch_code`` None). Codes in ``no_denominator``
+(count and amount KPIs) publish a null denominator. ``hours_parts`` lists the
+(kpi, "numerator"|"denominator") that are sums of hours, compared with the tolerance the
+published decimal scale needs. Values stay exact (``Fraction``) until the end.
+
+The areas are listed in ``oracle/areas.py``; this module holds the headline area.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
@@ -16,7 +29,7 @@ import pandas as pd
 from .labour import MAX_PAIR_SECONDS, epoch, job_shares, jobs, punches, shifts
 from .resolve import Resolved
 
-KPI_CODES = ("open_rate", "labor_efficiency", "parts_fill_rate", "revisit_rate")
+HEADLINE_CODES = ("open_rate", "labor_efficiency", "parts_fill_rate", "revisit_rate")
 GRAINS = ("day", "week", "month", "quarter", "year")
 CALLBACK_WINDOW_SECONDS = 7 * 24 * 3600
 SUCCESSFUL_CHANNELS = ("phone", "wechat")
@@ -54,13 +67,24 @@ def period_start(day: date, grain: str) -> date:
     raise ValueError(grain)
 
 
-def daily_facts(data: Resolved) -> Daily:
+PeriodKey = tuple[str, str, date, str | None]  # kpi_code, grain, period_start, branch
+
+
+@dataclass(frozen=True)
+class Area:
+    codes: tuple[str, ...]
+    daily: Callable[[Resolved, Daily], None] | None = None
+    periods: Callable[[Resolved], list[dict[str, object]]] | None = None
+    no_denominator: frozenset[str] = field(default_factory=frozenset)
+    hours_parts: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+
+def headline_facts(data: Resolved, out: Daily) -> None:
     current = data.current
     zones = {code: str(row["timezone"]) for code, row in current["branches"].items()}
     technicians = {
         emp for emp, row in current["technicians"].items() if row["role"] == "technician"
     }
-    out = Daily()
 
     # Labour: technicians' shift hours and job shares, at the punch branch, start date.
     all_punches = punches(current["time_punches"], zones)
@@ -108,19 +132,35 @@ def daily_facts(data: Resolved) -> Daily:
         filled = row["qty_from_stock"] == row["qty_requested"]
         requested: datetime = row["requested_at"]  # type: ignore[assignment]
         out.add("parts_fill_rate", str(row["branch_code"]), requested.date(), int(filled), 1)
-    return out
 
 
-def kpi_table(data: Resolved) -> pd.DataFrame:
+HEADLINE = Area(
+    codes=HEADLINE_CODES,
+    daily=headline_facts,
+    hours_parts=frozenset(
+        {
+            ("open_rate", "numerator"),
+            ("open_rate", "denominator"),
+            ("labor_efficiency", "denominator"),
+        }
+    ),
+)
+
+
+def kpi_table(data: Resolved, areas: tuple[Area, ...]) -> pd.DataFrame:
     """One row per (kpi_code, grain, period_start, branch_code), network rows included.
 
-    Columns: the key, ``numerator`` and ``denominator`` (exact Fractions), ``facts``
-    (the number of records that contributed, for the tolerance of sums of hours).
+    Columns: the key, ``numerator`` and ``denominator`` (exact Fractions; the denominator
+    is None for count and amount KPIs), ``facts`` (the number of records that
+    contributed, for the tolerance of sums of hours).
     """
-    daily = daily_facts(data)
-    num: dict[tuple[str, str, date, str | None], Fraction] = defaultdict(Fraction)
-    den: dict[tuple[str, str, date, str | None], Fraction] = defaultdict(Fraction)
-    facts: dict[tuple[str, str, date, str | None], int] = defaultdict(int)
+    daily = Daily()
+    for area in areas:
+        if area.daily is not None:
+            area.daily(data, daily)
+    num: dict[PeriodKey, Fraction] = defaultdict(Fraction)
+    den: dict[PeriodKey, Fraction] = defaultdict(Fraction)
+    facts: dict[PeriodKey, int] = defaultdict(int)
     for kpi, branch, day in daily.facts:
         for grain in GRAINS:
             start = period_start(day, grain)
@@ -129,6 +169,14 @@ def kpi_table(data: Resolved) -> pd.DataFrame:
                 num[key] += daily.num[(kpi, branch, day)]
                 den[key] += daily.den[(kpi, branch, day)]
                 facts[key] += daily.facts[(kpi, branch, day)]
+    for area in areas:
+        for row in area.periods(data) if area.periods is not None else []:
+            for who in (row["branch_code"], None):
+                key = (row["kpi_code"], row["grain"], row["period_start"], who)
+                num[key] += Fraction(row["numerator"] or 0)  # type: ignore[arg-type]
+                den[key] += Fraction(row["denominator"] or 0)  # type: ignore[arg-type]
+                facts[key] += int(row.get("facts", 1))  # type: ignore[call-overload]
+    no_denominator = frozenset().union(*(area.no_denominator for area in areas))
     rows = [
         {
             "kpi_code": kpi,
@@ -136,7 +184,7 @@ def kpi_table(data: Resolved) -> pd.DataFrame:
             "period_start": start,
             "branch_code": who,
             "numerator": num[(kpi, grain, start, who)],
-            "denominator": den[(kpi, grain, start, who)],
+            "denominator": None if kpi in no_denominator else den[(kpi, grain, start, who)],
             "facts": n,
         }
         for (kpi, grain, start, who), n in facts.items()
