@@ -3,14 +3,26 @@
     not yet available, so the list is explicit; `assert_kpi_registry_complete()` fails
     the build at run time when a model tagged `kpi_daily` is missing here, or when a
     name here is not such a model. Adding a KPI: write `int_kpi_<code>_daily`, add its
-    name below; kpi_values itself does not change. -#}
+    name to its area's list in macros/kpi/registry/; kpi_values itself does not change. -#}
 {% macro kpi_daily_models() -%}
-    {{ return([
+    {%- set headline = [
         'int_kpi_open_rate_daily',
         'int_kpi_labor_efficiency_daily',
         'int_kpi_parts_fill_rate_daily',
         'int_kpi_revisit_rate_daily',
-    ]) }}
+    ] -%}
+    {#- one list per catalog area, in macros/kpi/registry/ -#}
+    {{ return(
+        headline
+        + kpi_daily_models_labour()
+        + kpi_daily_models_parts()
+        + kpi_daily_models_workshop()
+        + kpi_daily_models_reception()
+        + kpi_daily_models_service_levels()
+        + kpi_daily_models_backlog()
+        + kpi_daily_models_follow_up()
+        + kpi_daily_models_assets()
+    ) }}
 {%- endmacro %}
 
 {#- Grains of the published table, finest first. -#}
