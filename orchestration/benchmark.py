@@ -37,6 +37,7 @@ import duckdb
 
 from orchestration.config import PROJECT_DIR, Settings
 from orchestration.contract import TABLES
+from orchestration.dbt_resource import ensure_dbt_on_path
 
 T = TypeVar("T")
 DBT_GROUPS = ("seeds", "staging", "intermediate", "marts", "data_tests", "unit_tests")
@@ -138,6 +139,7 @@ def dbt_env(settings: Settings, target: Path, threads: int | None) -> dict[str, 
 
 
 def run_dbt(args: Sequence[str], env: dict[str, str], log: Path) -> None:
+    ensure_dbt_on_path()
     command = [shutil.which("dbt") or "dbt", *args, "--profiles-dir", str(PROJECT_DIR)]
     with log.open("a", encoding="utf-8") as handle:
         completed = subprocess.run(
