@@ -15,8 +15,14 @@
     - `snapshot` (backlog): the value of the period's last day that has a row, per branch;
       the network is the sum of the branches' period values ("summed across branches,
       last value over time").
-    Over branches every kind is a sum: network = Σ branch numerators and denominators. -#}
-{% macro kpi_rollup(daily, keys=[], prefix='kpi') -%}
+    Over branches every kind is a sum: network = Σ branch numerators and denominators.
+
+    `periods` (optional) names a CTE of per-period rows (int_kpi_<code>_periods models:
+    kpi_code, kind, grain, period_start, <keys...>, branch_code, numerator, denominator)
+    for KPIs that are not a sum of days (distinct counts). They are already rolled up
+    over time by their model, so they join the branch rows as they are and are added
+    into the network like the others. -#}
+{% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none) -%}
     {%- set key_cols = [] -%}
     {%- for key in keys -%}{%- do key_cols.append(key ~ ',') -%}{%- endfor -%}
     {{ prefix }}_periods as (
@@ -55,7 +61,7 @@
         from {{ prefix }}_periods
     ),
 
-    {{ prefix }}_branches as (
+    {{ prefix }}_day_branches as (
         select
             kpi_code,
             kind,
@@ -73,6 +79,32 @@
             period_start,
             {{ key_cols | join(' ') }}
             branch_code
+    ),
+
+    {{ prefix }}_branches as (
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            numerator,
+            denominator
+        from {{ prefix }}_day_branches
+        {%- if periods %}
+        union all
+        select
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            numerator,
+            denominator
+        from {{ periods }}
+        {%- endif %}
     ),
 
     {{ prefix }}_network as (

@@ -1,8 +1,14 @@
 {#- The published table: every daily KPI (int_kpi_daily_unioned) rolled up to every
-    grain, per branch and for the network, with its target. -#}
+    grain, per branch and for the network, and every per-period KPI
+    (int_kpi_periods_unioned: branch rows as they are, network = their sum), with its
+    target. -#}
 
 with kpi_days as (
     select * from {{ ref('int_kpi_daily_unioned') }}
+),
+
+kpi_periods_unioned as (
+    select * from {{ ref('int_kpi_periods_unioned') }}
 ),
 
 kpi_definitions as (
@@ -26,7 +32,21 @@ daily as (
         on kpi_days.kpi_code = kpi_definitions.kpi_code
 ),
 
-{{ kpi_rollup('daily') }},
+period_rows as (
+    select
+        kpi_periods_unioned.kpi_code,
+        kpi_definitions.kind,
+        kpi_periods_unioned.grain,
+        kpi_periods_unioned.period_start,
+        kpi_periods_unioned.branch_code,
+        kpi_periods_unioned.numerator,
+        kpi_periods_unioned.denominator
+    from kpi_periods_unioned
+    inner join kpi_definitions
+        on kpi_periods_unioned.kpi_code = kpi_definitions.kpi_code
+),
+
+{{ kpi_rollup('daily', periods='period_rows') }},
 
 valued as (
     select

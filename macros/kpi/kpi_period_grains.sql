@@ -1,0 +1,17 @@
+{#- Repeat every row of the CTE `cte` once per grain of `kpi_grains()`, adding `grain`
+    and `period_start` (the first date of the `date_column`'s period: ISO week, Monday
+    start). A per-period KPI model (int_kpi_<code>_periods) groups the result by
+    grain, period_start, branch_code to count distinct people per period.
+    Emits a select statement (use it as the body of a CTE). -#}
+{% macro kpi_grain_periods(cte, date_column='date_day') -%}
+    {%- for grain in kpi_grains() %}
+    select
+        {{ cte }}.*,
+        '{{ grain }}' as grain,
+        cast({{ dbt.date_trunc(grain, cte ~ '.' ~ date_column) }} as date) as period_start
+    from {{ cte }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
