@@ -2,12 +2,23 @@
 
 Lineage: every dbt source maps to the ``ingest`` asset, so the graph reads
 ``ingest → staging → intermediate → marts → publish``; seeds are the ``config`` group.
-dbt tests are asset checks on the models they test (dagster-dbt's default); the GX suite
-on ``kpi_values`` (``orchestration/checks.py``) blocks ``publish``.
+dbt tests are asset checks on the models they test (dagster-dbt's default); a failing
+error-severity dbt test fails the ``dbt build`` step, so nothing downstream (publish) runs.
+The GX suites (``orchestration/checks.py``) block ``publish`` too.
+
+Every asset here opens the build warehouse: all run in the ``aftersales_warehouse``
+concurrency pool and retry transient failures with backoff (``orchestration/policies.py``).
+
+Manifest: ``@dbt_assets`` reads ``manifest.json`` at import. ``dagster dev`` re-parses the
+project on every load (``prepare_if_dev``); everywhere else the manifest is prepared
+before (``dbt parse`` in CI or the deployment build, ``aftersales-refresh`` before it
+imports this module) and only parsed here if it is missing.
 """
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +26,8 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     ConfigurableResource,
+    Failure,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -28,14 +41,44 @@ from dagster_dbt import (
 
 from orchestration.config import PROJECT_DIR, Settings, load_settings
 from orchestration.dbt_resource import dbt_project, environment, prepare_manifest
+from orchestration.gx_staging import STAGING_SUITES
 from orchestration.ingest import ingest_landing
-from orchestration.publish import publish
+from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
+from orchestration.publish import new_build_id, publish
+from orchestration.warehouse import connect, is_transient_message
 
 INGEST_KEY = AssetKey("ingest")
 PUBLISH_KEY = AssetKey("publish")
 DBT_LAYERS = ("staging", "intermediate", "marts")
 SEED_GROUP = "config"
 PUBLISHED_MODEL = "kpi_values"
+DOCS_DIR_NAME = "data_docs"
+DEFAULT_PUBLISH_MAX_AGE_HOURS = 26.0
+
+
+def publish_max_age() -> timedelta:
+    """How long the served file may go without a publish before it is stale
+    (``AFTERSALES_PUBLISH_MAX_AGE_HOURS``, default 26 h: a daily refresh plus slack)."""
+    try:
+        hours = float(os.environ.get("AFTERSALES_PUBLISH_MAX_AGE_HOURS") or 0)
+    except ValueError:
+        hours = 0
+    return timedelta(hours=hours if hours > 0 else DEFAULT_PUBLISH_MAX_AGE_HOURS)
+
+
+def publish_freshness_policy() -> FreshnessPolicy:
+    """Warn after :func:`publish_max_age` without a publish, fail after twice that."""
+    age = publish_max_age()
+    return FreshnessPolicy.time_window(fail_window=2 * age, warn_window=age)
+
+
+class DbtTransientError(RuntimeError):
+    """dbt failed on a lock or an I/O error: worth a retry."""
+
+
+def build_docs_dir(settings: Settings) -> Path:
+    """Where this build's GX data-docs sites are written (one sub-directory per suite)."""
+    return settings.warehouse_dir / DOCS_DIR_NAME
 
 
 class AftersalesConfig(ConfigurableResource):
@@ -96,10 +139,15 @@ if not dbt_project.manifest_path.exists():
     group_name="raw",
     kinds={"python", "duckdb"},
     description="Load new landing files (CSV/Parquet) into raw.<table> as text, once each.",
+    pool=WAREHOUSE_POOL,
+    retry_policy=writer_retry_policy(),
 )
 def ingest(aftersales: AftersalesConfig) -> MaterializeResult:
     settings = aftersales.settings()
-    report = ingest_landing(settings.landing_dir, settings.warehouse_path)
+    with retry_only_transient("ingest"):
+        if settings.warehouse_path.exists():  # wait (with backoff) for another holder
+            connect(settings.warehouse_path).close()
+        report = ingest_landing(settings.landing_dir, settings.warehouse_path)
     duplicates = getattr(report, "files_duplicate", [])
     return MaterializeResult(
         metadata={
@@ -120,19 +168,41 @@ def ingest(aftersales: AftersalesConfig) -> MaterializeResult:
     )
 
 
+def dbt_error_text(invocation: Any) -> str:
+    """dbt's error messages of a failed invocation (for telling a lock from a test)."""
+    parts = [str(invocation.get_error() or "")]
+    try:
+        results = invocation.get_artifact("run_results.json").get("results", [])
+        parts += [str(r.get("message") or "") for r in results if r.get("status") == "error"]
+    except Exception:  # no run results: dbt failed before running anything
+        pass
+    return "\n".join(part for part in parts if part)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
     name="dbt_build",
+    pool=WAREHOUSE_POOL,
+    retry_policy=writer_retry_policy(),
 )
 def dbt_build(
     context: AssetExecutionContext, dbt: DbtCliResource, aftersales: AftersalesConfig
 ) -> Iterator[Any]:
-    """``dbt build`` (seeds, models, data and unit tests) on the selection, streamed."""
+    """``dbt build`` (seeds, models, data and unit tests) on the selection, streamed.
+
+    A failing error-severity test fails the step without a retry; a lock or I/O error is
+    retried by the retry policy.
+    """
     with environment(aftersales.settings().dbt_env()):
-        invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+    if not invocation.is_successful():
+        text = dbt_error_text(invocation)
+        if is_transient_message(text):
+            raise DbtTransientError(text)
+        raise Failure(description=text or "dbt build failed", allow_retries=False)
 
 
 def _keys_in_group(group: str) -> list[AssetKey]:
@@ -149,28 +219,57 @@ def _published_model_key() -> AssetKey:
     return AssetKey(["marts", PUBLISHED_MODEL])
 
 
+def _model_keys(models: Iterable[str]) -> list[AssetKey]:
+    wanted = set(models)
+    return [spec.key for spec in dbt_build.specs if spec.key.path[-1] in wanted]
+
+
 KPI_VALUES_KEY = _published_model_key()
 MART_KEYS = sorted({*_keys_in_group("marts"), KPI_VALUES_KEY}, key=lambda key: key.to_user_string())
+# The served file holds the staging tables too, and a blocking check only holds back the
+# assets directly downstream of the asset it checks: publish depends on the staging
+# models that have blocking GX suites.
+GX_STAGING_KEYS = sorted(_model_keys(STAGING_SUITES), key=lambda key: key.to_user_string())
+PUBLISH_DEPS = [*MART_KEYS, *GX_STAGING_KEYS]
 
 
 @asset(
     key=PUBLISH_KEY,
     group_name="serving",
-    deps=MART_KEYS,
+    deps=PUBLISH_DEPS,
     kinds={"duckdb"},
     description=(
         "Copy the checked build warehouse to <serving_dir>/aftersales.duckdb atomically; "
-        "the version served before is kept as aftersales.previous.duckdb."
+        "the version served before is kept as aftersales.previous.duckdb. Stamps "
+        "ops.build_info, publishes the GX data docs and, with AFTERSALES_EXPORT_PARQUET=1, "
+        "every mart as Parquet."
     ),
+    pool=WAREHOUSE_POOL,
+    retry_policy=writer_retry_policy(),
+    freshness_policy=publish_freshness_policy(),
 )
 def publish_warehouse(
     context: AssetExecutionContext, aftersales: AftersalesConfig
 ) -> MaterializeResult:
     settings = aftersales.settings()
-    result = publish(settings.warehouse_path, settings.serving_dir)
-    context.log.info(f"published {result.served_path} ({result.bytes_copied} bytes)")
+    with retry_only_transient("publish"):
+        result = publish(
+            settings.warehouse_path,
+            settings.serving_dir,
+            build_id=new_build_id(context.run_id),
+            docs_source=build_docs_dir(settings),
+        )
+    context.log.info(
+        f"published {result.served_path} ({result.bytes_copied} bytes), build {result.build_id}"
+    )
     return MaterializeResult(
         metadata={
+            "build_id": result.build_id,
+            "kpi_values_fingerprint": result.fingerprint,
+            "parquet_tables": len(result.parquet_tables),
+            "data_docs": MetadataValue.path(str(result.docs_index))
+            if result.docs_index
+            else MetadataValue.text("none"),
             "served_path": MetadataValue.path(str(result.served_path)),
             "previous_path": MetadataValue.path(str(result.previous_path))
             if result.previous_path

@@ -24,8 +24,11 @@ from orchestration.config import Settings, load_settings
 
 STEP_LABELS = {
     "ingest": "ingest landing files",
+    "dbt_source_freshness": "dbt source freshness (warning only)",
     "dbt_build": "dbt build (seeds, models, tests)",
+    "gx_staging_suites": "Great Expectations suites on the staging facts",
     "gx_kpi_values_suite": "Great Expectations suite on kpi_values",
+    "gx_kpi_trend": "KPI trend check (warning only)",
     "publish": "publish to the serving directory",
 }
 
@@ -39,6 +42,7 @@ class ProgressHandler(logging.Handler):
         self.materialized: dict[str, int] = {}
         self.checks_passed: dict[str, int] = {}
         self.checks_failed: dict[str, list[str]] = {}
+        self.checks_warned: dict[str, list[str]] = {}
         self.failed_steps: list[str] = []
 
     def _print(self, text: str) -> None:
@@ -85,8 +89,13 @@ class ProgressHandler(logging.Handler):
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.asset_check_evaluation_data
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            severity = getattr(getattr(evaluation, "severity", None), "value", "ERROR")
             if evaluation.passed:
                 self.checks_passed[step] = self.checks_passed.get(step, 0) + 1
+            elif severity == "WARN":
+                self.checks_warned.setdefault(step, []).append(name)
+                description = evaluation.description or ""
+                self._print(f"    CHECK WARNING {name}: {description}".rstrip(": "))
             else:
                 self.checks_failed.setdefault(step, []).append(name)
                 self._print(f"    CHECK FAILED {name}")
@@ -95,10 +104,12 @@ class ProgressHandler(logging.Handler):
             counts = []
             if self.materialized.get(step):
                 counts.append(f"{self.materialized[step]} assets")
-            if self.checks_passed.get(step) or self.checks_failed.get(step):
+            warned = len(self.checks_warned.get(step, []))
+            if self.checks_passed.get(step) or self.checks_failed.get(step) or warned:
                 counts.append(
                     f"{self.checks_passed.get(step, 0)} checks passed, "
                     f"{len(self.checks_failed.get(step, []))} failed"
+                    + (f", {warned} warnings" if warned else "")
                 )
             detail = f", {'; '.join(counts)}" if counts else ""
             self._print(f"    done in {seconds:.1f}s{detail}")
@@ -123,7 +134,16 @@ def _label(step: str) -> str:
 def _metadata_line(event: Any) -> str:
     metadata = event.materialization.metadata
     shown = []
-    for name in ("files_loaded", "files_skipped", "rows_loaded", "kpi_values_rows", "served_path"):
+    names = (
+        "files_loaded",
+        "files_skipped",
+        "rows_loaded",
+        "kpi_values_rows",
+        "build_id",
+        "parquet_tables",
+        "served_path",
+    )
+    for name in names:
         if name in metadata:
             value = metadata[name]
             shown.append(f"{name}={getattr(value, 'value', value)}")
@@ -220,6 +240,25 @@ def run_refresh(
     return result.success and not handler.failed_steps, handler
 
 
+def _record_cli_failure(settings: Settings, step: str, error: BaseException) -> None:
+    """A failure before the Dagster run starts (its hook cannot see it) goes to the run log."""
+    import uuid
+
+    from orchestration.run_log import RunFailure, record_failure
+
+    failure = RunFailure(
+        run_id=f"cli-{uuid.uuid4()}",
+        job_name="refresh",
+        step_key=step,
+        error_class=type(error).__name__,
+        message=str(error),
+    )
+    try:
+        record_failure(settings.warehouse_dir, failure)
+    except Exception as log_error:  # the exit code already says it failed
+        print(f"    (could not record the failure: {log_error})", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     settings = _settings(args)
@@ -248,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest = prepare_manifest(settings)
     except Exception as error:  # dbt's own message is the useful part
         print(f"    FAILED: the dbt project does not parse:\n{error}")
+        _record_cli_failure(settings, "dbt_parse", error)
         return 1
     print(f"    {manifest}")
 

@@ -1,9 +1,21 @@
-"""Dagster code location: ``dagster dev -m orchestration.definitions``.
+"""Dagster code location: ``dagster dev -m orchestration.definitions`` (see the README for
+``DAGSTER_HOME`` and ``orchestration/dagster_home/dagster.yaml``).
 
-One job, ``refresh`` (ingest → dbt build with tests → GX check → publish), and a daily
-schedule that is on by default. The schedule's cron and time zone come from
-``AFTERSALES_SCHEDULE_CRON`` (default ``0 5 * * *``) and ``AFTERSALES_SCHEDULE_TZ``
-(default ``Asia/Shanghai``). ``aftersales-refresh`` runs the same job in-process.
+- Job ``refresh``: ingest → dbt build (dbt tests as asset checks) → GX suites on the staging
+  facts and kpi_values (blocking), trend and source-freshness warnings → publish. Every step
+  that opens the build warehouse runs in the ``aftersales_warehouse`` pool (limit 1) and
+  retries transient failures with backoff; a failed step is recorded in
+  ``<warehouse_dir>/run_log.duckdb`` (and POSTed to ``AFTERSALES_FAILURE_WEBHOOK_URL``).
+- Schedule ``daily_refresh``, on by default: ``AFTERSALES_SCHEDULE_CRON`` (default
+  ``0 5 * * *``) in ``AFTERSALES_SCHEDULE_TZ`` (default ``Asia/Shanghai``).
+- Sensor ``landing_files``, on by default: a run when new landing files appear
+  (``orchestration/sensors.py``).
+- Freshness: ``publish`` has a ``FreshnessPolicy`` (warn after
+  ``AFTERSALES_PUBLISH_MAX_AGE_HOURS``, default 26 h, without a publish; fail after twice
+  that; shown when ``freshness: enabled`` is set in dagster.yaml), and
+  ``dbt_source_freshness`` warns about a stale landing feed.
+
+``aftersales-refresh`` runs the same job in-process.
 """
 
 from __future__ import annotations
@@ -21,8 +33,10 @@ from dagster import (
 )
 
 from orchestration.assets import AftersalesConfig, dbt_build, ingest, publish_warehouse
-from orchestration.checks import gx_kpi_values_suite
+from orchestration.checks import JOB_CHECKS
 from orchestration.dbt_resource import make_dbt_resource
+from orchestration.hooks import record_failure_hook
+from orchestration.sensors import make_landing_sensor
 
 JOB_NAME = "refresh"
 SCHEDULE_NAME = "daily_refresh"
@@ -32,7 +46,10 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 refresh_job = define_asset_job(
     JOB_NAME,
     selection=AssetSelection.all(),
-    description="Ingest new landing files, dbt build (with tests), GX check, publish.",
+    description=(
+        "Ingest new landing files, dbt build (with tests), GX checks, source freshness, publish."
+    ),
+    hooks={record_failure_hook},
 )
 
 
@@ -52,12 +69,14 @@ def build_definitions(
     loggers: Mapping[str, LoggerDefinition] | None = None,
 ) -> Definitions:
     """The code location's definitions; the CLI passes its own settings and logger."""
+    config = aftersales or AftersalesConfig()
     return Definitions(
         assets=[ingest, dbt_build, publish_warehouse],
-        asset_checks=[gx_kpi_values_suite],
+        asset_checks=JOB_CHECKS,
         jobs=[refresh_job],
         schedules=[daily_schedule()],
-        resources={"dbt": make_dbt_resource(), "aftersales": aftersales or AftersalesConfig()},
+        sensors=[make_landing_sensor(refresh_job, config.settings)],
+        resources={"dbt": make_dbt_resource(), "aftersales": config},
         loggers=dict(loggers) if loggers else None,
     )
 

@@ -1,36 +1,36 @@
 """Great Expectations suite on the published table ``marts.kpi_values``.
 
 The table and the KPI definitions seed are read into pandas through a read-only DuckDB
-connection and validated with an ephemeral GX context and a pandas data source (GX's SQL
-data source does not work on DuckDB). Nothing is written: no GX project directory, no data
-docs, no analytics.
+connection and validated in an ephemeral GX context (``orchestration/gx_runner.py``).
 
-Value bounds per KPI are derived from ``config.kpi_definitions`` (``kind``, ``scale``) and
-the KPI code (see :func:`value_bounds`):
+Value bounds per KPI come from ``config.kpi_definitions`` (``value_min``, ``value_max``:
+the range the KPI's formula allows, empty = unbounded). A warehouse built before those
+columns existed falls back to :func:`formula_bounds`, the same rule derived from ``kind``,
+``scale`` and the code: quantities and amounts ``>= 0``; signed scores (``nps``) in
+``[-scale, scale]``; proportions named ``*_rate`` in ``[0, scale]`` except ``open_rate``
+(job time and shift time are attributed separately and job time can exceed shift time);
+every other ratio ``>= 0``. A KPI whose lower bound is negative is a signed score: its
+numerator may be negative.
 
-- ``count``, ``amount``, ``snapshot`` KPIs: ``value >= 0`` (quantities, amounts and ticket
-  counts are never negative), no upper bound.
-- ``ratio`` KPIs that are signed scores (``nps``: promoters minus detractors over the
-  answers, times ``scale``): ``-scale <= value <= scale``; their numerator may be negative.
-- ``ratio`` KPIs named ``*_rate`` are proportions (the numerator counts a subset of what
-  the denominator counts): ``0 <= value <= scale``. One exception, ``open_rate``: its
-  numerator (job time, attributed to the job start date) and denominator (shift time,
-  attributed to the shift start date) are measured separately, and job time clocked outside
-  a paired shift or across midnight can exceed the day's shift time, so it has no upper
-  bound.
-- every other ``ratio`` KPI (``labor_efficiency``, ``productivity_index``, hours and amounts
-  per ticket, ``mttr_hours`` …): ``value >= 0``, no upper bound.
+Row count: with the row count of the previously published ``kpi_values``, the new count
+must lie within ``± band`` of it (``AFTERSALES_ROWCOUNT_BAND``, default 0.5 = ±50 %); the
+first publish has nothing to compare with and skips that expectation.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
+
+from orchestration.gx_runner import ExpectationOutcome, SuiteResult, validate_frame
+from orchestration.warehouse import connect
+
+__all__ = ["ExpectationOutcome", "SuiteResult"]
 
 KPI_VALUES_TABLE = "marts.kpi_values"
 KPI_DEFINITIONS_TABLE = "config.kpi_definitions"
@@ -49,7 +49,8 @@ KPI_VALUES_COLUMNS: tuple[str, ...] = (
 KEY_COLUMNS: tuple[str, ...] = ("kpi_code", "grain", "period_start", "branch_code")
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 COMPARATORS: tuple[str, ...] = (">", ">=", "<", "<=")
-# Ratio KPIs whose numerator may be negative: value in [-scale, scale].
+DEFAULT_ROWCOUNT_BAND = 0.5
+# Fallback only (warehouses without value_min/value_max): signed scores, unbounded rates.
 SIGNED_SCORE_CODES: frozenset[str] = frozenset({"nps"})
 # ``*_rate`` KPIs that are not proportions of their denominator (see the module docstring).
 UNBOUNDED_RATE_CODES: frozenset[str] = frozenset({"open_rate"})
@@ -61,44 +62,24 @@ class KpiDefinition:
     kpi_code: str
     kind: str
     scale: float
-
-
-@dataclass(frozen=True)
-class ExpectationOutcome:
-    """One expectation's result, in plain Python types."""
-
-    expectation: str
-    column: str | None
-    description: str
-    success: bool
-    element_count: int | None = None
-    unexpected_count: int | None = None
-    partial_unexpected: list[Any] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SuiteResult:
-    success: bool
-    row_count: int
-    outcomes: list[ExpectationOutcome]
-
-    @property
-    def failed(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if not o.success]
-
-    def summary(self) -> str:
-        passed = sum(o.success for o in self.outcomes)
-        text = f"{passed}/{len(self.outcomes)} expectations passed on {self.row_count} rows"
-        for outcome in self.failed:
-            text += (
-                f"\n  FAILED {outcome.description}: {outcome.unexpected_count} unexpected, "
-                f"e.g. {outcome.partial_unexpected[:5]}"
-            )
-        return text
+    value_min: float | None = None
+    value_max: float | None = None
+    bounds_from_seed: bool = False
 
 
 def value_bounds(definition: KpiDefinition) -> tuple[float | None, float | None]:
-    """The (min, max) a KPI's value can take by its formula; None is unbounded."""
+    """The (min, max) a KPI's value can take; None is unbounded.
+
+    From the seed's ``value_min``/``value_max`` when the warehouse has them, else
+    :func:`formula_bounds`.
+    """
+    if definition.bounds_from_seed:
+        return definition.value_min, definition.value_max
+    return formula_bounds(definition)
+
+
+def formula_bounds(definition: KpiDefinition) -> tuple[float | None, float | None]:
+    """The (min, max) derived from the KPI's kind, scale and code (see the module doc)."""
     if definition.kind in UNBOUNDED_KINDS:
         return 0.0, None
     if definition.kpi_code in SIGNED_SCORE_CODES:
@@ -108,19 +89,65 @@ def value_bounds(definition: KpiDefinition) -> tuple[float | None, float | None]
     return 0.0, None
 
 
+def rowcount_band() -> float:
+    """Allowed relative change of kpi_values' row count (``AFTERSALES_ROWCOUNT_BAND``)."""
+    try:
+        band = float(os.environ.get("AFTERSALES_ROWCOUNT_BAND") or DEFAULT_ROWCOUNT_BAND)
+    except ValueError:
+        band = DEFAULT_ROWCOUNT_BAND
+    return max(0.0, band)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def read_tables(warehouse_path: Path) -> tuple[pd.DataFrame, list[KpiDefinition]]:
     """Read kpi_values and the KPI definitions through a read-only connection."""
-    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+    with connect(warehouse_path, read_only=True) as con:
         kpi_values = con.execute(f"select * from {KPI_VALUES_TABLE}").df()
+        columns = {
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'config' and table_name = 'kpi_definitions'"
+            ).fetchall()
+        }
+        from_seed = {"value_min", "value_max"} <= columns
+        bounds = "value_min, value_max" if from_seed else "null, null"
         rows = con.execute(
-            f"select kpi_code, kind, scale from {KPI_DEFINITIONS_TABLE} order by kpi_code"
+            f"select kpi_code, kind, scale, {bounds} from {KPI_DEFINITIONS_TABLE} order by kpi_code"
         ).fetchall()
-    definitions = [KpiDefinition(str(code), str(kind), float(scale)) for code, kind, scale in rows]
+    definitions = [
+        KpiDefinition(str(code), str(kind), float(scale), _number(low), _number(high), from_seed)
+        for code, kind, scale, low, high in rows
+    ]
     return kpi_values, definitions
 
 
-def build_suite(definitions: list[KpiDefinition]) -> Any:
-    """The expectation suite for kpi_values, parameterised by the KPI definitions."""
+def previous_row_count(served_path: Path) -> int | None:
+    """Row count of kpi_values in the currently served file; None before the first publish
+    (or when the served file cannot be read)."""
+    if not served_path.is_file():
+        return None
+    try:
+        with connect(served_path, read_only=True) as con:
+            return int(con.execute(f"select count(*) from {KPI_VALUES_TABLE}").fetchone()[0])
+    except Exception:
+        return None
+
+
+def rowcount_range(previous: int, band: float) -> tuple[int, int]:
+    return math.floor(previous * (1 - band)), math.ceil(previous * (1 + band))
+
+
+def build_suite(
+    definitions: list[KpiDefinition],
+    previous_rows: int | None = None,
+    band: float = DEFAULT_ROWCOUNT_BAND,
+) -> Any:
+    """The expectation suite for kpi_values, parameterised by the KPI definitions and the
+    previous publish's row count."""
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 
@@ -151,7 +178,7 @@ def build_suite(definitions: list[KpiDefinition]) -> Any:
         ex.ExpectColumnValuesToBeBetween(column="denominator", min_value=0),
         "denominator >= 0 when not null",
     )
-    signed = sorted(SIGNED_SCORE_CODES)
+    signed = sorted(d.kpi_code for d in definitions if (value_bounds(d)[0] or 0) < 0) or ["(none)"]
     add(
         ex.ExpectColumnValuesToBeBetween(
             column="numerator", min_value=0, row_condition=Column("kpi_code").is_not_in(signed)
@@ -180,6 +207,12 @@ def build_suite(definitions: list[KpiDefinition]) -> Any:
         ex.ExpectColumnValuesToBeInSet(column="comparator", value_set=list(COMPARATORS)),
         "comparator is one of > >= < <=",
     )
+    if previous_rows is not None:
+        low, high = rowcount_range(previous_rows, band)
+        add(
+            ex.ExpectTableRowCountToBeBetween(min_value=low, max_value=high),
+            f"row count within ±{band:.0%} of the previous publish ({previous_rows} rows)",
+        )
     add(
         ex.ExpectColumnValuesToBeNull(
             column="comparator", row_condition=Column("target").is_null()
@@ -214,77 +247,35 @@ def build_suite(definitions: list[KpiDefinition]) -> Any:
     return suite
 
 
-def _ephemeral_context() -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
-        analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    return gx.get_context(mode="ephemeral", project_config=config)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return None if value != value else value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
-def _partial_unexpected(details: dict[str, Any]) -> list[Any]:
-    """Sample of offending values, or the mismatch details of a table-level expectation."""
-    sample = details.get("partial_unexpected_list")
-    if sample is None and details.get("details"):
-        sample = [details["details"]]
-    return _jsonable(list(sample or []))
-
-
-def validate_kpi_values(kpi_values: pd.DataFrame, definitions: list[KpiDefinition]) -> SuiteResult:
+def validate_kpi_values(
+    kpi_values: pd.DataFrame,
+    definitions: list[KpiDefinition],
+    *,
+    previous_rows: int | None = None,
+    band: float = DEFAULT_ROWCOUNT_BAND,
+    docs_dir: Path | None = None,
+) -> SuiteResult:
     """Validate a kpi_values frame against the suite; never raises on bad data."""
-    context = _ephemeral_context()
-    source = context.data_sources.add_pandas("aftersales")
-    asset = source.add_dataframe_asset("kpi_values")
-    batch = asset.add_batch_definition_whole_dataframe("whole_table").get_batch(
-        batch_parameters={"dataframe": kpi_values}
+    return validate_frame(
+        kpi_values, lambda: build_suite(definitions, previous_rows, band), "kpi_values", docs_dir
     )
-    suite = build_suite(definitions)
-    result = batch.validate(suite)
-    outcomes = []
-    for item in result.results:
-        config = item.expectation_config
-        details = item.result or {}
-        outcomes.append(
-            ExpectationOutcome(
-                expectation=config.type,
-                column=config.kwargs.get("column"),
-                description=config.description or config.type,
-                success=bool(item.success),
-                element_count=details.get("element_count"),
-                unexpected_count=details.get("unexpected_count"),
-                partial_unexpected=_partial_unexpected(details),
-            )
-        )
-    return SuiteResult(success=bool(result.success), row_count=len(kpi_values), outcomes=outcomes)
 
 
-def run_suite(warehouse_path: Path) -> SuiteResult:
-    """Read kpi_values from the warehouse (read-only) and validate it."""
+def run_suite(
+    warehouse_path: Path,
+    *,
+    served_path: Path | None = None,
+    band: float | None = None,
+    docs_dir: Path | None = None,
+) -> SuiteResult:
+    """Read kpi_values from the warehouse (read-only) and validate it; with
+    ``served_path``, compare the row count with the file served now."""
     kpi_values, definitions = read_tables(warehouse_path)
-    return validate_kpi_values(kpi_values, definitions)
+    previous = previous_row_count(served_path) if served_path else None
+    return validate_kpi_values(
+        kpi_values,
+        definitions,
+        previous_rows=previous,
+        band=rowcount_band() if band is None else band,
+        docs_dir=docs_dir,
+    )

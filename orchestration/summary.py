@@ -44,7 +44,7 @@ def last_full_month(as_of: datetime | date) -> date:
     return date(year, month, 1)
 
 
-def _as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+def read_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     try:
         row = con.execute("select max(as_of) from intermediate.int_as_of_resolved").fetchone()
     except duckdb.Error:
@@ -62,7 +62,7 @@ def _as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
 
 def read_summary(served_path: Path, kpis: tuple[str, ...] = HEADLINE_KPIS) -> KpiSummary:
     with duckdb.connect(str(served_path), read_only=True) as con:
-        as_of = _as_of(con)
+        as_of = read_as_of(con)
         if as_of is None:
             return KpiSummary(None, None, kpis, {})
         month = last_full_month(as_of)

@@ -52,3 +52,29 @@ def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("small_landing") / "landing"
     generate(out, **SMALL_LANDING)
     return out
+
+
+@pytest.fixture(scope="session")
+def refreshed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One successful ``aftersales-refresh`` (in-process, ``orchestration.cli.main``) on a
+    copy of ``small_landing``, with the Parquet export on, shared by the tests of the
+    scheduled refresh. Treat its directories as read-only: copy them before changing
+    anything."""
+    from types import SimpleNamespace
+
+    from orchestration.cli import main
+
+    base = tmp_path_factory.mktemp("refreshed")
+    landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"
+    shutil.copytree(small_landing, landing)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
+        patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
+        patch.setenv("AFTERSALES_SERVING_DIR", str(serving))
+        patch.setenv("AFTERSALES_EXPORT_PARQUET", "1")
+        patch.delenv("AFTERSALES_AS_OF", raising=False)
+        patch.delenv("AFTERSALES_FAILURE_WEBHOOK_URL", raising=False)
+        exit_code = main([])
+    return SimpleNamespace(
+        base=base, landing=landing, warehouse=warehouse, serving=serving, exit_code=exit_code
+    )

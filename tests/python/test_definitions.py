@@ -98,14 +98,135 @@ def test_groups_and_lineage(orch: SimpleNamespace) -> None:
     children_of_ingest = graph.get(a.INGEST_KEY).child_keys
     assert children_of_ingest
     assert all(groups[key] == "staging" for key in children_of_ingest)
-    assert a.KPI_VALUES_KEY in graph.get(a.PUBLISH_KEY).parent_keys
-    assert all(groups[key] == "marts" for key in graph.get(a.PUBLISH_KEY).parent_keys)
+    parents = graph.get(a.PUBLISH_KEY).parent_keys
+    assert a.KPI_VALUES_KEY in parents
+    # publish also waits for the staging models whose GX suites are blocking
+    staging_parents = {key.path[-1] for key in parents if groups[key] == "staging"}
+    assert staging_parents == {"stg_dms__tickets", "stg_dms__part_requests", "stg_dms__callbacks"}
+    assert {groups[key] for key in parents} == {"marts", "staging"}
 
 
 def test_gx_check_is_blocking(orch: SimpleNamespace) -> None:
     spec = next(iter(orch.checks.gx_kpi_values_suite.check_specs))
     assert spec.blocking
     assert spec.asset_key == orch.assets.KPI_VALUES_KEY
+
+
+def test_checks_blocking_and_warning(orch: SimpleNamespace) -> None:
+    c = orch.checks
+    staging = list(c.gx_staging_suites.check_specs)
+    assert {s.asset_key.path[-1] for s in staging} == {
+        "stg_dms__tickets",
+        "stg_dms__part_requests",
+        "stg_dms__callbacks",
+    }
+    assert all(s.blocking for s in staging)
+    assert not any(s.blocking for s in c.gx_kpi_trend.check_specs)
+    freshness = next(iter(c.dbt_source_freshness.check_specs))
+    assert freshness.asset_key == orch.assets.INGEST_KEY and not freshness.blocking
+
+    # The job runs every blocking check before publish.
+    job = orch.definitions.defs.resolve_job_def("refresh")
+    upstream = {
+        output.node_name
+        for outputs in job.graph.dependency_structure.input_to_upstream_outputs_for_node(
+            "publish"
+        ).values()
+        for output in (outputs if isinstance(outputs, list) else [outputs])
+    }
+    assert {"gx_staging_suites", "marts__kpi_values_gx_kpi_values_suite"} <= upstream
+
+
+def test_warehouse_steps_share_one_pool_and_retry(orch: SimpleNamespace) -> None:
+    from dagster import Backoff
+
+    from orchestration.policies import WAREHOUSE_POOL
+
+    a, c = orch.assets, orch.checks
+    definitions = [
+        a.ingest,
+        a.dbt_build,
+        a.publish_warehouse,
+        c.gx_kpi_values_suite,
+        c.gx_staging_suites,
+        c.gx_kpi_trend,
+        c.dbt_source_freshness,
+    ]
+    for definition in definitions:
+        op = definition.op
+        assert op.pool == WAREHOUSE_POOL, op.name
+        assert op.retry_policy is not None and op.retry_policy.backoff == Backoff.EXPONENTIAL
+    job = orch.definitions.defs.resolve_job_def("refresh")
+    assert {hook.name for hook in job.hook_defs} == {"record_failure"}
+
+
+def test_instance_config_limits_the_pool_to_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from dagster import DagsterInstance
+
+    from orchestration.config import PROJECT_DIR
+    from orchestration.policies import WAREHOUSE_POOL
+
+    shutil.copy(PROJECT_DIR / "orchestration" / "dagster_home" / "dagster.yaml", tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    with DagsterInstance.get() as instance:
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+        info = instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL)
+        assert info.limit == 1
+
+
+def test_sensor_and_freshness_policy(orch: SimpleNamespace) -> None:
+    from datetime import timedelta
+
+    from dagster import DefaultSensorStatus
+
+    defs = orch.definitions.defs
+    sensor = defs.resolve_sensor_def("landing_files")
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    assert sensor.job_name == "refresh"
+    policy = defs.resolve_asset_graph().get(orch.assets.PUBLISH_KEY).freshness_policy
+    assert policy.warn_window.to_timedelta() == timedelta(hours=26)
+    assert policy.fail_window.to_timedelta() == timedelta(hours=52)
+
+
+def test_schedule_tick_requests_a_refresh(orch: SimpleNamespace) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dagster import build_schedule_context
+
+    schedule = orch.definitions.defs.resolve_schedule_def("daily_refresh")
+    tick = datetime(2025, 4, 1, 5, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+    assert len(result.run_requests) == 1
+
+
+def test_definitions_load_without_parsing_dbt(orch: SimpleNamespace) -> None:
+    """Outside ``dagster dev`` an existing manifest is used as it is: no ``dbt parse``."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from orchestration.dbt_resource import dbt_project
+
+    manifest = dbt_project.manifest_path
+    before = manifest.stat().st_mtime_ns
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_IS_DEV_CLI"}
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-c", "import orchestration.definitions"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    elapsed = time.monotonic() - started
+    assert manifest.stat().st_mtime_ns == before
+    print(f"definitions loaded in {elapsed:.1f}s")
 
 
 def _kpi_rows(value: float) -> pd.DataFrame:

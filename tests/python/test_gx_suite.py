@@ -11,13 +11,17 @@ import pandas as pd
 import pytest
 
 from orchestration.config import PROJECT_DIR
+from orchestration.gx_runner import validate_frame
+from orchestration.gx_staging import STAGING_SUITES, build_staging_suite
 from orchestration.gx_suite import (
     KPI_VALUES_COLUMNS,
     KpiDefinition,
+    read_tables,
     run_suite,
     validate_kpi_values,
     value_bounds,
 )
+from orchestration.gx_trend import build_trend_suite, trend_frame
 
 DEFINITIONS = [
     KpiDefinition("open_rate", "ratio", 1.0),
@@ -184,3 +188,124 @@ def test_run_suite_reads_the_warehouse_read_only(tmp_path: Path) -> None:
         reader.close()
     assert result.success, result.summary()
     assert result.row_count == len(good_rows())
+
+
+def test_seed_bounds_are_used_when_the_warehouse_has_them(tmp_path: Path) -> None:
+    warehouse = tmp_path / "aftersales.duckdb"
+    seeded = [
+        ("revisit_rate", "ratio", 1.0, 0.0, 1.0),
+        ("nps", "ratio", 100.0, -100.0, 100.0),
+        ("open_rate", "ratio", 1.0, 0.0, None),
+    ]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute("create schema config")
+        rows = [r for r in good_rows() if r[0] in {"revisit_rate", "nps", "open_rate"}]
+        con.register("rows", frame(rows))
+        con.execute("create table marts.kpi_values as select * from rows")
+        con.register(
+            "defs",
+            pd.DataFrame(seeded, columns=["kpi_code", "kind", "scale", "value_min", "value_max"]),
+        )
+        con.execute("create table config.kpi_definitions as select * from defs")
+    _, definitions = read_tables(warehouse)
+    assert {d.kpi_code: value_bounds(d) for d in definitions} == {
+        "nps": (-100.0, 100.0),
+        "open_rate": (0.0, None),
+        "revisit_rate": (0.0, 1.0),
+    }
+    assert run_suite(warehouse).success
+
+
+def test_seed_bounds_agree_with_the_formulas() -> None:
+    with (PROJECT_DIR / "seeds" / "kpi_definitions.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            definition = KpiDefinition(row["kpi_code"], row["kind"], float(row["scale"]))
+            low = float(row["value_min"]) if row["value_min"] else None
+            high = float(row["value_max"]) if row["value_max"] else None
+            if low is not None and low < 0:
+                assert low == -definition.scale, row["kpi_code"]  # a signed score
+            else:
+                assert low == 0.0, row["kpi_code"]
+            if high is not None:
+                assert high == definition.scale, row["kpi_code"]
+
+
+@pytest.mark.parametrize(
+    ("previous", "rows", "passes"),
+    [(None, 9, True), (10, 9, True), (18, 9, True), (20, 9, False), (6, 9, True), (5, 9, False)],
+)
+def test_row_count_band_against_the_previous_publish(
+    previous: int | None, rows: int, passes: bool
+) -> None:
+    data = frame(good_rows())
+    assert len(data) == rows
+    result = validate_kpi_values(data, DEFINITIONS, previous_rows=previous, band=0.5)
+    assert result.success is passes
+    band_checks = [o for o in result.outcomes if "previous publish" in o.description]
+    assert len(band_checks) == (0 if previous is None else 1)
+
+
+def test_staging_suite_names_broken_rows() -> None:
+    spec = STAGING_SUITES["stg_dms__part_requests"]
+    good = {c: "x" for c in spec.columns}
+    good.update(qty_requested=2.0, qty_from_stock=1.0, unit_price=10.0, part_class="a")
+    good.update(status="issued", request_line_id="L1")
+    rows = [
+        good,
+        {**good, "request_line_id": "L2", "qty_from_stock": -1.0, "part_class": "z"},
+        {**good, "status": "lost"},  # a duplicate key too
+    ]
+    data = pd.DataFrame(rows, columns=spec.columns)
+    failed = {
+        o.description for o in validate_frame(data, lambda: build_staging_suite(spec), "t").failed
+    }
+    assert failed == {
+        "one row per request_line_id",
+        "part_class is one of a, b, c",
+        "status is one of requested, issued, backordered, cancelled",
+        "qty_from_stock >= 0 when not null",
+    }
+    assert not validate_frame(
+        pd.DataFrame([good], columns=spec.columns), lambda: build_staging_suite(spec), "t"
+    ).failed
+    missing = pd.DataFrame([good], columns=spec.columns).drop(columns=["_source_file"])
+    assert not validate_frame(missing, lambda: build_staging_suite(spec), "t").success
+
+
+def monthly(values: dict[str, list[float]], start: date = date(2024, 9, 1)) -> pd.DataFrame:
+    rows = []
+    for branch, series in values.items():
+        for offset, value in enumerate(series):
+            index = start.year * 12 + start.month - 1 + offset
+            rows.append(("open_rate", branch, date(index // 12, index % 12 + 1, 1), value))
+    return pd.DataFrame(rows, columns=["kpi_code", "branch_code", "period_start", "value"])
+
+
+def test_trend_flags_a_branch_far_from_its_trailing_mean() -> None:
+    data = monthly(
+        {
+            "EC01": [0.80, 0.82, 0.79, 0.81, 0.80, 0.82, 0.40],  # collapses in March
+            "NC01": [0.70, 0.75, 0.72, 0.71, 0.74, 0.73, 0.72],
+            "EU01": [0.70, 0.71, 0.72],  # too little history for March
+        }
+    )
+    march = date(2025, 3, 1)
+    trend = trend_frame(data, march, window=6)
+    assert list(trend["branch_code"]) == ["EC01", "NC01"]
+    assert trend.set_index("branch_code").loc["EC01", "abs_z_score"] > 3
+    assert trend.set_index("branch_code").loc["NC01", "abs_z_score"] < 3
+    result = validate_frame(trend, lambda: build_trend_suite(3.0), "trend")
+    assert not result.success
+    assert result.failed[0].unexpected_count == 1
+    assert validate_frame(
+        trend[trend["branch_code"] == "NC01"], lambda: build_trend_suite(3.0), "t"
+    ).success
+
+
+def test_gx_data_docs_site_is_written(tmp_path: Path) -> None:
+    docs = tmp_path / "docs" / "kpi_values"
+    result = validate_kpi_values(frame(good_rows()), DEFINITIONS, docs_dir=docs)
+    assert result.docs_index == docs / "index.html"
+    assert "kpi_values" in result.docs_index.read_text(encoding="utf-8")
+    assert list((docs / "validations").rglob("*.html"))

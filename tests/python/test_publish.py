@@ -155,3 +155,79 @@ def test_rollback_swaps_current_and_previous(tmp_path: Path) -> None:
 def test_rollback_without_previous_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="nothing to roll back"):
         rollback(tmp_path)
+
+
+def test_publish_stamps_build_info_matching_the_rows(tmp_path: Path) -> None:
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 50, "v1")
+    serving = tmp_path / "serving"
+
+    result = publish(warehouse, serving, build_id="b1", export_parquet=False)
+
+    with duckdb.connect(str(serving / SERVED_NAME), read_only=True) as con:
+        build_id, rows, fingerprint = con.execute(
+            "select build_id, kpi_values_rows, kpi_values_fingerprint from ops.build_info"
+        ).fetchone()
+        assert publish_module.kpi_values_fingerprint(con) == fingerprint
+    assert (build_id, rows, fingerprint) == ("b1", 50, result.fingerprint)
+    assert publish_module.build_id_of(serving / SERVED_NAME) == "b1"
+    # the build warehouse itself is not stamped
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert not con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'ops'"
+        ).fetchone()[0]
+    assert (serving / SERVED_NAME).stat().st_mode & 0o044 == 0o044  # readable by BI users
+
+
+def parquet_labels(serving: Path) -> set[str]:
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select distinct label from read_parquet(?)",
+            [str(serving / "parquet" / "kpi_values.parquet")],
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_parquet_export_swaps_with_the_file_and_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "wh" / "aftersales.duckdb"
+    serving = tmp_path / "serving"
+    monkeypatch.setenv("AFTERSALES_EXPORT_PARQUET", "1")
+    for index in (1, 2, 3):
+        make_warehouse(warehouse, index, f"v{index}")
+        result = publish(warehouse, serving, build_id=f"b{index}")
+        assert result.parquet_tables == ("kpi_values",)
+    assert (serving / "parquet").is_symlink()
+    assert parquet_labels(serving) == {"v3"}
+    # the served and the previous build's directories are kept, older ones removed
+    kept = sorted(p.name for p in serving.iterdir() if p.name.startswith(".parquet-"))
+    assert kept == [".parquet-b2", ".parquet-b3"]
+
+    rollback(serving)
+    assert served_state(serving / SERVED_NAME) == (2, {"v2"})
+    assert parquet_labels(serving) == {"v2"}
+
+
+def test_failed_publish_keeps_parquet_and_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "wh" / "aftersales.duckdb"
+    serving = tmp_path / "serving"
+    docs = tmp_path / "docs"
+    (docs / "kpi_values").mkdir(parents=True)
+    (docs / "kpi_values" / "index.html").write_text("<html>v1</html>", encoding="utf-8")
+    make_warehouse(warehouse, 5, "v1")
+    publish(warehouse, serving, build_id="b1", export_parquet=True, docs_source=docs)
+    index = (serving / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert "b1" in index and 'href="kpi_values/index.html"' in index
+
+    make_warehouse(warehouse, 6, "v2")
+    (docs / "kpi_values" / "index.html").write_text("<html>v2</html>", encoding="utf-8")
+
+    monkeypatch.setattr(publish_module, "copy_file", lambda source, fd: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        publish(warehouse, serving, build_id="b2", export_parquet=True, docs_source=docs)
+    assert served_state(serving / SERVED_NAME) == (5, {"v1"})
+    assert parquet_labels(serving) == {"v1"}
+    assert "v1" in (serving / "data_docs" / "kpi_values" / "index.html").read_text()
+    assert not [p for p in serving.iterdir() if "b2" in p.name or p.name.endswith(".tmp")]

@@ -1,0 +1,149 @@
+"""Great Expectations suites on the staging facts the KPIs are built from.
+
+``staging.stg_dms__tickets``, ``stg_dms__part_requests`` and ``stg_dms__callbacks`` hold
+one row per valid record (the winning version). Each suite checks the columns (the raw
+contract's, typed, without ``is_deleted``, plus ``_source_file``, in any order), the primary
+key (never null, unique), the required references, the enumerated codes of the raw
+contract, and that quantities and amounts are not negative. They repeat a few of dbt's
+tests on purpose: a second, independent tool on the tables every KPI reads, with results
+in the data docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.contract import TABLES
+from orchestration.gx_runner import SuiteResult, validate_frame
+from orchestration.warehouse import connect
+
+STAGING_SCHEMA = "staging"
+
+
+@dataclass(frozen=True)
+class StagingSuite:
+    model: str
+    table: str
+    not_null: tuple[str, ...]
+    enumerations: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    non_negative: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ("is_deleted",)
+
+    @property
+    def key(self) -> str:
+        return TABLES[self.table].primary_key
+
+    @property
+    def columns(self) -> list[str]:
+        contract = [c for c in TABLES[self.table].columns if c not in self.dropped]
+        return [*contract, "_source_file"]
+
+
+STAGING_SUITES: dict[str, StagingSuite] = {
+    s.model: s
+    for s in (
+        StagingSuite(
+            model="stg_dms__tickets",
+            table="tickets",
+            not_null=("branch_code", "ticket_type", "status", "opened_at", "updated_at"),
+            enumerations={
+                "ticket_type": ("repair", "maintenance", "warranty", "inspection", "consult"),
+                "status": (
+                    "open",
+                    "in_progress",
+                    "waiting_parts",
+                    "completed",
+                    "delivered",
+                    "cancelled",
+                ),
+                "fault_level": (1, 2, 3),
+            },
+            non_negative=("sold_hours", "labor_amount", "parts_amount"),
+        ),
+        StagingSuite(
+            model="stg_dms__part_requests",
+            table="part_requests",
+            not_null=("ticket_id", "branch_code", "part_class", "qty_requested", "status"),
+            enumerations={
+                "part_class": ("a", "b", "c"),
+                "status": ("requested", "issued", "backordered", "cancelled"),
+            },
+            non_negative=("qty_requested", "qty_from_stock", "unit_price"),
+        ),
+        StagingSuite(
+            model="stg_dms__callbacks",
+            table="callbacks",
+            not_null=("ticket_id", "attempted_at", "channel", "outcome"),
+            enumerations={
+                "channel": ("phone", "sms", "wechat", "letter"),
+                "outcome": (
+                    "reached",
+                    "no_answer",
+                    "voicemail",
+                    "letter_sent",
+                    "refused",
+                    "wrong_number",
+                ),
+                "nps_score": tuple(range(11)),
+            },
+        ),
+    )
+}
+
+
+def build_staging_suite(spec: StagingSuite) -> Any:
+    import great_expectations as gx
+
+    ex = gx.expectations
+    suite = gx.ExpectationSuite(name=spec.model)
+
+    def add(expectation: Any, description: str) -> None:
+        expectation.description = description
+        suite.add_expectation(expectation)
+
+    add(
+        ex.ExpectTableColumnsToMatchSet(column_set=spec.columns, exact_match=True),
+        "columns are the contract's (typed, without is_deleted) plus _source_file",
+    )
+    add(ex.ExpectColumnValuesToNotBeNull(column=spec.key), f"{spec.key} is never null")
+    add(ex.ExpectColumnValuesToBeUnique(column=spec.key), f"one row per {spec.key}")
+    for column in spec.not_null:
+        add(ex.ExpectColumnValuesToNotBeNull(column=column), f"{column} is never null")
+    for column, values in spec.enumerations.items():
+        add(
+            ex.ExpectColumnValuesToBeInSet(column=column, value_set=list(values)),
+            f"{column} is one of {', '.join(str(v) for v in values)}",
+        )
+    for column in spec.non_negative:
+        add(
+            ex.ExpectColumnValuesToBeBetween(column=column, min_value=0),
+            f"{column} >= 0 when not null",
+        )
+    return suite
+
+
+def read_model(warehouse_path: Path, model: str) -> Any:
+    """The staging model as a pandas frame (decimals as floats), read-only."""
+    with connect(warehouse_path, read_only=True) as con:
+        frame = con.execute(f"select * from {STAGING_SCHEMA}.{model}").df()
+    for column in frame.columns:
+        if frame[column].dtype == object and len(frame) and _is_decimal(frame[column]):
+            frame[column] = frame[column].astype(float)
+    return frame
+
+
+def _is_decimal(series: Any) -> bool:
+    from decimal import Decimal
+
+    sample = series.dropna()
+    return bool(len(sample)) and isinstance(sample.iloc[0], Decimal)
+
+
+def run_staging_suite(
+    warehouse_path: Path, model: str, docs_dir: Path | None = None
+) -> SuiteResult:
+    spec = STAGING_SUITES[model]
+    frame = read_model(warehouse_path, model)
+    return validate_frame(frame, lambda: build_staging_suite(spec), model, docs_dir)

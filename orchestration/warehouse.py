@@ -1,0 +1,111 @@
+"""Opening DuckDB files when another process may hold them, and telling transient errors.
+
+DuckDB allows one writing process per file (or many read-only ones). A refresh started
+while another process has the build warehouse open fails with an I/O error ("Could not set
+lock on file …"); that is transient: the same step succeeds once the other process is done.
+:func:`connect` retries opening for such errors with exponential backoff;
+:func:`is_transient` tells the Dagster assets which failures are worth a retry (a lock, an
+I/O error) and which are not (a failing dbt test, a contract violation, a bug).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+T = TypeVar("T")
+
+# Messages of errors that go away by themselves: another process holds the file, or the
+# file system hiccuped.
+TRANSIENT_PATTERNS: tuple[str, ...] = (
+    r"could not set lock on file",
+    r"conflicting lock is held",
+    r"database is locked",
+    r"resource temporarily unavailable",
+    r"\bio error\b",
+    r"input/output error",
+    r"stale file handle",
+)
+_TRANSIENT = re.compile("|".join(TRANSIENT_PATTERNS), re.IGNORECASE)
+# OS errors that a retry can cure (a missing file or a permission problem cannot).
+TRANSIENT_ERRNOS = frozenset(
+    {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ESTALE, errno.ETIMEDOUT, errno.EINTR}
+)
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+def open_attempts() -> int:
+    """How often :func:`connect` tries (``AFTERSALES_LOCK_ATTEMPTS``, default 6)."""
+    return max(1, int(_env_number("AFTERSALES_LOCK_ATTEMPTS", 6)))
+
+
+def open_delay() -> float:
+    """First wait between attempts in seconds (``AFTERSALES_LOCK_DELAY_SECONDS``, 0.5);
+    it doubles after every attempt (0.5, 1, 2, 4, 8 s by default: ~15 s in all)."""
+    return max(0.0, _env_number("AFTERSALES_LOCK_DELAY_SECONDS", 0.5))
+
+
+def is_transient_message(text: str) -> bool:
+    return bool(_TRANSIENT.search(text or ""))
+
+
+def is_transient(error: BaseException) -> bool:
+    """A lock conflict or an I/O error, anywhere in the chain of causes."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in TRANSIENT_ERRNOS:
+            return True
+        if is_transient_message(str(current)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def retry_transient(
+    action: Callable[[], T],
+    *,
+    attempts: int | None = None,
+    delay: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Call ``action``; on a transient error wait (doubling, with ±25 % jitter) and retry."""
+    attempts = open_attempts() if attempts is None else max(1, attempts)
+    wait = open_delay() if delay is None else delay
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except Exception as error:
+            if attempt == attempts or not is_transient(error):
+                raise
+            sleep(wait * random.uniform(0.75, 1.25))
+            wait *= 2
+    raise AssertionError("unreachable")
+
+
+def connect(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    attempts: int | None = None,
+    delay: float | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect`` that waits for a lock held by another process to go away."""
+    return retry_transient(
+        lambda: duckdb.connect(str(path), read_only=read_only), attempts=attempts, delay=delay
+    )
