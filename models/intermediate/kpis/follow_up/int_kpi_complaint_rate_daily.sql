@@ -1,45 +1,21 @@
 {#- complaint_rate (服务投诉率). Doc block: kpi_complaint_rate; unit test:
     unit_kpi_complaint_rate_any_follow_up. Customer deliveries with a follow-up of any
     channel and outcome recording complaint = true / customer deliveries, by delivered
-    date at the ticket's branch. Follow-ups before delivered_at do not count. -#}
+    date at the ticket's branch. Follow-ups before delivered_at do not count.
+    Deliveries and follow-ups: macros/kpi/follow_up_customer_deliveries.sql. -#}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
+with customer_deliveries as (
+    {{ follow_up_customer_deliveries() }}
 ),
 
-callbacks as (
-    select * from {{ ref('stg_dms__callbacks') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-customer_deliveries as (
-    select
-        tickets.ticket_id,
-        tickets.branch_code,
-        branches.timezone,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.is_internal = false
+delivery_follow_ups as (
+    {{ follow_ups_after_delivery('customer_deliveries') }}
 ),
 
 ticket_complaints as (
-    select distinct callbacks.ticket_id
-    from callbacks
-    inner join customer_deliveries
-        on callbacks.ticket_id = customer_deliveries.ticket_id
-    where
-        callbacks.complaint = true
-        and {{ local_to_epoch('callbacks.attempted_at', 'customer_deliveries.timezone') }}
-        >= customer_deliveries.delivered_epoch
+    select distinct ticket_id
+    from delivery_follow_ups
+    where complaint = true
 ),
 
 ticket_outcomes as (

@@ -2,52 +2,29 @@
     Per customer delivery, the score of its first successful follow-up (by attempted_at, then callback_id) that has an nps_score: promoters
     (9–10) count +1, detractors (0–6) −1, passives (7–8) 0 in the numerator; every
     such ticket counts 1 in the denominator; kpi_values multiplies by the scale (100).
-    By delivered date at the ticket's branch; follow-ups before delivered_at do not count. -#}
+    By delivered date at the ticket's branch; follow-ups before delivered_at do not count.
+    Deliveries and follow-ups: macros/kpi/follow_up_customer_deliveries.sql. -#}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
+with customer_deliveries as (
+    {{ follow_up_customer_deliveries() }}
 ),
 
-callbacks as (
-    select * from {{ ref('stg_dms__callbacks') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-customer_deliveries as (
-    select
-        tickets.ticket_id,
-        tickets.branch_code,
-        branches.timezone,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.is_internal = false
+delivery_follow_ups as (
+    {{ follow_ups_after_delivery('customer_deliveries') }}
 ),
 
 scored_follow_ups as (
     select
-        callbacks.ticket_id,
-        callbacks.nps_score,
+        ticket_id,
+        nps_score,
         row_number() over (
-            partition by callbacks.ticket_id
-            order by callbacks.attempted_at, callbacks.callback_id
+            partition by ticket_id
+            order by attempted_at, callback_id
         ) as follow_up_order
-    from callbacks
-    inner join customer_deliveries
-        on callbacks.ticket_id = customer_deliveries.ticket_id
+    from delivery_follow_ups
     where
-        {{ is_successful_follow_up('callbacks.channel', 'callbacks.outcome') }}
-        and callbacks.nps_score is not null
-        and {{ local_to_epoch('callbacks.attempted_at', 'customer_deliveries.timezone') }}
-        >= customer_deliveries.delivered_epoch
+        {{ is_successful_follow_up('channel', 'outcome') }}
+        and nps_score is not null
 ),
 
 first_scores as (

@@ -3,49 +3,25 @@
     successful follow-up says problem_reported and any successful follow-up says
     problem_resolved / customer deliveries where a successful follow-up says
     problem_reported, by delivered date at the ticket's branch. Follow-ups before
-    delivered_at do not count. -#}
+    delivered_at do not count.
+    Deliveries and follow-ups: macros/kpi/follow_up_customer_deliveries.sql. -#}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
+with customer_deliveries as (
+    {{ follow_up_customer_deliveries() }}
 ),
 
-callbacks as (
-    select * from {{ ref('stg_dms__callbacks') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-customer_deliveries as (
-    select
-        tickets.ticket_id,
-        tickets.branch_code,
-        branches.timezone,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.is_internal = false
+delivery_follow_ups as (
+    {{ follow_ups_after_delivery('customer_deliveries') }}
 ),
 
 ticket_problems as (
     select
-        callbacks.ticket_id,
-        max(case when callbacks.problem_reported = true then 1 else 0 end) as has_problem_reported,
-        max(case when callbacks.problem_resolved = true then 1 else 0 end) as has_problem_resolved
-    from callbacks
-    inner join customer_deliveries
-        on callbacks.ticket_id = customer_deliveries.ticket_id
-    where
-        {{ is_successful_follow_up('callbacks.channel', 'callbacks.outcome') }}
-        and {{ local_to_epoch('callbacks.attempted_at', 'customer_deliveries.timezone') }}
-        >= customer_deliveries.delivered_epoch
-    group by callbacks.ticket_id
+        ticket_id,
+        max(case when problem_reported = true then 1 else 0 end) as has_problem_reported,
+        max(case when problem_resolved = true then 1 else 0 end) as has_problem_resolved
+    from delivery_follow_ups
+    where {{ is_successful_follow_up('channel', 'outcome') }}
+    group by ticket_id
 ),
 
 ticket_outcomes as (

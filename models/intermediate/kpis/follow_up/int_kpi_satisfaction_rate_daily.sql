@@ -3,51 +3,27 @@
     Customer deliveries whose first successful follow-up (by attempted_at, then
     callback_id) says satisfied / customer deliveries whose first successful follow-up
     answered `satisfied` (true or false), by delivered date at the ticket's branch.
-    Follow-ups attempted before delivered_at are not follow-ups of the delivery. -#}
+    Follow-ups attempted before delivered_at are not follow-ups of the delivery.
+    Deliveries and follow-ups: macros/kpi/follow_up_customer_deliveries.sql. -#}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
+with customer_deliveries as (
+    {{ follow_up_customer_deliveries() }}
 ),
 
-callbacks as (
-    select * from {{ ref('stg_dms__callbacks') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-customer_deliveries as (
-    select
-        tickets.ticket_id,
-        tickets.branch_code,
-        branches.timezone,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.is_internal = false
+delivery_follow_ups as (
+    {{ follow_ups_after_delivery('customer_deliveries') }}
 ),
 
 successful_follow_ups as (
     select
-        callbacks.ticket_id,
-        callbacks.satisfied,
+        ticket_id,
+        satisfied,
         row_number() over (
-            partition by callbacks.ticket_id
-            order by callbacks.attempted_at, callbacks.callback_id
+            partition by ticket_id
+            order by attempted_at, callback_id
         ) as follow_up_order
-    from callbacks
-    inner join customer_deliveries
-        on callbacks.ticket_id = customer_deliveries.ticket_id
-    where
-        {{ is_successful_follow_up('callbacks.channel', 'callbacks.outcome') }}
-        and {{ local_to_epoch('callbacks.attempted_at', 'customer_deliveries.timezone') }}
-        >= customer_deliveries.delivered_epoch
+    from delivery_follow_ups
+    where {{ is_successful_follow_up('channel', 'outcome') }}
 ),
 
 first_answers as (

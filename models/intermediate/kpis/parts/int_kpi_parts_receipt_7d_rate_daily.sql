@@ -3,42 +3,6 @@
     signed for at most var('parts_receipt_7d_window_hours') after ordered_at / valid
     lines with ordered_at whose outcome is known (received, or as_of at or past
     ordered_at + window), by ordered date at the line's branch. Instants are absolute
-    epoch seconds (int_part_lines_receipt_timed). -#}
-{%- set window_seconds = var('parts_receipt_7d_window_hours') ~ ' * 3600' %}
-
-with ordered_lines as (
-    select * from {{ ref('int_part_lines_receipt_timed') }}
-),
-
-outcomes as (
-    select
-        branch_code,
-        ordered_date as date_day,
-        case
-            when received_epoch is not null
-                and received_epoch <= ordered_epoch + {{ window_seconds }}
-                then 1
-            else 0
-        end as is_received_in_window,
-        case
-            when received_epoch is not null then 1
-            when as_of_epoch >= ordered_epoch + {{ window_seconds }} then 1
-            else 0
-        end as is_outcome_known
-    from ordered_lines
-),
-
-final as (
-    select
-        'parts_receipt_7d_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_received_in_window) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_outcome_known) as {{ type_kpi_measure() }}) as denominator
-    from outcomes
-    group by
-        branch_code,
-        date_day
-)
-
-select * from final
+    epoch seconds (int_part_lines_receipt_timed).
+    SQL: macro kpi_parts_receipt_rate_daily (macros/kpi/parts_receipt_rate_daily.sql). -#}
+{{ kpi_parts_receipt_rate_daily('parts_receipt_7d_rate', var('parts_receipt_7d_window_hours')) }}

@@ -1,0 +1,40 @@
+{#- Shared inputs of the follow-up KPIs (int_kpi_{satisfaction_rate,problem_resolution_rate,
+    nps,complaint_rate}_daily).
+
+    follow_up_customer_deliveries(): the customer deliveries F(P), one row per valid
+    ticket that is not cancelled, has delivered_at and is not internal: ticket_id,
+    branch_code, the branch's timezone, date_day (delivered date, branch-local) and
+    delivered_epoch (absolute epoch seconds of delivered_at).
+
+    follow_ups_after_delivery(deliveries): every follow-up (callback, any channel and
+    outcome) of those deliveries attempted at or after delivered_at, compared as
+    absolute instants in the branch's timezone; `deliveries` names the CTE that holds
+    follow_up_customer_deliveries(). Columns: those of stg_dms__callbacks. Each KPI
+    applies its own filter (e.g. is_successful_follow_up) and ordering.
+
+    Both emit a select statement (use each as the body of a CTE). -#}
+{% macro follow_up_customer_deliveries() -%}
+    select
+        tickets.ticket_id,
+        tickets.branch_code,
+        branches.timezone,
+        cast(tickets.delivered_at as date) as date_day,
+        {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
+    from {{ ref('stg_dms__tickets') }} as tickets
+    inner join {{ ref('stg_dms__branches') }} as branches
+        on tickets.branch_code = branches.branch_code
+    where
+        tickets.status <> 'cancelled'
+        and tickets.delivered_at is not null
+        and tickets.is_internal = false
+{%- endmacro %}
+
+{% macro follow_ups_after_delivery(deliveries) -%}
+    select callbacks.*
+    from {{ ref('stg_dms__callbacks') }} as callbacks
+    inner join {{ deliveries }}
+        on callbacks.ticket_id = {{ deliveries }}.ticket_id
+    where
+        {{ local_to_epoch('callbacks.attempted_at', deliveries ~ '.timezone') }}
+        >= {{ deliveries }}.delivered_epoch
+{%- endmacro %}
