@@ -260,6 +260,11 @@ def _record_cli_failure(settings: Settings, step: str, error: BaseException) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if (os.environ.get("AFTERSALES_TARGET") or "duckdb").strip() != "duckdb":
+        # Spark (and any other target): orchestration/spark_refresh.py, same options
+        from orchestration.spark_refresh import main as spark_main
+
+        return spark_main(argv)
     args = parse_args(argv)
     settings = _settings(args)
     if args.rollback:

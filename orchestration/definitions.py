@@ -81,4 +81,15 @@ def build_definitions(
     )
 
 
-defs = build_definitions()
+def _selected_definitions() -> Definitions:
+    """``AFTERSALES_TARGET=spark`` loads the Spark location, anything else DuckDB's."""
+    from orchestration.spark_refresh import selected_target
+
+    if selected_target() == "spark":
+        from orchestration.spark_definitions import build_spark_definitions
+
+        return build_spark_definitions()
+    return build_definitions()
+
+
+defs = _selected_definitions()

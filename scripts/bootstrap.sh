@@ -21,9 +21,14 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# Extras: dev (pytest, ruff) and spark (dbt-spark, pyspark: the Spark target and its parity
+# test; Spark also needs a Java 17 runtime, which pip cannot install). AFTERSALES_EXTRAS=dev
+# skips Spark. The stamp records the extras, so changing them reinstalls.
+extras="${AFTERSALES_EXTRAS:-dev,spark}"
 stamp=.venv/.aftersales-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || \
+   [ "$(cat "$stamp")" != "$extras" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
-  touch "$stamp"
+  .venv/bin/python -m pip install --quiet -e ".[$extras]"
+  printf '%s' "$extras" > "$stamp"
 fi

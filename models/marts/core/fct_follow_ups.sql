@@ -54,7 +54,7 @@ final as (
         problem_reported,
         problem_resolved,
         complaint,
-        (attempted_epoch - delivered_epoch) / 3600.0 as hours_after_delivery,
+        cast(attempted_epoch - delivered_epoch as double) / 3600 as hours_after_delivery,
         case
             when delivered_epoch is null then null
             else attempted_epoch >= delivered_epoch and attempted_epoch <= delivered_epoch + {{ window_seconds }}

@@ -199,14 +199,14 @@ final as (
         first_response_at,
         arrived_at,
         work_completed_at,
-        cast(first_response_calendar_seconds / 60.0 as decimal(18, 4)) as first_response_calendar_minutes,
-        cast(first_response_business_seconds / 60.0 as decimal(18, 4)) as first_response_business_minutes,
-        cast(arrived_calendar_seconds / 60.0 as decimal(18, 4)) as arrived_calendar_minutes,
-        cast(arrived_business_seconds / 60.0 as decimal(18, 4)) as arrived_business_minutes,
-        cast(work_completed_calendar_seconds / 60.0 as decimal(18, 4)) as work_completed_calendar_minutes,
-        cast(work_completed_business_seconds / 60.0 as decimal(18, 4)) as work_completed_business_minutes,
-        cast(as_of_calendar_seconds / 60.0 as decimal(18, 4)) as as_of_calendar_minutes,
-        cast(as_of_business_seconds / 60.0 as decimal(18, 4)) as as_of_business_minutes,
+        cast(cast(first_response_calendar_seconds as double) / 60 as decimal(18, 4)) as first_response_calendar_minutes,
+        cast(cast(first_response_business_seconds as double) / 60 as decimal(18, 4)) as first_response_business_minutes,
+        cast(cast(arrived_calendar_seconds as double) / 60 as decimal(18, 4)) as arrived_calendar_minutes,
+        cast(cast(arrived_business_seconds as double) / 60 as decimal(18, 4)) as arrived_business_minutes,
+        cast(cast(work_completed_calendar_seconds as double) / 60 as decimal(18, 4)) as work_completed_calendar_minutes,
+        cast(cast(work_completed_business_seconds as double) / 60 as decimal(18, 4)) as work_completed_business_minutes,
+        cast(cast(as_of_calendar_seconds as double) / 60 as decimal(18, 4)) as as_of_calendar_minutes,
+        cast(cast(as_of_business_seconds as double) / 60 as decimal(18, 4)) as as_of_business_minutes,
         case
             when sla_clock is null then null
             else coalesce(first_response_policy_seconds <= response_target_minutes * 60, false)

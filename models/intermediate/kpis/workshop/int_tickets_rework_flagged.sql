@@ -60,14 +60,14 @@ windowed as (
         delivered_tickets.delivered_epoch,
         delivered_tickets.delivered_epoch + {{ window_seconds }} as comeback_window_end_epoch,
         delivered_tickets.as_of_epoch,
-        sum(
+        cast(sum(
             case
                 when rework_tickets.rework_opened_epoch
                     <= delivered_tickets.delivered_epoch + {{ window_seconds }}
                     then 1
                 else 0
             end
-        ) as rework_ticket_count
+        ) as bigint) as rework_ticket_count
     from delivered_tickets
     left join rework_tickets
         on delivered_tickets.ticket_id = rework_tickets.rework_of_ticket_id

@@ -1,0 +1,361 @@
+"""Scale-out parity: the same landing files give the same KPIs on DuckDB and on Spark.
+
+One small generated landing directory (2 branches: a mainland one and the DST branch;
+35 days from 2025-03-10, so it spans the March/April month boundary and the European DST
+change of 2025-03-30; a re-sent file and injected contract violations) is built twice,
+in separate warehouse dirs and dbt target paths:
+
+- DuckDB: ``orchestration.ingest`` + ``dbt build`` (target ``duckdb``);
+- Spark: the Spark refresh command (``AFTERSALES_TARGET=spark``,
+  ``orchestration/spark_refresh.py``): the Spark ingest in its own process, ``dbt build
+  --target spark`` (the same seeds, models, data tests and unit tests), the GX suite on
+  kpi_values, and the Parquet publish.
+
+Then ``kpi_values`` must be equal row for row on the key (kpi_code, grain, period_start,
+branch_code): numerator and denominator exactly equal as decimals, value equal within
+1e-12 relative, target, comparator and meets_target equal; and the data quality outcome
+must be equal: ``stg_dms__batch_quality`` per (table, source file), the quarantine reasons
+per table, and the orphan punches per reason. The published Parquet copy of kpi_values
+must be the Spark build's table.
+
+Spark tables are read without a JVM, as the Parquet files of
+``<warehouse>/spark/tables/<schema>.db/<table>/`` (``spark_refresh.read_spark_table``).
+Needs the ``spark`` extra and Java (``scripts/bootstrap.sh`` installs the extra; CI has
+Java); skipped otherwise. About 3.5 minutes on two cores (up to 6 on a busy machine), most
+of it the Spark build; the times are printed at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+
+def _java_works() -> bool:
+    if shutil.which("java") is None:
+        return False
+    try:
+        result = subprocess.run(["java", "-version"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+if importlib.util.find_spec("pyspark") is None:
+    pytest.skip(
+        "pyspark is not installed: install the spark extra (pip install -e '.[spark]')",
+        allow_module_level=True,
+    )
+if not _java_works():
+    pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
+
+from orchestration.ingest import ingest_landing  # noqa: E402
+from orchestration.spark_refresh import (  # noqa: E402
+    PARQUET_LINK,
+    main,
+    parquet_source,
+    read_build_info,
+    table_dir,
+)
+
+PARITY_LANDING = {
+    "seed": 7,
+    "days": 35,
+    "branches": 2,  # the generator's last branch is the DST one
+    "orders_per_day": 6,
+    "start_date": date(2025, 3, 10),
+}
+TABLES = (
+    "branches",
+    "technicians",
+    "assets",
+    "tickets",
+    "part_requests",
+    "time_punches",
+    "callbacks",
+)
+KEY = ("kpi_code", "grain", "period_start", "branch_code")
+VALUE_RELATIVE_TOLERANCE = 1e-12
+_BUILDS = pytest.StashKey[dict[str, "Build"]]()
+
+
+@dataclass
+class Build:
+    engine: str
+    warehouse: Path
+    seconds: float
+    output: str = ""
+    serving: Path | None = None
+    exit_code: int = 0
+
+
+def _dbt() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+@pytest.fixture(scope="module")
+def parity_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from orchestration.sample_data import generate
+
+    out = tmp_path_factory.mktemp("parity") / "landing"
+    generate(out, **PARITY_LANDING)
+    return out
+
+
+@pytest.fixture(scope="module")
+def duckdb_build(
+    parity_landing: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Build:
+    base = tmp_path_factory.mktemp("parity_duckdb")
+    warehouse = base / "warehouse"
+    warehouse.mkdir()
+    env = {
+        **os.environ,
+        "AFTERSALES_TARGET": "duckdb",
+        "AFTERSALES_LANDING_DIR": str(parity_landing),
+        "AFTERSALES_WAREHOUSE_DIR": str(warehouse),
+        "AFTERSALES_SERVING_DIR": str(base / "serving"),
+        "AFTERSALES_AS_OF": "",
+        "DBT_TARGET_PATH": str(base / "target"),
+        "DBT_LOG_PATH": str(base / "logs"),
+        "DBT_USE_COLORS": "false",
+    }
+    started = time.monotonic()
+    ingest_landing(parity_landing, warehouse / "aftersales.duckdb")
+    from orchestration.config import PROJECT_DIR
+
+    result = subprocess.run(
+        [_dbt(), "build", "--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    build = Build("duckdb", warehouse, seconds, result.stdout)
+    request.node.stash.setdefault(_BUILDS, {})["duckdb"] = build
+    return build
+
+
+@pytest.fixture(scope="module")
+def spark_build(
+    parity_landing: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Build:
+    """One Spark refresh (ingest, dbt build --target spark, GX, Parquet publish)."""
+    base = tmp_path_factory.mktemp("parity_spark")
+    landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"
+    shutil.copytree(parity_landing, landing)
+    output = io.StringIO()
+    started = time.monotonic()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AFTERSALES_TARGET", "spark")
+        patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
+        patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
+        patch.setenv("AFTERSALES_SERVING_DIR", str(serving))
+        patch.setenv("AFTERSALES_AS_OF", "")
+        patch.setenv("DBT_TARGET_PATH", str(base / "target"))
+        patch.setenv("DBT_LOG_PATH", str(base / "logs"))
+        with contextlib.redirect_stdout(output):
+            exit_code = main([])
+    seconds = time.monotonic() - started
+    text = output.getvalue()
+    assert exit_code == 0, text[-8000:]
+    build = Build("spark", warehouse, seconds, text, serving, exit_code)
+    request.node.stash.setdefault(_BUILDS, {})["spark"] = build
+    return build
+
+
+def _duckdb_rows(build: Build, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(build.warehouse / "aftersales.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _spark_rows(build: Build, sql: str, tables: dict[str, tuple[str, str]]) -> list[tuple]:
+    """Run ``sql`` with each name in ``tables`` a view over that Spark table's files."""
+    with duckdb.connect() as con:
+        for name, (schema, table) in tables.items():
+            source = parquet_source(table_dir(build.warehouse, schema, table))
+            con.execute(f"create view {name} as select * from {source}")
+        return con.execute(sql).fetchall()
+
+
+def _keyed(rows: list[tuple[Any, ...]], columns: list[str]) -> dict[tuple, dict[str, Any]]:
+    keyed: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        record = dict(zip(columns, row, strict=True))
+        key = tuple(record[k] for k in KEY)
+        assert key not in keyed, f"duplicate key {key}"
+        keyed[key] = record
+    return keyed
+
+
+KPI_COLUMNS = [
+    "kpi_code",
+    "grain",
+    "period_start",
+    "branch_code",
+    "numerator",
+    "denominator",
+    "value",
+    "target",
+    "comparator",
+    "meets_target",
+]
+KPI_SQL = "select {} from {{}}".format(", ".join(KPI_COLUMNS))
+
+
+def _value_differs(left: float | None, right: float | None) -> bool:
+    if left is None or right is None:
+        return (left is None) != (right is None)
+    if math.isnan(left) or math.isnan(right):
+        return not (math.isnan(left) and math.isnan(right))
+    return abs(left - right) > VALUE_RELATIVE_TOLERANCE * max(abs(left), abs(right))
+
+
+def kpi_differences(
+    duck: dict[tuple, dict[str, Any]], spark: dict[tuple, dict[str, Any]]
+) -> list[str]:
+    problems = [f"only on DuckDB: {key}" for key in sorted(duck.keys() - spark.keys(), key=str)]
+    problems += [f"only on Spark: {key}" for key in sorted(spark.keys() - duck.keys(), key=str)]
+    for key in sorted(duck.keys() & spark.keys(), key=str):
+        left, right = duck[key], spark[key]
+        for column in ("numerator", "denominator", "target"):
+            a, b = left[column], right[column]
+            if (a is None) != (b is None) or (a is not None and Decimal(a) != Decimal(b)):
+                problems.append(f"{key} {column}: duckdb {a} spark {b}")
+        for column in ("comparator", "meets_target"):
+            if left[column] != right[column]:
+                problems.append(f"{key} {column}: duckdb {left[column]} spark {right[column]}")
+        if _value_differs(left["value"], right["value"]):
+            problems.append(f"{key} value: duckdb {left['value']!r} spark {right['value']!r}")
+    return problems
+
+
+def test_kpi_values_equal_row_for_row(duckdb_build: Build, spark_build: Build) -> None:
+    duck = _keyed(_duckdb_rows(duckdb_build, KPI_SQL.format("marts.kpi_values")), KPI_COLUMNS)
+    spark = _keyed(
+        _spark_rows(spark_build, KPI_SQL.format("kpi"), {"kpi": ("marts", "kpi_values")}),
+        KPI_COLUMNS,
+    )
+    assert len(duck) > 1000  # every KPI, grain, period and branch of the sample
+    assert {key[3] for key in duck} >= {None}  # network rows are compared too
+    problems = kpi_differences(duck, spark)
+    assert not problems, f"{len(problems)} differences, e.g.:\n" + "\n".join(problems[:40])
+
+
+def test_kpi_comparison_catches_a_difference() -> None:
+    """The comparison itself: one unit in the last decimal place or 1e-9 relative fails."""
+    key = ("open_rate", "day", date(2025, 3, 10), "EC01")
+    values = [*key, Decimal("1.000001"), Decimal("3"), 1 / 3, None, None, None]
+    row = dict(zip(KPI_COLUMNS, values, strict=True))
+    assert kpi_differences({key: row}, {key: dict(row)}) == []
+    assert kpi_differences({key: row}, {key: {**row, "numerator": Decimal("1.000002")}})
+    assert kpi_differences({key: row}, {key: {**row, "value": (1 / 3) * (1 + 1e-9)}})
+    assert kpi_differences({key: row}, {})
+
+
+QUALITY_SQL = (
+    "select table_name, source_file, rows_arrived, rows_kept, rows_quarantined, "
+    "quarantined_share from {} order by table_name, source_file"
+)
+
+
+def test_quarantine_counts_equal(duckdb_build: Build, spark_build: Build) -> None:
+    duck = _duckdb_rows(duckdb_build, QUALITY_SQL.format("staging.stg_dms__batch_quality"))
+    spark = _spark_rows(
+        spark_build,
+        QUALITY_SQL.format("quality"),
+        {"quality": ("staging", "stg_dms__batch_quality")},
+    )
+    assert [row[:5] for row in duck] == [row[:5] for row in spark]
+    for left, right in zip(duck, spark, strict=True):
+        assert not _value_differs(
+            None if left[5] is None else float(left[5]),
+            None if right[5] is None else float(right[5]),
+        ), (left, right)
+    assert sum(row[4] for row in duck) > 0  # the generator injects contract violations
+
+    for table in TABLES:
+        sql = "select quarantine_reason, count(*) from {} group by 1 order by 1"
+        name = f"stg_dms__{table}_quarantine"
+        assert _duckdb_rows(duckdb_build, sql.format(f"staging.{name}")) == _spark_rows(
+            spark_build, sql.format("q"), {"q": ("staging", name)}
+        ), table
+
+
+def test_orphan_punches_equal(duckdb_build: Build, spark_build: Build) -> None:
+    sql = "select orphan_reason, count(*) from {} group by 1 order by 1"
+    duck = _duckdb_rows(duckdb_build, sql.format("intermediate.int_punches_orphaned"))
+    spark = _spark_rows(
+        spark_build, sql.format("o"), {"o": ("intermediate", "int_punches_orphaned")}
+    )
+    assert duck == spark
+    assert sum(count for _, count in duck) > 0
+
+
+def test_spark_refresh_published_its_build(spark_build: Build) -> None:
+    """The refresh published the Spark build's marts as Parquet and summarised them."""
+    assert spark_build.serving is not None
+    parquet = spark_build.serving / PARQUET_LINK
+    assert parquet.is_symlink()
+    info = read_build_info(parquet)
+    assert info["engine"] == "spark" and "marts.kpi_values" in info["tables"]
+    fingerprint_sql = "select count(*), sum(hash(t)) from {} as t"
+    published = parquet / "marts" / "kpi_values"
+    with duckdb.connect() as con:
+        served = con.execute(fingerprint_sql.format(parquet_source(published))).fetchone()
+        built = con.execute(
+            fingerprint_sql.format(
+                parquet_source(table_dir(spark_build.warehouse, "marts", "kpi_values"))
+            )
+        ).fetchone()
+    assert served == built
+    assert info["kpi_values_rows"] == served[0]
+    assert info["as_of"] is not None
+    for name in info["tables"]:
+        schema, table = name.split(".")
+        assert (parquet / schema / table).is_dir(), name
+    text = spark_build.output
+    assert "kpi_values: " in text and "expectations passed" in text
+    assert "Refresh succeeded" in text
+    assert "KPIs for 2025-03" in text  # the last full month before the as-of (April)
+    assert "(network)" in text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_build_times(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After the module: the measured times of both builds on the terminal."""
+    yield
+    builds = [request.node.stash.get(_BUILDS, {}).get(e) for e in ("duckdb", "spark")]
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not all(builds):
+        return
+    duck, spark = builds
+    steps = re.findall(r"^==> (.+)\n(?:    .*\n)*?    done in ([0-9.]+)s", spark.output, re.M)
+    detail = "; ".join(f"{label}: {float(seconds):.0f}s" for label, seconds in steps)
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.write_line(
+            f"\n[spark parity] DuckDB ingest + dbt build: {duck.seconds:.0f}s; "
+            f"Spark refresh: {spark.seconds:.0f}s ({detail})"
+        )
