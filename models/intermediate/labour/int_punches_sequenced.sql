@@ -31,8 +31,7 @@ located as (
             when punches.punch_type in ('shift_start', 'job_start') then 'start'
             else 'end'
         end as punch_edge,
-        cast({{ local_to_epoch('punches.punched_at', 'branches.timezone') }} as bigint)
-            as punched_epoch
+        {{ local_to_epoch('punches.punched_at', 'branches.timezone') }} as punched_epoch
     from punches
     left join branches
         on punches.branch_code = branches.branch_code
