@@ -19,7 +19,8 @@ partial file there:
 
 ``ops.build_info`` is one row with the build id, the publish time, the source warehouse,
 kpi_values' row count and a fingerprint of its rows (:func:`kpi_values_fingerprint`), so
-that a reader can tell which build it reads and that the rows it sees belong to it.
+that a reader can tell which build it reads and that the rows it sees belong to it, and
+the build's as-of time (``data_as_of``: what "is_period_complete" is measured against).
 
 A reader that opened the old file keeps reading the old file (POSIX rename semantics); a
 new reader sees the new one. If anything fails before step 5, the served file is untouched
@@ -134,7 +135,19 @@ def checkpoint(warehouse_path: Path) -> None:
         raise PublishError(f"{wal} is not empty after a checkpoint: is a writer still open?")
 
 
-def _stamp(path: Path, build_id: str, source: Path, table: str) -> tuple[int, str]:
+def data_as_of(warehouse_path: Path) -> datetime | None:
+    """The build's as-of time (``intermediate.int_as_of_resolved``); None without one."""
+    try:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            row = con.execute("select max(as_of) from intermediate.int_as_of_resolved").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def _stamp(
+    path: Path, build_id: str, source: Path, table: str, as_of: datetime | None = None
+) -> tuple[int, str]:
     """Write ops.build_info into the copy at ``path``; return (rows, fingerprint)."""
     try:
         with duckdb.connect(str(path)) as con:
@@ -144,11 +157,19 @@ def _stamp(path: Path, build_id: str, source: Path, table: str) -> tuple[int, st
             con.execute(
                 f"create or replace table {BUILD_INFO_TABLE} (build_id varchar not null, "
                 "published_at timestamp not null, source_warehouse varchar not null, "
-                "kpi_values_rows bigint not null, kpi_values_fingerprint varchar not null)"
+                "kpi_values_rows bigint not null, kpi_values_fingerprint varchar not null, "
+                "data_as_of timestamp)"
             )
             con.execute(
-                f"insert into {BUILD_INFO_TABLE} values (?, ?, ?, ?, ?)",
-                [build_id, datetime.now(UTC).replace(tzinfo=None), str(source), rows, fingerprint],
+                f"insert into {BUILD_INFO_TABLE} values (?, ?, ?, ?, ?, ?)",
+                [
+                    build_id,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    str(source),
+                    rows,
+                    fingerprint,
+                    as_of,
+                ],
             )
             comment_table(con, con.execute("select current_database()").fetchone()[0], BUILD_INFO)
             con.execute("checkpoint")
@@ -337,7 +358,8 @@ def publish(
         except ServedFileError as error:
             raise PublishError(str(error)) from error
         os.chmod(temp, _readable_mode())  # BI users must read it
-        rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table)
+        as_of = data_as_of(warehouse_path)
+        rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
         _verify(temp, required_table, fingerprint)
         size = temp.stat().st_size
         exported: list[str] = []

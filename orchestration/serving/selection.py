@@ -67,6 +67,12 @@ BUILD_INFO = ServedTable(
             "kpi_values_fingerprint",
             "'<rows>:<sum of row hashes>' of marts.kpi_values: equal fingerprints, equal rows.",
         ),
+        ServedColumn(
+            "data_as_of",
+            "The build's as-of time (branch-local wall clock): the latest updated_at kept, "
+            "or AFTERSALES_AS_OF. kpi_values.is_period_complete is false for the period "
+            "containing it.",
+        ),
     ),
 )
 

@@ -308,3 +308,19 @@ def test_a_served_file_of_the_old_layout_is_not_kept(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="nothing to roll back"):
         rollback(serving)
     assert served_state(serving / SERVED_NAME) == (3, {"v1"})
+
+
+def test_build_info_carries_the_builds_as_of_time(tmp_path: Path) -> None:
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 3, "v1")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_as_of_resolved as "
+            "select timestamp '2025-03-16 23:00:00' as as_of, 'data' as as_of_source"
+        )
+    publish(warehouse, tmp_path / "serving", export_parquet=False)
+    with duckdb.connect(str(tmp_path / "serving" / SERVED_NAME), read_only=True) as con:
+        (as_of,) = con.execute("select data_as_of from ops.build_info").fetchone()
+        schemas = {r[0] for r in con.execute("select schema_name from duckdb_tables()").fetchall()}
+    assert str(as_of) == "2025-03-16 23:00:00"
+    assert schemas == {"marts", "ops"}  # the as-of time travels in the stamp, not the table
