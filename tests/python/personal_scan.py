@@ -22,9 +22,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def landing_needles(landing: Path) -> set[str]:
-    """Trimmed, non-empty personal values of every landing file."""
-    needles: set[str] = set()
+def personal_values(landing: Path) -> dict[str, set[str]]:
+    """Trimmed, non-empty personal values of every landing file, by ``<table>.<column>``."""
+    found: dict[str, set[str]] = {f"{t}.{c}": set() for t, cs in PERSONAL.items() for c in cs}
     with duckdb.connect() as con:
         for table, columns in PERSONAL.items():
             for path in sorted((landing / table).iterdir()):
@@ -41,8 +41,13 @@ def landing_needles(landing: Path) -> set[str]:
                             f'select distinct trim(cast("{names[column]}" as varchar)) '
                             f"from {source}"
                         ).fetchall()
-                        needles.update(r[0] for r in rows if r[0])
-    return needles
+                        found[f"{table}.{column}"].update(r[0] for r in rows if r[0])
+    return found
+
+
+def landing_needles(landing: Path) -> set[str]:
+    """Every personal value of the landing files, as one set."""
+    return set().union(*personal_values(landing).values())
 
 
 def _hits(values: Iterable[str], needles: set[str], where: str) -> list[str]:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from orchestration.gx_suite import KPI_VALUES_COLUMNS
+from orchestration.serving.selection import served_tables
 
 
 @pytest.fixture(scope="session")
@@ -261,6 +262,9 @@ def test_failing_gx_check_blocks_publish(
                 "create or replace table config.kpi_definitions as "
                 "select 'revisit_rate' as kpi_code, 'ratio' as kind, 1 as scale"
             )
+            for table in served_tables(a.dbt_project.manifest_path):  # the other served marts
+                if table.name != "kpi_values":
+                    con.execute(f"create or replace table {table.qualified} as select 1 as x")
 
     result = materialize(
         [kpi_values_stub, orch.checks.gx_kpi_values_suite, a.publish_warehouse],
