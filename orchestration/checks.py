@@ -24,8 +24,8 @@ dbt's own tests are asset checks too (dagster-dbt loads them from the manifest);
 error-severity dbt test fails the ``dbt build`` step, which also stops ``publish``.
 
 Each GX check writes a GX data-docs site of its validation to
-``<warehouse_dir>/data_docs/<suite>/``; publish copies them to
-``<serving_dir>/data_docs/`` together with the warehouse.
+``<warehouse_dir>/data_docs/<suite>/``, for operators: it is not served (its samples of
+unexpected values may show raw values, and its pages load styles from a CDN; D-045).
 """
 
 import json

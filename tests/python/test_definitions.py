@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from orchestration.gx_suite import KPI_VALUES_COLUMNS
+from orchestration.serving.selection import served_tables
 
 
 @pytest.fixture(scope="session")
@@ -230,8 +231,10 @@ def test_definitions_load_without_parsing_dbt(orch: SimpleNamespace) -> None:
 
 
 def _kpi_rows(value: float) -> pd.DataFrame:
-    row = ("revisit_rate", "month", date(2025, 3, 1), "BJ01", 13.0, 20.0, value, 0.65, ">", True)
-    return pd.DataFrame([row], columns=list(KPI_VALUES_COLUMNS))
+    march = date(2025, 3, 1)
+    row = ("revisit_rate", "month", march, "BJ01", 13.0, 20.0, value, 0.65, ">", True)
+    labels = ("回访率", "Follow-up (revisit) rate", date(2025, 3, 31), True, False)
+    return pd.DataFrame([(*row, *labels)], columns=list(KPI_VALUES_COLUMNS))
 
 
 @pytest.mark.parametrize(("value", "published"), [(0.65, True), (1.5, False)])
@@ -259,6 +262,9 @@ def test_failing_gx_check_blocks_publish(
                 "create or replace table config.kpi_definitions as "
                 "select 'revisit_rate' as kpi_code, 'ratio' as kind, 1 as scale"
             )
+            for table in served_tables(a.dbt_project.manifest_path):  # the other served marts
+                if table.name != "kpi_values":
+                    con.execute(f"create or replace table {table.qualified} as select 1 as x")
 
     result = materialize(
         [kpi_values_stub, orch.checks.gx_kpi_values_suite, a.publish_warehouse],
