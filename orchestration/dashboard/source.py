@@ -1,0 +1,74 @@
+"""The served DuckDB file: where it is, its build, and read-only connections to it.
+
+A DuckDB reader that keeps a connection open keeps reading the build it opened, so every
+read opens a fresh read-only connection (one per board render) and closes it; a new
+publish (a new ``ops.build_info.build_id``) is then seen on the next read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.config import load_settings
+
+BUILD_INFO_TABLE = "ops.build_info"
+
+
+class ServedFileMissing(FileNotFoundError):
+    """There is no served file at the configured path."""
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    build_id: str
+    published_at: datetime | None
+    as_of: datetime | None
+    kpi_values_rows: int | None
+
+
+def default_served_file() -> Path:
+    """``<AFTERSALES_SERVING_DIR>/aftersales.duckdb`` (default ``data/serving``)."""
+    return load_settings().serving_path
+
+
+@contextlib.contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the served file, closed on exit."""
+    if not path.is_file():
+        raise ServedFileMissing(str(path))
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def read_build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo:
+    """The served build (``ops.build_info``; ``as_of`` when the publish records it)."""
+    columns = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'ops' and table_name = 'build_info'"
+        ).fetchall()
+    }
+    if not columns:
+        return BuildInfo(build_id="unknown", published_at=None, as_of=None, kpi_values_rows=None)
+    wanted = ["build_id", "published_at", "as_of", "kpi_values_rows"]
+    select = ", ".join(name if name in columns else f"null as {name}" for name in wanted)
+    row = con.execute(f"select {select} from {BUILD_INFO_TABLE} limit 1").fetchone()
+    if row is None:
+        return BuildInfo(build_id="unknown", published_at=None, as_of=None, kpi_values_rows=None)
+    build_id, published_at, as_of, rows = row
+    return BuildInfo(
+        build_id=str(build_id),
+        published_at=published_at,
+        as_of=as_of,
+        kpi_values_rows=None if rows is None else int(rows),
+    )
