@@ -45,6 +45,12 @@ KPI_VALUES_COLUMNS: tuple[str, ...] = (
     "target",
     "comparator",
     "meets_target",
+    # added for BI (names without a join, the period's end, completeness, network flag)
+    "kpi_name_zh",
+    "kpi_name_en",
+    "period_end",
+    "is_period_complete",
+    "is_network",
 )
 KEY_COLUMNS: tuple[str, ...] = ("kpi_code", "grain", "period_start", "branch_code")
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
@@ -163,7 +169,7 @@ def build_suite(
         ex.ExpectTableColumnsToMatchOrderedList(column_list=list(KPI_VALUES_COLUMNS)),
         "columns are the published contract, in order",
     )
-    for column in ("kpi_code", "grain", "period_start"):
+    for column in ("kpi_code", "grain", "period_start", "is_period_complete", "is_network"):
         add(ex.ExpectColumnValuesToNotBeNull(column=column), f"{column} is never null")
     add(ex.ExpectColumnValuesToBeInSet(column="grain", value_set=list(GRAINS)), "grain is known")
     add(

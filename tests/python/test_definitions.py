@@ -230,8 +230,10 @@ def test_definitions_load_without_parsing_dbt(orch: SimpleNamespace) -> None:
 
 
 def _kpi_rows(value: float) -> pd.DataFrame:
-    row = ("revisit_rate", "month", date(2025, 3, 1), "BJ01", 13.0, 20.0, value, 0.65, ">", True)
-    return pd.DataFrame([row], columns=list(KPI_VALUES_COLUMNS))
+    march = date(2025, 3, 1)
+    row = ("revisit_rate", "month", march, "BJ01", 13.0, 20.0, value, 0.65, ">", True)
+    labels = ("回访率", "Follow-up (revisit) rate", date(2025, 3, 31), True, False)
+    return pd.DataFrame([(*row, *labels)], columns=list(KPI_VALUES_COLUMNS))
 
 
 @pytest.mark.parametrize(("value", "published"), [(0.65, True), (1.5, False)])

@@ -49,8 +49,16 @@ def good_rows() -> list[tuple]:
     ]
 
 
+def with_labels(row: tuple) -> tuple:
+    """A 10-column test row with the BI label columns kpi_values carries after them."""
+    if len(row) == len(KPI_VALUES_COLUMNS):
+        return row
+    code, _grain, start, branch = row[:4]
+    return (*row, code, code, start, True, branch is None)
+
+
 def frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(KPI_VALUES_COLUMNS))
+    return pd.DataFrame([with_labels(r) for r in rows], columns=list(KPI_VALUES_COLUMNS))
 
 
 def failed(rows: list[tuple] | pd.DataFrame) -> set[str]:
@@ -61,7 +69,7 @@ def failed(rows: list[tuple] | pd.DataFrame) -> set[str]:
 
 
 def replace(row: tuple, **changes: object) -> tuple:
-    values = dict(zip(KPI_VALUES_COLUMNS, row, strict=True))
+    values = dict(zip(KPI_VALUES_COLUMNS, with_labels(row), strict=True))
     values.update(changes)
     return tuple(values[c] for c in KPI_VALUES_COLUMNS)
 

@@ -2,7 +2,8 @@
     only) at every grain: per technician and branch (the punch branch for hours, the
     ticket's branch for sold hours), and per technician over all branches (branch_code
     null). Sold hours are the sold-hours split of delivered valid tickets by delivered
-    date. -#}
+    date. `is_all_branches` flags the over-all-branches rows, so that a query summing
+    per-branch rows can leave them out. -#}
 
 with labour_days as (
     select * from {{ ref('fct_labour_technician_days') }}
@@ -100,7 +101,8 @@ final as (
         cast(valued.value as double) as value,
         cast(kpi_targets.target as decimal(18, 4)) as target,
         cast(kpi_targets.comparator as {{ dbt.type_string() }}) as comparator,
-        {{ kpi_meets_target('valued.value', 'kpi_targets.comparator', 'kpi_targets.target') }} as meets_target
+        {{ kpi_meets_target('valued.value', 'kpi_targets.comparator', 'kpi_targets.target') }} as meets_target,
+        cast(valued.branch_code is null as boolean) as is_all_branches
     from valued
     left join kpi_targets
         on

@@ -1,7 +1,8 @@
 {#- The published table: every daily KPI (int_kpi_daily_unioned) rolled up to every
     grain, per branch and for the network, and every per-period KPI
     (int_kpi_periods_unioned: branch rows as they are, network = their sum), with its
-    target. -#}
+    target. Self-describing for BI: the KPI's names, the period's last date, whether the
+    period ended before the as-of time (int_as_of_resolved) and a network flag. -#}
 
 with kpi_days as (
     select * from {{ ref('int_kpi_daily_unioned') }}
@@ -17,6 +18,10 @@ kpi_definitions as (
 
 kpi_targets as (
     select * from {{ ref('kpi_targets') }}
+),
+
+as_of_resolved as (
+    select * from {{ ref('int_as_of_resolved') }}
 ),
 
 daily as (
@@ -56,7 +61,10 @@ valued as (
         kpi_rolled_up.branch_code,
         kpi_rolled_up.numerator,
         kpi_rolled_up.denominator,
-        {{ kpi_value('kpi_rolled_up.kind', 'kpi_rolled_up.numerator', 'kpi_rolled_up.denominator', 'kpi_definitions.scale') }} as value
+        {{ kpi_value('kpi_rolled_up.kind', 'kpi_rolled_up.numerator', 'kpi_rolled_up.denominator', 'kpi_definitions.scale') }} as value,
+        kpi_definitions.name_zh,
+        kpi_definitions.name_en,
+        {{ kpi_period_end('kpi_rolled_up.grain', 'kpi_rolled_up.period_start') }} as period_end
     from kpi_rolled_up
     inner join kpi_definitions
         on kpi_rolled_up.kpi_code = kpi_definitions.kpi_code
@@ -73,8 +81,14 @@ final as (
         cast(valued.value as double) as value,
         cast(kpi_targets.target as decimal(18, 4)) as target,
         cast(kpi_targets.comparator as {{ dbt.type_string() }}) as comparator,
-        {{ kpi_meets_target('valued.value', 'kpi_targets.comparator', 'kpi_targets.target') }} as meets_target
+        {{ kpi_meets_target('valued.value', 'kpi_targets.comparator', 'kpi_targets.target') }} as meets_target,
+        cast(valued.name_zh as {{ dbt.type_string() }}) as kpi_name_zh,
+        cast(valued.name_en as {{ dbt.type_string() }}) as kpi_name_en,
+        valued.period_end,
+        cast(valued.period_end < cast(as_of_resolved.as_of as date) as boolean) as is_period_complete,
+        cast(valued.branch_code is null as boolean) as is_network
     from valued
+    cross join as_of_resolved
     left join kpi_targets
         on
             valued.kpi_code = kpi_targets.kpi_code
