@@ -17,7 +17,7 @@ import streamlit as st
 
 from orchestration.dashboard import charts, present, source, view
 from orchestration.dashboard.boards import Board, BoardConfig, load_config
-from orchestration.dashboard.fmt import format_period, format_target, format_value
+from orchestration.dashboard.fmt import format_period, format_target, format_value, status_of
 from orchestration.dashboard.labels import label
 from orchestration.dashboard.style import styled
 
@@ -154,11 +154,12 @@ def headline(lang: str, board: Board, board_view: view.BoardView, ctx: view.Cont
         code = row["kpi_code"]
         unit = str(ctx.kpi(code)["unit"])
         target = format_target(row["comparator"], row["target"], unit)
-        meets = row["meets_target"]
-        if meets is True or meets is False:
-            status = label(lang, "meets" if meets else "misses")
-            delta = f"{label(lang, 'target')} {target} · {status}"
-            colour, arrow = ("green", "up") if meets else ("red", "down")
+        status = status_of(row["meets_target"])
+        if status != "none":
+            delta = f"{label(lang, 'target')} {target} · {label(lang, status)}"
+            colour = "green" if status == "meets" else "red"
+            above = float(row["value"]) >= float(row["target"])
+            arrow = "up" if above else "down"  # where the value lies; colour says good or bad
         else:
             delta = label(lang, "no_target") if not target else f"{label(lang, 'target')} {target}"
             colour, arrow = "gray", "off"
@@ -190,6 +191,7 @@ def trend(lang: str, config: BoardConfig, board_view: view.BoardView, ctx: view.
                     present.kpi_name(ctx, code, lang),
                     board_view.grain,
                     label(lang, "incomplete_short"),
+                    str(ctx.kpi(code)["unit"]),
                 ),
                 width="stretch",
             )
@@ -200,7 +202,7 @@ def comparison(lang: str, board_view: view.BoardView, ctx: view.Context) -> None
     codes = board_view.board.compare
     values, flags = present.comparison_table(board_view.comparison, codes, ctx, lang)
     units = {present.kpi_name(ctx, c, lang): str(ctx.kpi(c)["unit"]) for c in codes}
-    st.dataframe(styled(values, flags, units), width="stretch")
+    st.dataframe(styled(values, flags, units), width="stretch", height=_table_height(values))
     names = {c: present.kpi_name(ctx, c, lang) for c in codes}
     pick = st.selectbox(label(lang, "kpi"), codes, format_func=names.__getitem__, key="cmp_kpi")
     rows = board_view.comparison[
@@ -211,7 +213,13 @@ def comparison(lang: str, board_view: view.BoardView, ctx: view.Context) -> None
         present.unit_label(ctx, lvl, unit, lang)
         for lvl, unit in zip(rows["level"], rows["unit"], strict=True)
     ]
-    st.altair_chart(charts.bar_chart(rows, names[pick]), width="stretch")
+    unit = str(ctx.kpi(pick)["unit"])
+    st.altair_chart(charts.bar_chart(rows, names[pick], unit), width="stretch")
+
+
+def _table_height(frame: pd.DataFrame) -> int:
+    """Tall enough for every row (Streamlit's row height is 35 px)."""
+    return 35 * (len(frame) + 1) + 3
 
 
 def aging(lang: str, board_view: view.BoardView, ctx: view.Context) -> None:

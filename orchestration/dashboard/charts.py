@@ -6,32 +6,27 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from orchestration.dashboard.fmt import format_period
+from orchestration.dashboard.fmt import axis_format, format_period, status_of
 
 MEETS_COLOURS = {"meets": "#1a7f37", "misses": "#cf222e", "none": "#8c959f"}
 
 
-def _status(meets: object) -> str:
-    if meets is True:
-        return "meets"
-    if meets is False:
-        return "misses"
-    return "none"
-
-
 def trend_chart(
-    frame: pd.DataFrame, title: str, grain: str, incomplete_label: str
+    frame: pd.DataFrame, title: str, grain: str, incomplete_label: str, unit: str
 ) -> alt.LayerChart | alt.Chart:
     """One KPI over the window: a line, points coloured meets / misses (hollow = an
     incomplete period), and the target as a dashed rule."""
     data = frame.copy()
     data["period"] = [format_period(p, grain) for p in data["period_start"]]
-    data["status"] = [_status(m) for m in data["meets_target"]]
-    data["complete"] = ["" if c is True else incomplete_label for c in data["is_period_complete"]]
+    data["status"] = [status_of(m) for m in data["meets_target"]]
+    data["complete"] = [
+        "" if status_of(c) == "meets" else incomplete_label for c in data["is_period_complete"]
+    ]
     base = alt.Chart(data).encode(
         x=alt.X("period:O", sort=None, title=None, axis=alt.Axis(labelAngle=-45))
     )
-    line = base.mark_line(color="#57606a").encode(y=alt.Y("value:Q", title=None))
+    y_axis = alt.Y("value:Q", title=None, axis=alt.Axis(format=axis_format(unit)))
+    line = base.mark_line(color="#57606a").encode(y=y_axis)
     points = base.mark_point(size=70, filled=True).encode(
         y="value:Q",
         color=alt.Color(
@@ -53,16 +48,18 @@ def trend_chart(
     return alt.layer(*layers).properties(title=title, height=220)
 
 
-def bar_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+def bar_chart(frame: pd.DataFrame, title: str, unit: str) -> alt.Chart:
     """Units (regions, branches) side by side for one KPI, coloured meets / misses."""
     data = frame.copy()
-    data["status"] = [_status(m) for m in data["meets_target"]]
+    data["status"] = [status_of(m) for m in data["meets_target"]]
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("label:N", sort=None, title=None),
-            y=alt.Y("value:Q", title=None),
+            x=alt.X(
+                "label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)
+            ),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=axis_format(unit))),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=list(MEETS_COLOURS), range=list(MEETS_COLOURS.values())),
@@ -80,7 +77,9 @@ def aging_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("label:N", sort=None, title=None),
+            x=alt.X(
+                "label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)
+            ),
             xOffset=alt.XOffset("threshold:N", sort=None),
             y=alt.Y("value:Q", title=None),
             color=alt.Color("threshold:N", sort=None, scale=alt.Scale(scheme="oranges")),

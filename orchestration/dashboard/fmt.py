@@ -73,3 +73,15 @@ def parse_period(text: str) -> tuple[str, pd.Timestamp]:
             f"period {text!r}: use YYYY-MM (month), YYYY-Qn (quarter), YYYY (year) "
             "or YYYY-Www (ISO week)"
         ) from None
+
+
+def status_of(meets: object) -> str:
+    """``meets`` / ``misses`` / ``none`` from a meets_target flag (bool, numpy bool, NA)."""
+    if _missing(meets):
+        return "none"
+    return "meets" if bool(meets) else "misses"
+
+
+def axis_format(unit: str) -> str:
+    """d3 format of a chart axis for the unit."""
+    return {"ratio": ".0%", "CNY": ",.0f", "count": ",.0f"}.get(unit, ",.1f")

@@ -16,7 +16,13 @@ import pandas as pd
 
 from orchestration.dashboard import present, source, svg, view
 from orchestration.dashboard.boards import BoardConfig, load_config
-from orchestration.dashboard.fmt import format_period, format_target, format_value, parse_period
+from orchestration.dashboard.fmt import (
+    format_period,
+    format_target,
+    format_value,
+    parse_period,
+    status_of,
+)
 from orchestration.dashboard.labels import label
 
 
@@ -50,12 +56,6 @@ def _esc(text: object) -> str:
     return html.escape(str(text))
 
 
-def _status(meets: object) -> str:
-    if meets is True or meets is False:
-        return "meets" if meets else "misses"
-    return "none"
-
-
 def _float(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
@@ -65,7 +65,7 @@ def _tiles(board_view: view.BoardView, ctx: view.Context, lang: str) -> str:
     for _, row in board_view.headline.iterrows():
         code = row["kpi_code"]
         unit = str(ctx.kpi(code)["unit"])
-        status = _status(row["meets_target"])
+        status = status_of(row["meets_target"])
         target = format_target(row["comparator"], row["target"], unit)
         verdict = "" if status == "none" else f" · {label(lang, status)}"
         target_text = (
@@ -92,7 +92,7 @@ def _table(values: pd.DataFrame, flags: pd.DataFrame, units: dict[str, str]) -> 
         for column in values.columns:
             flag = flags.at[index, column] if column in flags else None
             cells += (
-                f'<td class="{_status(flag)}">'
+                f'<td class="{status_of(flag)}">'
                 f"{_esc(format_value(row[column], units.get(column, '')))}</td>"
             )
         rows.append(f"<tr>{cells}</tr>")
@@ -108,8 +108,8 @@ def _trends(board_view: view.BoardView, ctx: view.Context, lang: str) -> str:
             svg.Point(
                 format_period(r["period_start"], board_view.grain),
                 _float(r["value"]),
-                _status(r["meets_target"]),
-                r["is_period_complete"] is True or bool(r["is_period_complete"]),
+                status_of(r["meets_target"]),
+                status_of(r["is_period_complete"]) == "meets",
             )
             for _, r in frame.iterrows()
         ]
@@ -137,7 +137,7 @@ def _comparison_charts(board_view: view.BoardView, ctx: view.Context, lang: str)
         if rows.empty:
             continue
         bars = [
-            svg.Point(r["unit"], _float(r["value"]), _status(r["meets_target"]))
+            svg.Point(r["unit"], _float(r["value"]), status_of(r["meets_target"]))
             for _, r in rows.iterrows()
         ]
         targets = rows["target"].dropna()

@@ -49,6 +49,18 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def as_of_from_kpi_values(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The as-of date when ``ops.build_info`` does not record it: the first day that
+    kpi_values marks incomplete (the day containing the as-of time), at midnight."""
+    row = con.execute(
+        "select min(period_start) from marts.kpi_values "
+        "where grain = 'day' and not is_period_complete"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return datetime.combine(row[0], datetime.min.time())
+
+
 def read_build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo:
     """The served build (``ops.build_info``; ``as_of`` when the publish records it)."""
     columns = {
@@ -66,6 +78,8 @@ def read_build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo:
     if row is None:
         return BuildInfo(build_id="unknown", published_at=None, as_of=None, kpi_values_rows=None)
     build_id, published_at, as_of, rows = row
+    if as_of is None:
+        as_of = as_of_from_kpi_values(con)
     return BuildInfo(
         build_id=str(build_id),
         published_at=published_at,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from orchestration.dashboard.fmt import format_value
+from orchestration.dashboard.fmt import format_value, status_of
 
 MEETS_BACKGROUND = "background-color: #dafbe1; color: #116329"
 MISSES_BACKGROUND = "background-color: #ffebe9; color: #a40e26"
@@ -14,11 +14,7 @@ MISSES_BACKGROUND = "background-color: #ffebe9; color: #a40e26"
 
 def cell_styles(flags: pd.DataFrame) -> pd.DataFrame:
     def css(flag: object) -> str:
-        if flag is True:
-            return MEETS_BACKGROUND
-        if flag is False:
-            return MISSES_BACKGROUND
-        return ""
+        return {"meets": MEETS_BACKGROUND, "misses": MISSES_BACKGROUND}.get(status_of(flag), "")
 
     return flags.map(css)
 
