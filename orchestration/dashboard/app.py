@@ -275,7 +275,7 @@ def scorecard(lang: str, config: BoardConfig, sc: view.ScorecardView, ctx: view.
         width="stretch",
     )
     heat = sc.kpis.assign(kpi=[present.kpi_name(ctx, c, lang) for c in sc.kpis["kpi_code"]])
-    st.altair_chart(charts.attainment_heatmap(heat, label(lang, "comparison")), width="stretch")
+    st.altair_chart(charts.attainment_heatmap(heat, label(lang, "attainment")), width="stretch")
 
 
 def render() -> None:

@@ -1,8 +1,12 @@
 """Fixtures of the dashboard tests: the served file of the session's ``refreshed`` run
-(tests/python/conftest.py: 3 branches, 75 days from 2025-02-01), opened read-only."""
+(tests/python/conftest.py: 3 branches, 75 days from 2025-02-01), opened read-only.
+
+``AFTERSALES_DASHBOARD_TEST_SERVED_FILE`` points the tests at an existing served file
+instead (a developer's shortcut past the refresh; CI never sets it)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -10,7 +14,11 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def served_file(refreshed) -> Path:
+def served_file(request: pytest.FixtureRequest) -> Path:
+    explicit = os.environ.get("AFTERSALES_DASHBOARD_TEST_SERVED_FILE")
+    if explicit:
+        return Path(explicit)
+    refreshed = request.getfixturevalue("refreshed")
     assert refreshed.exit_code == 0, "the session's refresh failed; see test_refresh_job"
     path = refreshed.serving / "aftersales.duckdb"
     assert path.is_file()

@@ -34,23 +34,23 @@ def test_region_rate_is_sum_of_parts_not_mean_of_rates() -> None:
     out = roll_up(_rows("rate", [(1, 1), (1, 9)], 0.5, ">"), ["kpi_code"], CATALOGUE)
     assert out.loc[0, "numerator"] == 2 and out.loc[0, "denominator"] == 10
     assert out.loc[0, "value"] == pytest.approx(0.2)
-    assert out.loc[0, "meets_target"] is False
+    assert out["meets_target"].tolist() == [False]
 
 
 def test_scale_counts_and_snapshots() -> None:
     nps = roll_up(_rows("nps", [(3, 10), (-1, 10)]), ["kpi_code"], CATALOGUE)
     assert nps.loc[0, "value"] == pytest.approx(10.0)
     count = roll_up(_rows("count", [(4, None), (6, None)], 8, "<="), ["kpi_code"], CATALOGUE)
-    assert count.loc[0, "value"] == 10 and count.loc[0, "meets_target"] is False
+    assert count.loc[0, "value"] == 10 and count["meets_target"].tolist() == [False]
     backlog = roll_up(_rows("backlog", [(4, None), (6, None)]), ["kpi_code"], CATALOGUE)
-    assert backlog.loc[0, "value"] == 10 and backlog.loc[0, "meets_target"] is None
+    assert backlog.loc[0, "value"] == 10 and backlog["meets_target"].tolist() == [None]
     per_tech = roll_up(_rows("per_tech", [(4, 2), (6, 3)]), ["kpi_code"], CATALOGUE)
     assert per_tech.loc[0, "value"] == pytest.approx(2.0)
 
 
 def test_zero_denominator_has_no_value() -> None:
     out = roll_up(_rows("rate", [(0, 0), (0, 0)], 0.5, ">"), ["kpi_code"], CATALOGUE)
-    assert out.loc[0, "value"] is None and out.loc[0, "meets_target"] is None
+    assert out["value"].isna().all() and out["meets_target"].tolist() == [None]
 
 
 @pytest.mark.parametrize(
