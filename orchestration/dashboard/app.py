@@ -25,6 +25,12 @@ SERVED_FILE_ENV = "AFTERSALES_DASHBOARD_SERVED_FILE"
 BUILD_CHECK_SECONDS = 60
 
 
+def draw(chart: tuple[pd.DataFrame, dict], **kwargs: object) -> None:
+    """A Vega-Lite chart from :mod:`charts` (data, spec)."""
+    data, spec = chart
+    st.vega_lite_chart(data, spec, **kwargs)
+
+
 def served_path() -> Path:
     explicit = os.environ.get(SERVED_FILE_ENV)
     return Path(explicit) if explicit else source.default_served_file()
@@ -185,7 +191,7 @@ def trend(lang: str, config: BoardConfig, board_view: view.BoardView, ctx: view.
             if frame.empty:
                 st.info(f"{present.kpi_name(ctx, code, lang)}: {label(lang, 'no_data')}")
                 continue
-            st.altair_chart(
+            draw(
                 charts.trend_chart(
                     frame,
                     present.kpi_name(ctx, code, lang),
@@ -214,7 +220,7 @@ def comparison(lang: str, board_view: view.BoardView, ctx: view.Context) -> None
         for lvl, unit in zip(rows["level"], rows["unit"], strict=True)
     ]
     unit = str(ctx.kpi(pick)["unit"])
-    st.altair_chart(charts.bar_chart(rows, names[pick], unit), width="stretch")
+    draw(charts.bar_chart(rows, names[pick], unit), width="stretch")
 
 
 def _table_height(frame: pd.DataFrame) -> int:
@@ -226,8 +232,8 @@ def aging(lang: str, board_view: view.BoardView, ctx: view.Context) -> None:
     if board_view.aging.empty:
         return
     st.subheader(label(lang, "aging"))
-    frame = present.aging_frame(board_view.aging, ctx, lang)
-    st.altair_chart(charts.aging_chart(frame, label(lang, "aging")), width="stretch")
+    frame = present.aging_frame(board_view.aging, board_view.board.aging, ctx, lang)
+    draw(charts.aging_chart(frame, label(lang, "aging")), width="stretch")
 
 
 def technicians(lang: str, board_view: view.BoardView, ctx: view.Context) -> None:
@@ -244,7 +250,8 @@ def technicians(lang: str, board_view: view.BoardView, ctx: view.Context) -> Non
         present.kpi_name(ctx, c, lang): str(ctx.kpi(c)["unit"])
         for c in board_view.board.technicians
     }
-    st.dataframe(styled(values, flags, units), width="stretch")
+    height = min(_table_height(values), 35 * 21 + 3)
+    st.dataframe(styled(values, flags, units), width="stretch", height=height)
 
 
 def catalogue_panel(lang: str, codes: tuple[str, ...], ctx: view.Context) -> None:
@@ -270,12 +277,12 @@ def scorecard(lang: str, config: BoardConfig, sc: view.ScorecardView, ctx: view.
         label(lang, "kpis_scored"),
     ]
     st.dataframe(ranking, hide_index=True, width="stretch")
-    st.altair_chart(
+    draw(
         charts.score_trend_chart(sc.trend, sc.grain, label(lang, "trend", n=config.trend_periods)),
         width="stretch",
     )
     heat = sc.kpis.assign(kpi=[present.kpi_name(ctx, c, lang) for c in sc.kpis["kpi_code"]])
-    st.altair_chart(charts.attainment_heatmap(heat, label(lang, "attainment")), width="stretch")
+    draw(charts.attainment_heatmap(heat, label(lang, "attainment")), width="stretch")
 
 
 def render() -> None:

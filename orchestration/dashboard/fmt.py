@@ -84,4 +84,4 @@ def status_of(meets: object) -> str:
 
 def axis_format(unit: str) -> str:
     """d3 format of a chart axis for the unit."""
-    return {"ratio": ".0%", "CNY": ",.0f", "count": ",.0f"}.get(unit, ",.1f")
+    return ".0%" if unit == "ratio" else ",~r"

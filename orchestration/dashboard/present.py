@@ -80,7 +80,7 @@ def technician_table(
     if technicians.empty:
         return pd.DataFrame(), pd.DataFrame()
     frame = technicians.copy()
-    frame["branch_code"] = frame["branch_code"].fillna("*")
+    frame["branch_code"] = frame["branch_code"].fillna(label(lang, "all_branches"))
     order = {code: i for i, code in enumerate(codes)}
     frame["_o"] = frame["kpi_code"].map(order)
     frame = frame.sort_values(["_o", "branch_code", "employee_id"], kind="stable")
@@ -91,8 +91,11 @@ def technician_table(
     return values.sort_index(), flags.sort_index()
 
 
-def aging_frame(aging: pd.DataFrame, ctx: Context, lang: str) -> pd.DataFrame:
-    """Backlog-aging rows for the chart: label (unit), threshold (KPI name), value."""
+def aging_frame(
+    aging: pd.DataFrame, codes: tuple[str, ...], ctx: Context, lang: str
+) -> pd.DataFrame:
+    """Backlog-aging rows for the chart: label (unit), threshold (KPI name), value; the
+    thresholds in the board's order."""
     frame = aging[aging["level"] != REGION].copy() if (aging["level"] == BRANCH).any() else aging
     frame = frame.copy()
     frame["label"] = [
@@ -100,4 +103,6 @@ def aging_frame(aging: pd.DataFrame, ctx: Context, lang: str) -> pd.DataFrame:
         for level, unit in zip(frame["level"], frame["unit"], strict=True)
     ]
     frame["threshold"] = [kpi_name(ctx, code, lang) for code in frame["kpi_code"]]
-    return frame[["label", "threshold", "kpi_code", "value"]]
+    frame["_o"] = frame["kpi_code"].map({code: i for i, code in enumerate(codes)})
+    frame = frame.sort_values("_o", kind="stable")
+    return frame[["label", "threshold", "kpi_code", "value"]].reset_index(drop=True)

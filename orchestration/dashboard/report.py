@@ -155,7 +155,7 @@ def _comparison_charts(board_view: view.BoardView, ctx: view.Context, lang: str)
 def _aging(board_view: view.BoardView, ctx: view.Context, lang: str) -> str:
     if board_view.aging.empty:
         return ""
-    frame = present.aging_frame(board_view.aging, ctx, lang)
+    frame = present.aging_frame(board_view.aging, board_view.board.aging, ctx, lang)
     units = list(dict.fromkeys(frame["label"]))
     series = list(dict.fromkeys(frame["threshold"]))
     values = {(r["label"], r["threshold"]): _float(r["value"]) for _, r in frame.iterrows()}
