@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -88,11 +89,25 @@ def selected_period(app: AppTest) -> pd.Timestamp:
     return pd.Timestamp(periods[0].value)
 
 
+def chart_rows(chart) -> list[pa.Table]:
+    """The Arrow tables a Vega-Lite chart element carries (its data and named datasets)."""
+    blobs = [chart.proto.data.data] + [d.data.data for d in chart.proto.datasets]
+    return [pa.ipc.open_stream(blob).read_all() for blob in blobs if blob]
+
+
 def assert_charts_have_data(app: AppTest) -> int:
+    """Every chart has rows, and some value to draw (not all nulls)."""
     charts = app.get("vega_lite_chart")
     for chart in charts:
-        datasets = chart.proto.datasets
-        assert datasets and any(len(d.data.data) > 0 for d in datasets), chart.proto.spec[:200]
+        tables = chart_rows(chart)
+        assert tables and sum(t.num_rows for t in tables) > 0, chart.proto.spec[:200]
+        numeric = [
+            t.column(name).null_count < t.num_rows
+            for t in tables
+            for name in t.column_names
+            if name in ("value", "score", "kpi_score")
+        ]
+        assert any(numeric), chart.proto.spec[:200]
     return len(charts)
 
 
