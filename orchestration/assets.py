@@ -41,10 +41,12 @@ from dagster_dbt import (
 
 from orchestration.config import PROJECT_DIR, Settings, load_settings
 from orchestration.dbt_resource import dbt_project, environment, prepare_manifest
+from orchestration.defs.dbt_checks import describe_dbt_test
 from orchestration.gx_staging import STAGING_SUITES
 from orchestration.ingest import ingest_landing
 from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
 from orchestration.publish import new_build_id, publish
+from orchestration.serving.selection import served_tables
 from orchestration.warehouse import connect, is_transient_message
 
 INGEST_KEY = AssetKey("ingest")
@@ -106,7 +108,21 @@ class AftersalesConfig(ConfigurableResource):
 
 
 class AftersalesDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt nodes by layer and maps every dbt source to the ingest asset."""
+    """Groups dbt nodes by layer, maps every dbt source to the ingest asset and describes
+    every dbt test's asset check in words (``orchestration/defs/dbt_checks.py``)."""
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: Any,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: Any,
+    ) -> Any:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        test = manifest.get("nodes", {}).get(unique_id)
+        if spec is None or test is None:
+            return spec
+        return spec._replace(description=describe_dbt_test(test))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -226,9 +242,9 @@ def _model_keys(models: Iterable[str]) -> list[AssetKey]:
 
 KPI_VALUES_KEY = _published_model_key()
 MART_KEYS = sorted({*_keys_in_group("marts"), KPI_VALUES_KEY}, key=lambda key: key.to_user_string())
-# The served file holds the staging tables too, and a blocking check only holds back the
-# assets directly downstream of the asset it checks: publish depends on the staging
-# models that have blocking GX suites.
+# A blocking check only holds back the assets directly downstream of the asset it checks:
+# publish depends on the staging models that have blocking GX suites (they are not served,
+# but every KPI is built from them).
 GX_STAGING_KEYS = sorted(_model_keys(STAGING_SUITES), key=lambda key: key.to_user_string())
 PUBLISH_DEPS = [*MART_KEYS, *GX_STAGING_KEYS]
 
@@ -239,10 +255,11 @@ PUBLISH_DEPS = [*MART_KEYS, *GX_STAGING_KEYS]
     deps=PUBLISH_DEPS,
     kinds={"duckdb"},
     description=(
-        "Copy the checked build warehouse to <serving_dir>/aftersales.duckdb atomically; "
-        "the version served before is kept as aftersales.previous.duckdb. Stamps "
-        "ops.build_info, publishes the GX data docs and, with AFTERSALES_EXPORT_PARQUET=1, "
-        "every mart as Parquet."
+        "Write the BI layer of the checked build (the dbt models with meta.served, each "
+        "table and column commented, readable by DuckDB 1.4+) to "
+        "<serving_dir>/aftersales.duckdb and swap it in atomically; the version served "
+        "before is kept as aftersales.previous.duckdb. Stamps ops.build_info and, unless "
+        "AFTERSALES_EXPORT_PARQUET=0, exports the same tables as Parquet."
     ),
     pool=WAREHOUSE_POOL,
     retry_policy=writer_retry_policy(),
@@ -257,19 +274,19 @@ def publish_warehouse(
             settings.warehouse_path,
             settings.serving_dir,
             build_id=new_build_id(context.run_id),
-            docs_source=build_docs_dir(settings),
+            tables=served_tables(dbt_project.manifest_path),
         )
     context.log.info(
-        f"published {result.served_path} ({result.bytes_copied} bytes), build {result.build_id}"
+        f"published {result.served_path} ({result.bytes_copied} bytes, "
+        f"{len(result.served_tables)} tables) in {result.seconds:.1f}s, build {result.build_id}"
     )
     return MaterializeResult(
         metadata={
             "build_id": result.build_id,
             "kpi_values_fingerprint": result.fingerprint,
+            "served_tables": len(result.served_tables),
+            "publish_seconds": round(result.seconds, 2),
             "parquet_tables": len(result.parquet_tables),
-            "data_docs": MetadataValue.path(str(result.docs_index))
-            if result.docs_index
-            else MetadataValue.text("none"),
             "served_path": MetadataValue.path(str(result.served_path)),
             "previous_path": MetadataValue.path(str(result.previous_path))
             if result.previous_path

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from orchestration.serving.personal_data import WITHHELD, personal_columns
+
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
@@ -160,15 +162,19 @@ def validate_frame(
     for item in result.results:
         config = item.expectation_config
         details = item.result or {}
+        column = config.kwargs.get("column")
+        sample = _partial_unexpected(details)
+        if column and personal_columns([column]):  # never in a log, a check or a webhook
+            sample = [WITHHELD] if sample else []
         outcomes.append(
             ExpectationOutcome(
                 expectation=config.type,
-                column=config.kwargs.get("column"),
+                column=column,
                 description=config.description or config.type,
                 success=bool(item.success),
                 element_count=details.get("element_count"),
                 unexpected_count=details.get("unexpected_count"),
-                partial_unexpected=_partial_unexpected(details),
+                partial_unexpected=sample,
                 observed_value=_jsonable(details.get("observed_value")),
             )
         )

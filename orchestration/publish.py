@@ -1,44 +1,52 @@
 """Publish the checked build warehouse to the serving directory, atomically.
 
 BI tools and scheduled consumers read ``<serving_dir>/aftersales.duckdb`` and nothing else.
-Publishing never exposes a partial file there:
+It holds the BI layer only: the tables declared served in dbt (``meta: {served: true}``,
+:mod:`orchestration.serving.selection`) and the build stamp, written in a storage format
+that DuckDB 1.4 and later open, every table and column commented with its dbt description.
+The warehouse itself stays private in the warehouse directory. Publishing never exposes a
+partial file there:
 
-1. the build warehouse is checkpointed (its write-ahead log folded into the file) so that
-   the file alone is complete;
-2. it is copied to a temporary file *inside the serving directory* (same file system, so
-   the final rename is atomic), flushed and fsync'ed;
-3. the copy is opened read-only and must contain the published table (a smoke check);
+1. the build warehouse is checkpointed (its write-ahead log folded into the file);
+2. the served tables are written into a new temporary file *inside the serving
+   directory* (same file system, so the final rename is atomic), which is fsync'ed
+   (:func:`orchestration.serving.writer.write_served_file`);
+3. the copy gets ``ops.build_info`` and is opened read-only: its kpi_values must match the
+   stamped fingerprint (a smoke check);
 4. the current served file, if any, is kept as ``aftersales.previous.duckdb`` (a hard link,
    or a copy where links are not supported) for :func:`rollback`;
 5. ``os.replace`` swaps the copy in and the directory entry is fsync'ed.
 
-Before the smoke check (3), the copy gets ``ops.build_info``: one row with the build id,
-the publish time, the source warehouse, kpi_values' row count and a fingerprint of its rows
-(:func:`kpi_values_fingerprint`), so that a reader can tell which build it reads and that
-the rows it sees belong to it.
+``ops.build_info`` is one row with the build id, the publish time, the source warehouse,
+kpi_values' row count and a fingerprint of its rows (:func:`kpi_values_fingerprint`), so
+that a reader can tell which build it reads and that the rows it sees belong to it, and
+the build's as-of time (``data_as_of``: what "is_period_complete" is measured against).
 
 A reader that opened the old file keeps reading the old file (POSIX rename semantics); a
 new reader sees the new one. If anything fails before step 5, the served file is untouched
 and the temporary file is removed.
 
-Files for tools that prefer them (``AFTERSALES_EXPORT_PARQUET=1``): every table of the
-``marts`` schema as ``<serving_dir>/parquet/<table>.parquet``. The GX data docs of the
-build's validations: ``<serving_dir>/data_docs/index.html``. Both are written to a new
-directory ``.parquet-<build_id>`` / ``.data_docs-<build_id>`` first; ``parquet`` and
-``data_docs`` are symbolic links swapped atomically (``os.replace`` of a new link) right
-after the warehouse file. The directories of the served and the previous build are kept
-(a rollback points the links back), older ones are removed.
+Files for tools that prefer them (on unless ``AFTERSALES_EXPORT_PARQUET=0``): every table
+of the served file as ``<serving_dir>/parquet/<table>.parquet``, written to a new
+directory ``.parquet-<build_id>`` first; ``parquet`` is a symbolic link swapped atomically
+(``os.replace`` of a new link) right after the file. The directories of the served and the
+previous build are kept (a rollback points the link back), older ones are removed.
+
+GX data docs are not served (their samples of unexpected values may hold personal data,
+and they load their styles from a CDN): they stay in ``<warehouse_dir>/data_docs/`` for
+operators; a ``data_docs`` link left in the serving directory by an older version is
+removed (docs/decisions.md, D-045).
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +54,15 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import WAREHOUSE_FILE_NAME
+from orchestration.serving.parquet import export_parquet as _export_served_parquet
+from orchestration.serving.selection import (
+    BUILD_INFO,
+    SelectionError,
+    ServedTable,
+    default_manifest_path,
+    served_tables,
+)
+from orchestration.serving.writer import ServedFileError, comment_table, write_served_file
 from orchestration.warehouse import connect
 
 PREVIOUS_FILE_NAME = "aftersales.previous.duckdb"
@@ -53,8 +70,6 @@ REQUIRED_TABLE = "marts.kpi_values"
 BUILD_INFO_TABLE = "ops.build_info"
 PARQUET_LINK = "parquet"
 DOCS_LINK = "data_docs"
-EXPORT_SCHEMA = "marts"
-_COPY_CHUNK = 8 << 20
 _STALE_TEMP_SECONDS = 3600
 
 
@@ -73,13 +88,14 @@ class PublishResult:
     fingerprint: str = ""
     parquet_dir: Path | None = None
     parquet_tables: tuple[str, ...] = ()
-    docs_index: Path | None = None
+    served_tables: tuple[str, ...] = ()
+    seconds: float = 0.0
 
 
 def export_parquet_enabled() -> bool:
-    """``AFTERSALES_EXPORT_PARQUET`` set to 1/true/yes."""
+    """On unless ``AFTERSALES_EXPORT_PARQUET`` is 0/false/no/off."""
     value = os.environ.get("AFTERSALES_EXPORT_PARQUET", "").strip().lower()
-    return value in {"1", "true", "yes", "on"}
+    return value not in {"0", "false", "no", "off"}
 
 
 def new_build_id(run_id: str | None = None) -> str:
@@ -119,21 +135,19 @@ def checkpoint(warehouse_path: Path) -> None:
         raise PublishError(f"{wal} is not empty after a checkpoint: is a writer still open?")
 
 
-def copy_file(source: Path, destination_fd: int) -> int:
-    """Copy ``source`` into an open file descriptor, fsync it, return the bytes written."""
-    written = 0
-    with source.open("rb") as reader:
-        while chunk := reader.read(_COPY_CHUNK):
-            view = memoryview(chunk)
-            while view:
-                count = os.write(destination_fd, view)
-                view = view[count:]
-                written += count
-    os.fsync(destination_fd)
-    return written
+def data_as_of(warehouse_path: Path) -> datetime | None:
+    """The build's as-of time (``intermediate.int_as_of_resolved``); None without one."""
+    try:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            row = con.execute("select max(as_of) from intermediate.int_as_of_resolved").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
 
 
-def _stamp(path: Path, build_id: str, source: Path, table: str) -> tuple[int, str]:
+def _stamp(
+    path: Path, build_id: str, source: Path, table: str, as_of: datetime | None = None
+) -> tuple[int, str]:
     """Write ops.build_info into the copy at ``path``; return (rows, fingerprint)."""
     try:
         with duckdb.connect(str(path)) as con:
@@ -143,12 +157,21 @@ def _stamp(path: Path, build_id: str, source: Path, table: str) -> tuple[int, st
             con.execute(
                 f"create or replace table {BUILD_INFO_TABLE} (build_id varchar not null, "
                 "published_at timestamp not null, source_warehouse varchar not null, "
-                "kpi_values_rows bigint not null, kpi_values_fingerprint varchar not null)"
+                "kpi_values_rows bigint not null, kpi_values_fingerprint varchar not null, "
+                "data_as_of timestamp)"
             )
             con.execute(
-                f"insert into {BUILD_INFO_TABLE} values (?, ?, ?, ?, ?)",
-                [build_id, datetime.now(UTC).replace(tzinfo=None), str(source), rows, fingerprint],
+                f"insert into {BUILD_INFO_TABLE} values (?, ?, ?, ?, ?, ?)",
+                [
+                    build_id,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    str(source),
+                    rows,
+                    fingerprint,
+                    as_of,
+                ],
             )
+            comment_table(con, con.execute("select current_database()").fetchone()[0], BUILD_INFO)
             con.execute("checkpoint")
     except duckdb.Error as error:
         raise PublishError(f"the copy at {path} cannot be read: {error}") from error
@@ -181,25 +204,6 @@ def build_id_of(path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
-def _export_parquet(database: Path, directory: Path, schema: str = EXPORT_SCHEMA) -> list[str]:
-    """Every table of ``schema`` in ``database`` as ``directory/<table>.parquet``."""
-    directory.mkdir(parents=True)
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                [schema],
-            ).fetchall()
-        ]
-        for table in tables:
-            target = str(directory / f"{table}.parquet").replace("'", "''")
-            con.execute(f"copy {schema}.\"{table}\" to '{target}' (format parquet)")
-    _fsync_tree(directory)
-    return tables
-
-
 def _fsync_tree(directory: Path) -> None:
     for path in sorted(directory.rglob("*")):
         if path.is_file():
@@ -209,25 +213,6 @@ def _fsync_tree(directory: Path) -> None:
             finally:
                 os.close(fd)
     _fsync_dir(directory)
-
-
-def _copy_docs(source: Path, directory: Path, build_id: str) -> Path:
-    """Copy the build's data-docs sites (one sub-directory per suite) and add an index."""
-    shutil.copytree(source, directory)
-    suites = sorted(p.name for p in directory.iterdir() if (p / "index.html").is_file())
-    items = "\n".join(
-        f'<li><a href="{html.escape(name)}/index.html">{html.escape(name)}</a></li>'
-        for name in suites
-    )
-    (directory / "index.html").write_text(
-        '<!doctype html>\n<html><head><meta charset="utf-8">'
-        "<title>aftersales data docs</title></head><body>\n"
-        f"<h1>Validation results of build {html.escape(build_id)}</h1>\n"
-        f"<ul>\n{items}\n</ul>\n</body></html>\n",
-        encoding="utf-8",
-    )
-    _fsync_tree(directory)
-    return directory / "index.html"
 
 
 def _point_link(link: Path, target_name: str) -> None:
@@ -286,6 +271,42 @@ def _keep_previous(served: Path, previous: Path) -> None:
             temp.unlink()
 
 
+def _schemas(path: Path) -> set[str] | None:
+    """The user schemas of the DuckDB file at ``path``; None when it cannot be read."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute(
+                "select distinct schema_name from duckdb_tables() "
+                "where database_name = current_database()"
+            ).fetchall()
+    except duckdb.Error:
+        return None
+    return {row[0] for row in rows}
+
+
+def _keepable(served: Path, previous: Path, allowed: set[str]) -> bool:
+    """True when the served file holds only ``allowed`` schemas (the BI layer). A file
+    from before the BI-only layout (a copy of the whole warehouse, personal data
+    included) must not stay readable as the previous version: it is not kept, and the
+    previous file (older still) is removed."""
+    schemas = _schemas(served)
+    if schemas is not None and schemas <= allowed:
+        return True
+    with contextlib.suppress(FileNotFoundError):
+        previous.unlink()
+    return False
+
+
+def _remove_served_docs(serving_dir: Path) -> None:
+    """Data docs are no longer served: remove a link and versions an older publish left."""
+    link = serving_dir / DOCS_LINK
+    if link.is_symlink():
+        link.unlink()
+    for path in serving_dir.glob(f".{DOCS_LINK}-*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def publish(
     warehouse_path: Path,
     serving_dir: Path,
@@ -294,15 +315,26 @@ def publish(
     checkpoint_first: bool = True,
     build_id: str | None = None,
     export_parquet: bool | None = None,
-    docs_source: Path | None = None,
+    tables: Sequence[ServedTable] | None = None,
+    manifest_path: Path | None = None,
 ) -> PublishResult:
-    """Copy the build warehouse to ``serving_dir`` and swap it in atomically.
+    """Write the served tables of the build warehouse to ``serving_dir`` and swap the new
+    file in atomically.
 
-    ``export_parquet`` defaults to :func:`export_parquet_enabled`; ``docs_source`` is a
-    directory of data-docs sites to publish (skipped when it does not exist).
+    ``tables`` defaults to the models declared served in the dbt manifest
+    (``manifest_path``, default ``target/manifest.json``); ``export_parquet`` defaults to
+    :func:`export_parquet_enabled`.
     """
+    started = time.monotonic()
     if not warehouse_path.is_file():
         raise PublishError(f"no warehouse at {warehouse_path}")
+    if tables is None:
+        try:
+            tables = served_tables(manifest_path or default_manifest_path())
+        except SelectionError as error:
+            raise PublishError(str(error)) from error
+    if required_table not in {t.qualified for t in tables}:
+        raise PublishError(f"{required_table} is not among the served tables")
     serving_dir.mkdir(parents=True, exist_ok=True)
     served = serving_dir / WAREHOUSE_FILE_NAME
     previous = serving_dir / PREVIOUS_FILE_NAME
@@ -315,41 +347,41 @@ def publish(
     handle, temp_name = tempfile.mkstemp(
         dir=serving_dir, prefix=".aftersales.", suffix=".duckdb.tmp"
     )
+    os.close(handle)
     temp = Path(temp_name)
+    temp.unlink()  # the name is reserved; DuckDB creates the file
     parquet_dir = _versioned(serving_dir, PARQUET_LINK, build_id)
-    docs_dir = _versioned(serving_dir, DOCS_LINK, build_id)
     swapped = False
     try:
         try:
-            size = copy_file(warehouse_path, handle)
-        finally:
-            os.close(handle)
-        os.chmod(temp, _readable_mode())  # mkstemp creates 0600: BI users must read it
-        rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table)
+            write_served_file(warehouse_path, temp, tables)
+        except ServedFileError as error:
+            raise PublishError(str(error)) from error
+        os.chmod(temp, _readable_mode())  # BI users must read it
+        as_of = data_as_of(warehouse_path)
+        rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
         _verify(temp, required_table, fingerprint)
-        tables: list[str] = []
+        size = temp.stat().st_size
+        exported: list[str] = []
         if export_parquet:
-            tables = _export_parquet(temp, parquet_dir)
-        docs_index = None
-        if docs_source is not None and docs_source.is_dir():
-            docs_index = _copy_docs(docs_source, docs_dir, build_id)
+            exported = _export_served_parquet(temp, parquet_dir)
+            _fsync_tree(parquet_dir)
         kept = None
-        if served.exists():
+        allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
+        if served.exists() and _keepable(served, previous, allowed):
             _keep_previous(served, previous)
             kept = previous
         os.replace(temp, served)
         swapped = True
         if export_parquet:
             _point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
-        if docs_index is not None:
-            _point_link(serving_dir / DOCS_LINK, docs_dir.name)
+        _remove_served_docs(serving_dir)
         _fsync_dir(serving_dir)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         if not swapped:
             shutil.rmtree(parquet_dir, ignore_errors=True)
-            shutil.rmtree(docs_dir, ignore_errors=True)
     keep = {build_id}
     if kept is not None and (previous_id := build_id_of(kept)):
         keep.add(previous_id)
@@ -363,8 +395,9 @@ def publish(
         build_id=build_id,
         fingerprint=fingerprint,
         parquet_dir=serving_dir / PARQUET_LINK if export_parquet else None,
-        parquet_tables=tuple(tables),
-        docs_index=serving_dir / DOCS_LINK / "index.html" if docs_index else None,
+        parquet_tables=tuple(exported),
+        served_tables=(*(t.qualified for t in tables), BUILD_INFO.qualified),
+        seconds=time.monotonic() - started,
     )
 
 
@@ -373,8 +406,8 @@ def rollback(serving_dir: Path) -> Path:
 
     The served name always points to a complete file: the current file first gets a second
     name, then the previous one is renamed over the served name, then the second name
-    becomes the previous. The ``parquet`` and ``data_docs`` links then point to the
-    directories of the build now served, when they were kept.
+    becomes the previous. The ``parquet`` link then points to the directory of the build
+    now served, when it was kept.
     """
     served = serving_dir / WAREHOUSE_FILE_NAME
     previous = serving_dir / PREVIOUS_FILE_NAME
@@ -391,10 +424,9 @@ def rollback(serving_dir: Path) -> Path:
             with contextlib.suppress(FileNotFoundError):
                 current.unlink()
     served_id = build_id_of(served)
-    if served_id:  # point the Parquet files and data docs back to the served build's
-        for link in (PARQUET_LINK, DOCS_LINK):
-            version = _versioned(serving_dir, link, served_id)
-            if version.is_dir():
-                _point_link(serving_dir / link, version.name)
+    if served_id:  # point the Parquet files back to the served build's
+        version = _versioned(serving_dir, PARQUET_LINK, served_id)
+        if version.is_dir():
+            _point_link(serving_dir / PARQUET_LINK, version.name)
         _fsync_dir(serving_dir)
     return served

@@ -255,7 +255,9 @@ def run_dbt_build(
 def mart_tables(
     manifest_path: Path, schemas: Sequence[str] = PUBLISH_SCHEMAS
 ) -> list[tuple[str, str]]:
-    """(schema, table) of every enabled model or seed built as a table in ``schemas``."""
+    """(schema, table) of every enabled model or seed built as a table in ``schemas``,
+    except models declared not served (``meta.served: false``, as the semantic marts are:
+    the same declaration as the DuckDB publish, orchestration/serving/selection.py)."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     tables = set()
     for node in manifest.get("nodes", {}).values():
@@ -263,6 +265,8 @@ def mart_tables(
         if node.get("resource_type") not in {"model", "seed"}:
             continue
         if not config.get("enabled", True) or node.get("schema") not in schemas:
+            continue
+        if (config.get("meta") or {}).get("served") is False:
             continue
         if config.get("materialized") in MATERIALIZED_AS_TABLE:
             tables.add((node["schema"], node.get("alias") or node["name"]))

@@ -1,7 +1,7 @@
 """A short KPI summary read from the published warehouse (read-only).
 
 The four headline KPIs by branch (and for the network) for the last full month before the
-data's as-of time. The as-of time is the build's (``intermediate.int_as_of_resolved``);
+data's as-of time. The as-of time is the build's (``ops.build_info.data_as_of``);
 the last full month is the calendar month before the month that contains it (an as-of of
 exactly midnight on the 1st makes the month just ended the last full one).
 """
@@ -45,12 +45,17 @@ def last_full_month(as_of: datetime | date) -> date:
 
 
 def read_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    try:
-        row = con.execute("select max(as_of) from intermediate.int_as_of_resolved").fetchone()
-    except duckdb.Error:
-        row = None
-    if row and row[0] is not None:
-        return row[0]
+    """The build stamp's ``data_as_of``; in a file from before it, the warehouse table."""
+    for query in (
+        "select max(data_as_of) from ops.build_info",
+        "select max(as_of) from intermediate.int_as_of_resolved",
+    ):
+        try:
+            row = con.execute(query).fetchone()
+        except duckdb.Error:
+            row = None
+        if row and row[0] is not None:
+            return row[0]
     row = con.execute(
         "select max(period_start) from marts.kpi_values where grain = 'day'"
     ).fetchone()

@@ -21,10 +21,11 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-# Extras: dev (pytest, ruff) and spark (dbt-spark, pyspark: the Spark target and its parity
-# test; Spark also needs a Java 17 runtime, which pip cannot install). AFTERSALES_EXTRAS=dev
+# Extras: dev (pytest, ruff), spark (dbt-spark, pyspark: the Spark target and its parity
+# test; Spark also needs a Java 17 runtime, which pip cannot install) and bi (duckdb-engine
+# and SQLAlchemy 2.0: the BI connection recipes and their test). AFTERSALES_EXTRAS=dev,bi
 # skips Spark. The stamp records the extras, so changing them reinstalls.
-extras="${AFTERSALES_EXTRAS:-dev,spark}"
+extras="${AFTERSALES_EXTRAS:-dev,spark,bi}"
 stamp=.venv/.aftersales-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || \
    [ "$(cat "$stamp")" != "$extras" ]; then

@@ -57,9 +57,9 @@ def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def refreshed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
     """One successful ``aftersales-refresh`` (in-process, ``orchestration.cli.main``) on a
-    copy of ``small_landing``, with the Parquet export on, shared by the tests of the
-    scheduled refresh. Treat its directories as read-only: copy them before changing
-    anything."""
+    copy of ``small_landing``, with the default settings (Parquet export on), shared by the
+    tests of the scheduled refresh and of what is served. Treat its directories as
+    read-only: copy them before changing anything."""
     from types import SimpleNamespace
 
     from orchestration.cli import main
@@ -71,7 +71,7 @@ def refreshed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
         patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
         patch.setenv("AFTERSALES_SERVING_DIR", str(serving))
-        patch.setenv("AFTERSALES_EXPORT_PARQUET", "1")
+        patch.delenv("AFTERSALES_EXPORT_PARQUET", raising=False)  # on by default
         patch.delenv("AFTERSALES_AS_OF", raising=False)
         patch.delenv("AFTERSALES_FAILURE_WEBHOOK_URL", raising=False)
         exit_code = main([])

@@ -63,12 +63,18 @@ class Snapshot:
 class Pipeline:
     landing: Path
     serving: Path
+    warehouse: Path
     oracle: Oracle
     runs: list[Snapshot] = field(default_factory=list)
     resent: tuple[str, str] = ("", "")  # (original name, copy name)
 
     def published(self) -> duckdb.DuckDBPyConnection:
+        """The served file (the BI layer only)."""
         return duckdb.connect(str(self.serving / "aftersales.duckdb"), read_only=True)
+
+    def built(self) -> duckdb.DuckDBPyConnection:
+        """The build warehouse (staging, intermediate and config stay there)."""
+        return duckdb.connect(str(self.warehouse / "aftersales.duckdb"), read_only=True)
 
 
 def _snapshot(exit_code: int, serving: Path, warehouse: Path) -> Snapshot:
@@ -103,7 +109,7 @@ def pipeline(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         patch.delenv("AFTERSALES_AS_OF", raising=False)
         patch.setenv("DBT_LOG_PATH", str(base / "dbt_logs"))
 
-        result = Pipeline(landing, serving, run_oracle(landing))
+        result = Pipeline(landing, serving, warehouse, run_oracle(landing))
         result.runs.append(_refresh(serving, warehouse))
         assert result.runs[0].exit_code == 0, "the first refresh failed"
         result.runs.append(_refresh(serving, warehouse))
@@ -146,7 +152,7 @@ def test_kpi_matches_oracle(pipeline: Pipeline, kpi: str) -> None:
             "where table_schema = 'marts' and table_name = 'kpi_values' "
             "and column_name = 'numerator'"
         ).fetchone()[0]
-        scales = dict(con.execute("select kpi_code, scale from config.kpi_definitions").fetchall())
+        scales = dict(con.execute("select kpi_code, scale from marts.dim_kpis").fetchall())
     half_ulp = 0.5 * 10.0 ** -int(scale)
     kpi_values, oracle = pipeline.runs[0].kpi_values, pipeline.oracle.kpis
     published = _keyed(kpi_values[kpi_values["kpi_code"] == kpi])
@@ -245,7 +251,7 @@ def test_every_injected_violation_is_quarantined_with_its_reason(pipeline: Pipel
     manifest = _manifest(pipeline.landing)
     assert manifest, "the generator injected no violation"
     missing = []
-    with pipeline.published() as con:
+    with pipeline.built() as con:
         orphans = dict(
             con.execute(
                 "select punch_id, _source_file from intermediate.int_punches_orphaned"
@@ -290,7 +296,7 @@ def test_oracle_quarantines_every_injected_violation(pipeline: Pipeline) -> None
 def test_quarantine_and_orphans_match_oracle(pipeline: Pipeline) -> None:
     """The warehouse quarantines exactly the rows the oracle does, and the same orphans."""
     data = pipeline.oracle.data
-    with pipeline.published() as con:
+    with pipeline.built() as con:
         for table in TABLES:
             theirs = set(
                 con.execute(
@@ -309,7 +315,7 @@ def test_quarantine_and_orphans_match_oracle(pipeline: Pipeline) -> None:
 
 
 def test_batch_quality_adds_up(pipeline: Pipeline) -> None:
-    with pipeline.published() as con:
+    with pipeline.built() as con:
         quality = con.execute(
             "select table_name, source_file, rows_arrived, rows_kept, rows_quarantined "
             "from staging.stg_dms__batch_quality"
@@ -323,6 +329,6 @@ def test_batch_quality_adds_up(pipeline: Pipeline) -> None:
 
 
 def test_as_of_matches_oracle(pipeline: Pipeline) -> None:
-    with pipeline.published() as con:
+    with pipeline.built() as con:
         (as_of,) = con.execute("select as_of from intermediate.int_as_of_resolved").fetchone()
     assert as_of == pipeline.oracle.data.as_of

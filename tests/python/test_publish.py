@@ -9,9 +9,24 @@ import duckdb
 import pytest
 
 from orchestration import publish as publish_module
-from orchestration.publish import PREVIOUS_FILE_NAME, PublishError, publish, rollback
+from orchestration.publish import PREVIOUS_FILE_NAME, PublishError, PublishResult, rollback
+from orchestration.serving.selection import ServedColumn, ServedTable
 
 SERVED_NAME = "aftersales.duckdb"
+KPI_ONLY = (
+    ServedTable(
+        "marts",
+        "kpi_values",
+        "The KPIs.",
+        (ServedColumn("kpi_code", "KPI code."), ServedColumn("label", "Test label.")),
+    ),
+)
+
+
+def publish(*args: object, **kwargs: object) -> PublishResult:
+    """The real publish, serving this module's test table unless told otherwise."""
+    kwargs.setdefault("tables", KPI_ONLY)
+    return publish_module.publish(*args, **kwargs)
 
 
 def make_warehouse(path: Path, rows: int, label: str) -> Path:
@@ -49,7 +64,7 @@ def test_first_publish_serves_a_complete_copy(tmp_path: Path) -> None:
     assert result.served_path == serving / SERVED_NAME
     assert result.previous_path is None
     assert result.kpi_value_rows == 1000
-    assert result.bytes_copied == warehouse.stat().st_size
+    assert result.bytes_copied == (serving / SERVED_NAME).stat().st_size
     assert served_state(serving / SERVED_NAME) == (1000, {"v1"})
     assert not (serving / PREVIOUS_FILE_NAME).exists()
     assert leftovers(serving) == []
@@ -101,12 +116,12 @@ def test_failure_mid_copy_leaves_the_served_file_untouched(
     served_bytes = (serving / SERVED_NAME).read_bytes()
     make_warehouse(warehouse, 200, "v2")
 
-    def broken_copy(source: Path, destination_fd: int) -> int:
+    def broken_write(source: Path, target: Path, tables: object) -> int:
         data = source.read_bytes()
-        os.write(destination_fd, data[: len(data) // 2])
+        target.write_bytes(data[: len(data) // 2])
         raise OSError("disk full")
 
-    monkeypatch.setattr(publish_module, "copy_file", broken_copy)
+    monkeypatch.setattr(publish_module, "write_served_file", broken_write)
     with pytest.raises(OSError, match="disk full"):
         publish(warehouse, serving)
 
@@ -196,7 +211,7 @@ def test_parquet_export_swaps_with_the_file_and_rolls_back(
     for index in (1, 2, 3):
         make_warehouse(warehouse, index, f"v{index}")
         result = publish(warehouse, serving, build_id=f"b{index}")
-        assert result.parquet_tables == ("kpi_values",)
+        assert result.parquet_tables == ("build_info", "kpi_values")
     assert (serving / "parquet").is_symlink()
     assert parquet_labels(serving) == {"v3"}
     # the served and the previous build's directories are kept, older ones removed
@@ -208,26 +223,104 @@ def test_parquet_export_swaps_with_the_file_and_rolls_back(
     assert parquet_labels(serving) == {"v2"}
 
 
-def test_failed_publish_keeps_parquet_and_docs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_publish_keeps_parquet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     warehouse = tmp_path / "wh" / "aftersales.duckdb"
     serving = tmp_path / "serving"
-    docs = tmp_path / "docs"
-    (docs / "kpi_values").mkdir(parents=True)
-    (docs / "kpi_values" / "index.html").write_text("<html>v1</html>", encoding="utf-8")
     make_warehouse(warehouse, 5, "v1")
-    publish(warehouse, serving, build_id="b1", export_parquet=True, docs_source=docs)
-    index = (serving / "data_docs" / "index.html").read_text(encoding="utf-8")
-    assert "b1" in index and 'href="kpi_values/index.html"' in index
-
+    publish(warehouse, serving, build_id="b1", export_parquet=True)
     make_warehouse(warehouse, 6, "v2")
-    (docs / "kpi_values" / "index.html").write_text("<html>v2</html>", encoding="utf-8")
 
-    monkeypatch.setattr(publish_module, "copy_file", lambda source, fd: 1 / 0)
+    monkeypatch.setattr(publish_module, "write_served_file", lambda source, target, t: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        publish(warehouse, serving, build_id="b2", export_parquet=True, docs_source=docs)
+        publish(warehouse, serving, build_id="b2", export_parquet=True)
     assert served_state(serving / SERVED_NAME) == (5, {"v1"})
     assert parquet_labels(serving) == {"v1"}
-    assert "v1" in (serving / "data_docs" / "kpi_values" / "index.html").read_text()
     assert not [p for p in serving.iterdir() if "b2" in p.name or p.name.endswith(".tmp")]
+
+
+def test_parquet_export_is_on_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 4, "v1")
+    monkeypatch.delenv("AFTERSALES_EXPORT_PARQUET", raising=False)
+    assert publish(warehouse, tmp_path / "on").parquet_tables == ("build_info", "kpi_values")
+    monkeypatch.setenv("AFTERSALES_EXPORT_PARQUET", "0")
+    result = publish(warehouse, tmp_path / "off")
+    assert result.parquet_tables == () and not (tmp_path / "off" / "parquet").exists()
+
+
+def test_only_the_declared_tables_are_served_with_comments(tmp_path: Path) -> None:
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 3, "v1")
+    with duckdb.connect(str(warehouse)) as con:
+        for schema in ("raw", "staging", "config"):
+            con.execute(f"create schema {schema}")
+            con.execute(f"create table {schema}.t as select 'Zhang San' as full_name")
+        con.execute("create table marts.not_declared as select 1 as x")
+    serving = tmp_path / "serving"
+
+    publish(warehouse, serving, export_parquet=False)
+
+    with duckdb.connect(str(serving / SERVED_NAME), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name || '.' || table_name, comment from duckdb_tables() "
+            "where database_name = current_database() order by 1"
+        ).fetchall()
+        columns = dict(
+            con.execute(
+                "select table_name || '.' || column_name, comment from duckdb_columns() "
+                "where database_name = current_database()"
+            ).fetchall()
+        )
+    assert [t for t, _ in tables] == ["marts.kpi_values", "ops.build_info"]
+    assert all(comment for _, comment in tables)
+    assert columns["kpi_values.label"] == "Test label."
+    assert columns["kpi_values.n"] is None  # undocumented in the test table: no comment
+    assert all(columns[f"build_info.{c.name}"] for c in publish_module.BUILD_INFO.columns)
+
+
+def test_a_personal_data_column_is_never_served(tmp_path: Path) -> None:
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 3, "v1")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table marts.people as select 'E1' as employee_id, '138' as phone")
+    tables = (*KPI_ONLY, ServedTable("marts", "people"))
+    with pytest.raises(PublishError, match=r"personal-data column.*phone"):
+        publish(warehouse, tmp_path / "serving", tables=tables)
+    assert not (tmp_path / "serving" / SERVED_NAME).exists()
+
+
+def test_a_served_file_of_the_old_layout_is_not_kept(tmp_path: Path) -> None:
+    """Before the BI-only layout the served file was the whole warehouse (personal data
+    included): the first publish after the upgrade must not keep it as the previous
+    version, and must remove the data docs it served."""
+    serving = tmp_path / "serving"
+    old = make_warehouse(serving / SERVED_NAME, 2, "old")
+    with duckdb.connect(str(old)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.technicians as select 'Zhang San' as full_name")
+    (serving / PREVIOUS_FILE_NAME).write_bytes(old.read_bytes())
+    (serving / ".data_docs-x").mkdir()
+    os.symlink(".data_docs-x", serving / "data_docs")
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 3, "v1")
+
+    result = publish(warehouse, serving)
+
+    assert result.previous_path is None
+    assert not (serving / PREVIOUS_FILE_NAME).exists()
+    assert not (serving / "data_docs").exists() and not (serving / ".data_docs-x").exists()
+    with pytest.raises(PublishError, match="nothing to roll back"):
+        rollback(serving)
+    assert served_state(serving / SERVED_NAME) == (3, {"v1"})
+
+
+def test_build_info_carries_the_builds_as_of_time(tmp_path: Path) -> None:
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 3, "v1")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table intermediate.int_as_of_resolved as "
+            "select timestamp '2025-03-16 23:00:00' as as_of, 'data' as as_of_source"
+        )
+    publish(warehouse, tmp_path / "serving", export_parquet=False)
+    with duckdb.connect(str(tmp_path / "serving" / SERVED_NAME), read_only=True) as con:
+        (as_of,) = con.execute("select data_as_of from ops.build_info").fetchone()
+        schemas = {r[0] for r in con.execute("select schema_name from duckdb_tables()").fetchall()}
+    assert str(as_of) == "2025-03-16 23:00:00"
+    assert schemas == {"marts", "ops"}  # the as-of time travels in the stamp, not the table

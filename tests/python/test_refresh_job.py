@@ -26,6 +26,7 @@ from types import SimpleNamespace
 
 import duckdb
 import pytest
+from personal_scan import landing_needles, scan_text
 
 from orchestration.config import PROJECT_DIR
 from orchestration.gx_staging import STAGING_SUITES
@@ -60,7 +61,9 @@ def refresh_env(dirs: SimpleNamespace, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_whole_job_publishes_with_build_info_docs_and_parquet(refreshed: SimpleNamespace) -> None:
+def test_whole_job_publishes_the_bi_layer_with_build_info_and_parquet(
+    refreshed: SimpleNamespace,
+) -> None:
     assert refreshed.exit_code == 0
     served = refreshed.serving / SERVED
     with duckdb.connect(str(served), read_only=True) as con:
@@ -69,26 +72,31 @@ def test_whole_job_publishes_with_build_info_docs_and_parquet(refreshed: SimpleN
         ).fetchone()
         assert kpi_values_fingerprint(con) == fingerprint
         assert con.execute("select count(*) from marts.kpi_values").fetchone()[0] == rows > 0
-        marts = {
-            r[0]
+        tables = {
+            (r[0], r[1])
             for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
+                "select table_schema, table_name from information_schema.tables "
+                "where table_catalog = current_database()"
             ).fetchall()
         }
-    # Parquet export: every mart, the same rows as the served file.
+    # Only the BI layer: the marts declared served and the build stamp.
+    assert {schema for schema, _ in tables} == {"marts", "ops"}
+    marts = {name for schema, name in tables if schema == "marts"}
+    assert {"kpi_values", "dim_kpis", "fct_technician_kpi_values"} <= marts
+    assert not marts & {"fct_kpi_daily", "metricflow_time_spine"}  # semantic layer only
+    # Parquet export (on by default): the same tables, the same rows as the served file.
     parquet = refreshed.serving / "parquet"
     assert parquet.is_symlink() and build_id in os.readlink(parquet)
-    assert {p.stem for p in parquet.glob("*.parquet")} == marts
+    assert {p.stem for p in parquet.glob("*.parquet")} == marts | {"build_info"}
     with duckdb.connect() as con:
         count = con.execute(
             "select count(*) from read_parquet(?)", [str(parquet / "kpi_values.parquet")]
         ).fetchone()[0]
     assert count == rows
-    # GX data docs: one GX site per suite, with a validation page, under serving/data_docs.
-    docs = refreshed.serving / "data_docs"
-    index = (docs / "index.html").read_text(encoding="utf-8")
+    # GX data docs stay with the warehouse (operators only), one site per suite.
+    assert not (refreshed.serving / "data_docs").exists()
+    docs = refreshed.warehouse / "data_docs"
     for suite in ("kpi_values", "kpi_values_trend", *STAGING_SUITES):
-        assert f'href="{suite}/index.html"' in index
         assert list((docs / suite / "validations").rglob("*.html")), suite
     # The build warehouse is not the served file, and nothing failed.
     assert sha256(refreshed.warehouse / SERVED) != sha256(served)
@@ -149,7 +157,7 @@ def test_failing_dbt_test_blocks_publish_and_is_logged(
     dirs = copy_refreshed(refreshed, tmp_path)
     add_bad_ticket_batch(dirs.landing)
     served_before = sha256(dirs.serving / SERVED)
-    links_before = {n: os.readlink(dirs.serving / n) for n in ("parquet", "data_docs")}
+    link_before = os.readlink(dirs.serving / "parquet")
     with WebhookServer() as hook:
         for name, value in refresh_env(dirs, AFTERSALES_FAILURE_WEBHOOK_URL=hook.url).items():
             if name.startswith("AFTERSALES_"):
@@ -159,7 +167,7 @@ def test_failing_dbt_test_blocks_publish_and_is_logged(
 
     assert exit_code == 1
     assert sha256(dirs.serving / SERVED) == served_before
-    assert {n: os.readlink(dirs.serving / n) for n in ("parquet", "data_docs")} == links_before
+    assert os.readlink(dirs.serving / "parquet") == link_before
     log = read_run_log(dirs.warehouse)
     assert [row["step_key"] for row in log] == ["dbt_build"]
     assert "batch_quality" in str(log[0]["message"]) or "quarantine" in str(log[0]["message"])
@@ -168,6 +176,10 @@ def test_failing_dbt_test_blocks_publish_and_is_logged(
     payload = hook.received[0]
     assert payload["event"] == "aftersales_run_failure"
     assert payload["step_key"] == "dbt_build" and payload["job_name"] == "refresh"
+    # no personal data in the failure message, the run log or the webhook payload (D-045)
+    needles = landing_needles(dirs.landing)
+    sent = json.dumps([payload, log], ensure_ascii=False, default=str)
+    assert scan_text(sent, needles, "failure") == []
 
 
 DBT_NODE_LINE = re.compile(r"^\d+ of \d+ (START|OK|PASS)\b")

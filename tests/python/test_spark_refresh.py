@@ -143,7 +143,11 @@ def test_mart_tables_from_the_manifest(tmp_path: Path) -> None:
             "name": name,
             "alias": extra.pop("alias", name),
             "schema": schema,
-            "config": {"materialized": materialized, "enabled": extra.pop("enabled", True)},
+            "config": {
+                "materialized": materialized,
+                "enabled": extra.pop("enabled", True),
+                "meta": extra.pop("meta", {}),
+            },
         }
 
     nodes = [
@@ -155,11 +159,14 @@ def test_mart_tables_from_the_manifest(tmp_path: Path) -> None:
         node("t", "marts", "test", resource_type="test"),
         node("off", "marts", "table", enabled=False),
         node("model_name", "marts", "table", alias="aliased"),
+        node("fct_kpi_daily", "marts", "table", meta={"served": False}),
+        node("dim_x", "marts", "table", meta={"served": True}),
     ]
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"nodes": {str(i): n for i, n in enumerate(nodes)}}))
     assert mart_tables(manifest) == [
         ("marts", "aliased"),
+        ("marts", "dim_x"),
         ("marts", "fct_x"),
         ("marts", "kpi_values"),
     ]

@@ -1,0 +1,1 @@
+"""Pieces of the Dagster definitions that are not assets themselves (check descriptions)."""

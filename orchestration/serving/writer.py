@@ -1,0 +1,107 @@
+"""Write the served DuckDB file: the selected tables of the build warehouse, commented.
+
+The file is built deliberately, not copied: a new database is attached with
+``STORAGE_VERSION`` :data:`SERVED_STORAGE_VERSION`, so that the DuckDB builds embedded in
+BI clients (1.4 and later; DuckDB 2.0 writes storage version 69 by default, which 1.x
+refuses) can open it, and only the tables of :mod:`orchestration.serving.selection` are
+copied into it, each with its dbt description as a ``COMMENT ON TABLE`` / ``COMMENT ON
+COLUMN``. Nothing else of the warehouse (raw, staging, intermediate, config) goes out,
+and a table with a personal-data column is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from orchestration.serving.personal_data import personal_columns
+from orchestration.serving.selection import ServedTable
+
+SERVED_STORAGE_VERSION = "v1.4.0"
+OLDEST_READER = "1.4.0"  # the oldest DuckDB release that opens the served file
+_SOURCE = "warehouse"
+_TARGET = "served"
+
+
+class ServedFileError(RuntimeError):
+    """The served file could not be written from the warehouse."""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> list[str]:
+    rows = con.execute(
+        "select column_name from duckdb_columns() where database_name = ? "
+        "and schema_name = ? and table_name = ? order by column_index",
+        [database, table.schema, table.name],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> None:
+    """Put ``table``'s descriptions on the table and its columns in ``database``."""
+    name = f"{_ident(database)}.{_ident(table.schema)}.{_ident(table.name)}"
+    if table.description:
+        con.execute(f"comment on table {name} is {_literal(table.description)}")
+    for column in _columns(con, database, table):
+        description = table.column_description(column)
+        if description:
+            con.execute(f"comment on column {name}.{_ident(column)} is {_literal(description)}")
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
+    columns = _columns(con, _SOURCE, table)
+    if not columns:
+        raise ServedFileError(
+            f"{table.qualified} is declared served (meta.served in dbt_project.yml) but is "
+            "not in the build warehouse: run `dbt build` (or remove the declaration)"
+        )
+    if personal := personal_columns(columns):
+        raise ServedFileError(
+            f"{table.qualified} has personal-data column(s) {', '.join(personal)}: drop them "
+            "in the model or do not serve it (docs/decisions.md, D-045)"
+        )
+    schema = f"{_ident(_TARGET)}.{_ident(table.schema)}"
+    con.execute(f"create schema if not exists {schema}")
+    con.execute(
+        f"create table {schema}.{_ident(table.name)} as "
+        f"select * from {_ident(_SOURCE)}.{_ident(table.schema)}.{_ident(table.name)}"
+    )
+    comment_table(con, _TARGET, table)
+
+
+def write_served_file(warehouse: Path, target: Path, tables: Sequence[ServedTable]) -> int:
+    """Create ``target`` (which must not exist) holding ``tables`` of ``warehouse``, read
+    read-only; fsync it and return its size in bytes."""
+    if target.exists():
+        raise ServedFileError(f"{target} exists already")
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"attach {_literal(str(warehouse))} as {_SOURCE} (read_only)")
+        con.execute(
+            f"attach {_literal(str(target))} as {_TARGET} "
+            f"(storage_version {_literal(SERVED_STORAGE_VERSION)})"
+        )
+        for table in tables:
+            _copy_table(con, table)
+        con.execute(f"detach {_TARGET}")
+    except duckdb.Error as error:
+        raise ServedFileError(f"cannot write {target} from {warehouse}: {error}") from error
+    finally:
+        con.close()
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return target.stat().st_size
