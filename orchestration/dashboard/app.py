@@ -17,7 +17,13 @@ import streamlit as st
 
 from orchestration.dashboard import charts, present, source, view
 from orchestration.dashboard.boards import Board, BoardConfig, load_config
-from orchestration.dashboard.fmt import format_period, format_target, format_value, status_of
+from orchestration.dashboard.fmt import (
+    format_as_of,
+    format_period,
+    format_target,
+    format_value,
+    status_of,
+)
 from orchestration.dashboard.labels import label
 from orchestration.dashboard.style import styled
 
@@ -140,7 +146,7 @@ def sidebar(config: BoardConfig, ctx: view.Context) -> tuple[str, str, str, date
 
 def header(lang: str, build: source.BuildInfo, path: Path, title: str) -> None:
     st.title(f"{label(lang, 'app_title')} · {title}")
-    as_of = build.as_of.strftime("%Y-%m-%d %H:%M") if build.as_of else "—"
+    as_of = format_as_of(build.as_of)
     published = build.published_at.strftime("%Y-%m-%d %H:%M UTC") if build.published_at else "—"
     st.caption(
         f"{label(lang, 'as_of')}: **{as_of}** · {label(lang, 'build')}: `{build.build_id}` · "

@@ -4,6 +4,7 @@ CNY). Display only: the numbers compared in tests are the raw values."""
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -85,3 +86,14 @@ def status_of(meets: object) -> str:
 def axis_format(unit: str) -> str:
     """d3 format of a chart axis for the unit."""
     return ".0%" if unit == "ratio" else ",~r"
+
+
+def format_as_of(as_of: object) -> str:
+    """``2025-12-31 23:10`` (a date alone when only the date is known); ``—`` without one."""
+    if _missing(as_of):
+        return "—"
+    if isinstance(as_of, datetime):
+        return as_of.strftime("%Y-%m-%d %H:%M")
+    if isinstance(as_of, date):
+        return as_of.strftime("%Y-%m-%d")
+    return str(as_of)

@@ -17,6 +17,7 @@ import pandas as pd
 from orchestration.dashboard import present, source, svg, view
 from orchestration.dashboard.boards import BoardConfig, load_config
 from orchestration.dashboard.fmt import (
+    format_as_of,
     format_period,
     format_target,
     format_value,
@@ -272,7 +273,7 @@ def render_report(
         grain=label(lang, f"grain_{grain}"),
         period=format_period(period_start, grain),
     )
-    as_of = build.as_of.strftime("%Y-%m-%d %H:%M") if build.as_of else "—"
+    as_of = format_as_of(build.as_of)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     warn = "" if complete else f'<div class="warn">⏳ {_esc(label(lang, "incomplete"))}</div>'
     return (

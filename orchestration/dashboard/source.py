@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -28,7 +28,7 @@ class ServedFileMissing(FileNotFoundError):
 class BuildInfo:
     build_id: str
     published_at: datetime | None
-    as_of: datetime | None
+    as_of: datetime | date | None  # a date only when the file does not record the time
     kpi_values_rows: int | None
 
 
@@ -49,16 +49,16 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def as_of_from_kpi_values(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    """The as-of date when ``ops.build_info`` does not record it: the first day that
-    kpi_values marks incomplete (the day containing the as-of time), at midnight."""
+def as_of_from_kpi_values(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The as-of date when ``ops.build_info`` does not record ``data_as_of``: the first day
+    that kpi_values marks incomplete (the day containing the as-of time)."""
     row = con.execute(
         "select min(period_start) from marts.kpi_values "
         "where grain = 'day' and not is_period_complete"
     ).fetchone()
     if row is None or row[0] is None:
         return None
-    return datetime.combine(row[0], datetime.min.time())
+    return row[0]
 
 
 def read_build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo:
@@ -72,13 +72,16 @@ def read_build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo:
     }
     if not columns:
         return BuildInfo(build_id="unknown", published_at=None, as_of=None, kpi_values_rows=None)
-    wanted = ["build_id", "published_at", "as_of", "kpi_values_rows"]
-    select = ", ".join(name if name in columns else f"null as {name}" for name in wanted)
+    as_of_column = next((c for c in ("data_as_of", "as_of") if c in columns), "null")
+    wanted = ["build_id", "published_at", "kpi_values_rows"]
+    select = ", ".join(name if name in columns else f"null as {name}" for name in wanted[:2])
+    select += f", {as_of_column} as as_of, "
+    select += "kpi_values_rows" if "kpi_values_rows" in columns else "null as kpi_values_rows"
     row = con.execute(f"select {select} from {BUILD_INFO_TABLE} limit 1").fetchone()
     if row is None:
         return BuildInfo(build_id="unknown", published_at=None, as_of=None, kpi_values_rows=None)
     build_id, published_at, as_of, rows = row
-    if as_of is None:
+    if as_of is None:  # a file published before build_info recorded data_as_of
         as_of = as_of_from_kpi_values(con)
     return BuildInfo(
         build_id=str(build_id),
