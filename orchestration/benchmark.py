@@ -14,7 +14,8 @@ process and of its largest child process (dbt, the generator), from ``getrusage`
 Everything runs in a temporary directory (``--keep`` keeps it; ``--workdir`` chooses it).
 
 ``--dashboard SERVED_FILE`` times the dashboard instead: every board's render from that
-served file, cold and warm, and the static report (``orchestration/dashboard/timing.py``).
+served file, cold and warm, the static report, and with ``--browser`` each board in headless
+Chromium (``orchestration/dashboard/timing.py``).
 """
 
 from __future__ import annotations
@@ -341,6 +342,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="time the dashboard boards and the report on this served file instead",
     )
     parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="with --dashboard: also time each board in headless Chromium (dev extra)",
+    )
+    parser.add_argument(
         "--report-period", default=None, help="period of the timed report (default: last month)"
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per stage (median shown)")
@@ -365,6 +371,10 @@ def run_dashboard_benchmark(args: argparse.Namespace) -> int:
         print(f"benchmark failed: no served file at {served}", file=sys.stderr)
         return 1
     result = time_boards(served, repeat=args.repeat)
+    if args.browser:
+        from orchestration.dashboard.timing import time_boards_in_browser
+
+        result["browser"] = time_boards_in_browser(served, repeat=args.repeat)
     period = args.report_period
     if period is None:
         with duckdb.connect(str(served), read_only=True) as con:

@@ -83,6 +83,43 @@ def format_timings(result: dict[str, Any], limit_s: float = 2.0) -> str:
             f"{name:<24}{numbers['cold_s']:>9.2f}{numbers['warm_s']:>9.2f}"
             f"{numbers['cold_max_s']:>12.2f}{flag}"
         )
+    if "browser" in result:
+        lines += ["", f"{'in Chromium':<24}{'first s':>9}{'again s':>9}"]
+        for name, numbers in result["browser"].items():
+            flag = "" if numbers["first_s"] < limit_s else f"   over {limit_s:g} s"
+            lines.append(f"{name:<24}{numbers['first_s']:>9.2f}{numbers['again_s']:>9.2f}{flag}")
     if "report_s" in result:
         lines += ["", f"report ({result['report_period']}): {result['report_s']:.2f} s"]
     return "\n".join(lines)
+
+
+def time_boards_in_browser(served_file: Path, repeat: int = 3) -> dict[str, Any]:
+    """Per board, in headless Chromium against a freshly started ``aftersales-dashboard``:
+    from navigation to every chart drawn. ``first`` is the first visit of the board (server
+    caches empty, browser cache warm after the first board), ``again`` the median of the
+    next ``repeat`` visits."""
+    import tempfile
+
+    from orchestration.dashboard.browser import (
+        expected_chart_count,
+        headless_chromium,
+        running_dashboard,
+        wait_for_board,
+    )
+
+    config = load_config()
+    log = Path(tempfile.mkdtemp(prefix="aftersales-bench-dash-")) / "dashboard.log"
+    boards: dict[str, Any] = {}
+    with running_dashboard(served_file, log) as url, headless_chromium() as driver:
+        driver.get(f"{url}/?board={config.scorecard.id}")  # load the frontend once
+        wait_for_board(driver, expected_chart_count(config.scorecard.id))
+        for board_id in config.board_ids:
+            runs = []
+            for _ in range(repeat + 1):
+                driver.get("about:blank")
+                start = time.perf_counter()
+                driver.get(f"{url}/?board={board_id}")
+                wait_for_board(driver, expected_chart_count(board_id))
+                runs.append(time.perf_counter() - start)
+            boards[board_id] = {"first_s": runs[0], "again_s": statistics.median(runs[1:])}
+    return boards
