@@ -81,24 +81,72 @@ def expected_chart_count(board_id: str) -> int:
     return len(board.trend) + 1 + (1 if board.aging else 0)
 
 
-def wait_for_board(driver: Any, expected_charts: int, timeout: float = 60) -> None:
-    """Until the script has finished and the expected charts are drawn (an error element
-    ends the wait at once)."""
+def _board_radio(driver: Any) -> Any:
     from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] [role="radiogroup"]')[1]
+
+
+def select_board(driver: Any, index: int) -> None:
+    """Click the ``index``-th board in the sidebar."""
+    from selenium.webdriver.common.by import By
+
+    _board_radio(driver).find_elements(By.CSS_SELECTOR, "label")[index].click()
+
+
+def _board_selected(driver: Any, index: int) -> bool:
+    from selenium.webdriver.common.by import By
+
+    inputs = _board_radio(driver).find_elements(By.CSS_SELECTOR, "input")
+    return bool(inputs[index].is_selected())
+
+
+def _board_state(
+    driver: Any, expected_charts: int, board_index: int | None, title: str | None
+) -> tuple[bool, list[Any]]:
+    """(finished, charts drawn): the script done, the board selected and titled, and the
+    expected charts drawn, none of them left over from before."""
+    from selenium.webdriver.common.by import By
+
+    if driver.find_elements(By.CSS_SELECTOR, ERROR_SELECTORS):
+        return True, []
+    if board_index is not None and not _board_selected(driver, board_index):
+        return False, []
+    if title is not None and not any(
+        title in h.text for h in driver.find_elements(By.CSS_SELECTOR, "h1")
+    ):
+        return False, []
+    running = driver.find_elements(
+        By.CSS_SELECTOR, '[data-stale="true"], [data-testid="stStatusWidget"]'
+    )
+    charts = driver.find_elements(By.CSS_SELECTOR, CHART_SELECTOR)
+    drawn = [
+        c
+        for c in charts
+        if c.find_elements(By.CSS_SELECTOR, "canvas, svg.marks") and c.size["height"] > 50
+    ]
+    return (not running and len(drawn) >= expected_charts), drawn
+
+
+def wait_for_board(
+    driver: Any,
+    expected_charts: int,
+    timeout: float = 60,
+    board_index: int | None = None,
+    title: str | None = None,
+) -> None:
+    """Until the script has finished and the expected charts are drawn, none of them left
+    over from the page before (an error element ends the wait at once)."""
+    from selenium.common.exceptions import StaleElementReferenceException
 
     deadline = time.monotonic() + timeout
     drawn: list[Any] = []
     while time.monotonic() < deadline:
-        if driver.find_elements(By.CSS_SELECTOR, ERROR_SELECTORS):
-            return
-        running = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-        charts = driver.find_elements(By.CSS_SELECTOR, CHART_SELECTOR)
-        drawn = [
-            c
-            for c in charts
-            if c.find_elements(By.CSS_SELECTOR, "canvas, svg.marks") and c.size["height"] > 50
-        ]
-        if not running and len(drawn) >= expected_charts:
+        try:
+            finished, drawn = _board_state(driver, expected_charts, board_index, title)
+        except StaleElementReferenceException:  # the page changed under the look-up
+            finished = False
+        if finished:
             return
         time.sleep(0.05)
     raise AssertionError(f"board did not finish: {len(drawn)}/{expected_charts} charts drawn")

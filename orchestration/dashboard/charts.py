@@ -51,6 +51,7 @@ def trend_chart(
         "type": "quantitative",
         "title": None,
         "axis": {"format": axis_format(unit)},
+        "scale": {"zero": False},
     }
     layers: list[Spec] = [
         {"mark": {"type": "line", "color": "#57606a"}, "encoding": {"x": x, "y": y}},
