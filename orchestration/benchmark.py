@@ -12,6 +12,10 @@ publish, generation excluded). Peak memory is the maximum resident set size of t
 process and of its largest child process (dbt, the generator), from ``getrusage``.
 
 Everything runs in a temporary directory (``--keep`` keeps it; ``--workdir`` chooses it).
+
+``--dashboard SERVED_FILE`` times the dashboard instead: every board's render from that
+served file, cold and warm, the static report, and with ``--browser`` each board in headless
+Chromium (``orchestration/dashboard/timing.py``).
 """
 
 from __future__ import annotations
@@ -330,7 +334,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="aftersales-benchmark", description="Time each refresh stage on generated data."
     )
-    parser.add_argument("--work-orders", type=int, required=True, help="about how many tickets")
+    parser.add_argument("--work-orders", type=int, help="about how many tickets")
+    parser.add_argument(
+        "--dashboard",
+        type=Path,
+        metavar="SERVED_FILE",
+        help="time the dashboard boards and the report on this served file instead",
+    )
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="with --dashboard: also time each board in headless Chromium (dev extra)",
+    )
+    parser.add_argument(
+        "--report-period", default=None, help="period of the timed report (default: last month)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per stage (median shown)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--threads", type=int, help="dbt threads (default: profile's, 2)")
@@ -340,11 +358,45 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.work_orders is None and args.dashboard is None:
+        parser.error("give --work-orders (refresh stages) or --dashboard SERVED_FILE")
     return args
+
+
+def run_dashboard_benchmark(args: argparse.Namespace) -> int:
+    from orchestration.dashboard.timing import format_timings, time_boards, time_report
+
+    served = args.dashboard.resolve()
+    if not served.is_file():
+        print(f"benchmark failed: no served file at {served}", file=sys.stderr)
+        return 1
+    result = time_boards(served, repeat=args.repeat)
+    if args.browser:
+        from orchestration.dashboard.timing import time_boards_in_browser
+
+        result["browser"] = time_boards_in_browser(served, repeat=args.repeat)
+    period = args.report_period
+    if period is None:
+        with duckdb.connect(str(served), read_only=True) as con:
+            row = con.execute(
+                "select max(period_start) from marts.kpi_values "
+                "where grain = 'month' and is_period_complete"
+            ).fetchone()
+        period = row[0].strftime("%Y-%m")
+    result["report_period"] = period
+    result["report_s"] = time_report(served, period, repeat=args.repeat)
+    print(format_timings(result))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        print(f"\nJSON report: {args.json}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.dashboard is not None:
+        return run_dashboard_benchmark(args)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
