@@ -83,28 +83,27 @@
     }) }}
 {%- endmacro %}
 
-{#- Daily KPI models (`int_kpi_<code>_daily`, tag kpi_daily) of the registry. -#}
-{% macro kpi_daily_models() -%}
+{#- The registry's models whose name ends with `suffix`, in registry order. -#}
+{% macro kpi_models_ending(suffix) -%}
     {%- set models = [] -%}
     {%- for area_models in kpi_models_by_area().values() -%}
-        {%- for name in area_models if name.endswith('_daily') -%}
+        {%- for name in area_models if name.endswith(suffix) -%}
             {%- do models.append(name) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(models) }}
 {%- endmacro %}
 
+{#- Daily KPI models (`int_kpi_<code>_daily`, tag kpi_daily) of the registry. -#}
+{% macro kpi_daily_models() -%}
+    {{ return(kpi_models_ending('_daily')) }}
+{%- endmacro %}
+
 {#- Per-period KPI models (`int_kpi_<code>_periods`, tag kpi_period) of the registry: KPIs
     whose numerator or denominator is not a sum of days (distinct people or assets in the
-    period). Interface in docs/architecture.md ("per-period KPI models"). -#}
+    period). Interface: doc block kpis_periods_interface. -#}
 {% macro kpi_period_models() -%}
-    {%- set models = [] -%}
-    {%- for area_models in kpi_models_by_area().values() -%}
-        {%- for name in area_models if name.endswith('_periods') -%}
-            {%- do models.append(name) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {{ return(models) }}
+    {{ return(kpi_models_ending('_periods')) }}
 {%- endmacro %}
 
 {#- Grains of the published table, finest first. -#}
