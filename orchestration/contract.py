@@ -1,12 +1,23 @@
 """The raw source contract as data: landing tables, their columns and primary keys.
 
+The contract is written once, as the dbt var ``raw_contract`` in ``dbt_project.yml``: per
+table its primary key, its columns in export order (type, required, codes, ...) and its
+row checks. dbt generates the staging models from it (``macros/staging/dms_contract.sql``);
+this module reads the same file for Python.
+
 The ingest step creates one ``raw.<table>`` per entry with every contract column as text
 plus the load metadata columns; parsing and validation happen in dbt staging.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTRACT_PATH = Path(__file__).resolve().parent.parent / "dbt_project.yml"
 
 LOAD_METADATA_COLUMNS: tuple[str, ...] = (
     "_source_file",  # basename of the landed file (file names sort in export order)
@@ -15,69 +26,69 @@ LOAD_METADATA_COLUMNS: tuple[str, ...] = (
     "_loaded_at",  # UTC time the file was loaded
 )
 
+TYPES = (
+    "text",
+    "code",
+    "integer",
+    "decimal",
+    "boolean",
+    "timestamp",
+    "date",
+    "time_hhmm",
+    "weekdays",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column: its type and rules."""
+
+    name: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()  # the codes of a ``code`` column
+    nullable: bool = False  # boolean only: empty is null instead of false
+    required_when: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    staged: bool = True  # False: personal data, dropped by stg_dms__<table>
+
 
 @dataclass(frozen=True)
 class Table:
     name: str
     primary_key: str
     columns: tuple[str, ...]
+    specs: tuple[Column, ...] = ()  # the same columns with their rules
+
+    def spec(self, column: str) -> Column:
+        return next(s for s in self.specs if s.name == column)
 
 
-_COMMON = ("updated_at", "is_deleted")
-
-
-def _table(name: str, primary_key: str, columns: str) -> Table:
-    return Table(name, primary_key, (*columns.split(), *_COMMON))
-
-
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        _table(
-            "branches",
-            "branch_code",
-            """branch_code branch_name region province org_type timezone
-            opens_at closes_at open_weekdays""",
-        ),
-        _table(
-            "technicians",
-            "employee_id",
-            "employee_id branch_code role full_name phone hired_on left_on",
-        ),
-        _table(
-            "assets",
-            "asset_id",
-            """asset_id customer_id product_line sold_on warranty_end_on
-            contract_start_on contract_end_on""",
-        ),
-        _table(
-            "tickets",
-            "ticket_id",
-            """ticket_id branch_code customer_id asset_id advisor_id technician_id
-            ticket_type fault_level is_internal opened_at appointment_booked_at
-            appointment_at reminder_sent_at first_response_at arrived_at precheck_done
-            precheck_form_used precheck_with_customer quoted_from_catalog promised_at
-            work_started_at work_completed_at invoiced_at delivered_at
-            explained_at_delivery status sold_hours labor_amount parts_amount
-            warranty_claim rework_of_ticket_id""",
-        ),
-        _table(
-            "part_requests",
-            "request_line_id",
-            """request_line_id ticket_id branch_code part_number part_class
-            qty_requested qty_from_stock requested_at issued_at ordered_at received_at
-            unit_price status""",
-        ),
-        _table(
-            "time_punches",
-            "punch_id",
-            "punch_id employee_id branch_code punch_type ticket_id punched_at source",
-        ),
-        _table(
-            "callbacks",
-            "callback_id",
-            """callback_id ticket_id attempted_at channel outcome satisfied nps_score
-            problem_reported problem_resolved complaint comment""",
-        ),
+def _column(table: str, entry: dict[str, Any]) -> Column:
+    meta = entry
+    name = entry["name"]
+    if meta.get("type") not in TYPES:
+        raise ValueError(
+            f"{CONTRACT_PATH}: raw_contract.{table}.{name}: type must be one of {TYPES}"
+        )
+    return Column(
+        name=name,
+        type=meta["type"],
+        required=bool(meta.get("required", False)),
+        values=tuple(str(v) for v in meta.get("values", ())),
+        nullable=bool(meta.get("nullable", False)),
+        required_when={k: tuple(v) for k, v in (meta.get("required_when") or {}).items()},
+        staged=bool(meta.get("staged", True)),
     )
-}
+
+
+def read_tables(path: Path = CONTRACT_PATH) -> dict[str, Table]:
+    """The contract's tables, in file order, from the var ``raw_contract`` of ``path``."""
+    contract = yaml.safe_load(path.read_text(encoding="utf-8"))["vars"]["raw_contract"]
+    tables: dict[str, Table] = {}
+    for name, entry in contract.items():
+        specs = tuple(_column(name, c) for c in entry["columns"])
+        tables[name] = Table(name, entry["primary_key"], tuple(s.name for s in specs), specs)
+    return tables
+
+
+TABLES: dict[str, Table] = read_tables()

@@ -13,7 +13,7 @@ One metric per KPI code, named after the code:
   max, per branch and KPI), summed across branches.
 - KPIs that the KPI registry feeds from a per-period model (``int_kpi_<code>_periods``:
   a distinct count over the period, which cannot be added up from days) have no metric;
-  they are read from ``marts.kpi_values``. The registry macro files are read for that,
+  they are read from ``marts.kpi_values``. The registry macro file is read for that,
   so moving a KPI between the daily and the per-period path also forces regeneration.
 - Technician-level ``technician_<code>`` metrics for ``TECHNICIAN_KPIS``.
 
@@ -39,10 +39,7 @@ from orchestration.config import PROJECT_DIR
 
 SEED_PATH = PROJECT_DIR / "seeds" / "kpi_definitions.csv"
 OUTPUT_PATH = PROJECT_DIR / "models" / "marts" / "semantic" / "_semantic__metrics.yml"
-REGISTRY_PATHS = (
-    PROJECT_DIR / "macros" / "kpi" / "kpi_registry.sql",
-    PROJECT_DIR / "macros" / "kpi" / "registry",
-)
+REGISTRY_PATHS = (PROJECT_DIR / "macros" / "kpi" / "kpi_registry.sql",)
 
 KINDS = ("ratio", "count", "amount", "snapshot")
 

@@ -121,8 +121,9 @@ def test_registry_parsing_finds_per_period_models_and_ignores_comments() -> None
     definitions = [_definition("rate", "ratio"), _definition("rate_bc", "ratio")]
     registry = """
         {#- per-period models: 'int_kpi_rate_periods' in a comment does not count -#}
-        {% macro kpi_period_models_x() -%}{{ return(['int_kpi_rate_bc_periods']) }}{%- endmacro %}
-        {% macro kpi_daily_models_x() -%}{{ return(['int_kpi_rate_daily']) }}{%- endmacro %}
+        {% macro kpi_models_by_area() -%}
+            {{ return({'x': ['int_kpi_rate_daily', 'int_kpi_rate_bc_periods']}) }}
+        {%- endmacro %}
     """
     assert sl.period_model_codes(definitions, registry) == {"rate_bc"}
 

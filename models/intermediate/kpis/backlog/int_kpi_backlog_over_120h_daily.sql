@@ -1,21 +1,4 @@
-{#- backlog_over_120h (超120小时在途工单), doc block kpi_backlog_over_120h; unit test unit_kpi_backlog_over_120h_daily_snapshot.
-    Snapshot KPI: open tickets older than the backlog_over_120h bucket's min_age_hours (backlog_age_buckets seed, 120h),
-    one row per branch and day (zeros included) from int_backlog_days_counted; kpi_values
-    takes a period's last day. A count: the denominator is null. -#}
-
-with backlog_days as (
-    select * from {{ ref('int_backlog_days_counted') }}
-),
-
-final as (
-    select
-        kpi_code,
-        branch_code,
-        date_day,
-        cast(open_tickets as {{ type_kpi_measure() }}) as numerator,
-        cast(null as {{ type_kpi_measure() }}) as denominator
-    from backlog_days
-    where kpi_code = 'backlog_over_120h'
-)
-
-select * from final
+{#- backlog_over_120h (超120小时在途工单): open work orders older than 120 h at each day's end.
+    Doc block: kpi_backlog_over_120h; unit test: unit_kpi_backlog_over_120h_daily_snapshot.
+    SQL: macro kpi_backlog_snapshot_daily (macros/kpi/backlog_snapshot_daily.sql). -#}
+{{ kpi_backlog_snapshot_daily('backlog_over_120h') }}

@@ -1,51 +1,6 @@
 {#- invoice_ontime_rate (终检出票实时率), doc block kpi_invoice_ontime_rate; unit test
     unit_kpi_invoice_ontime_rate_promise. Delivered valid tickets D(P) with promised_at and
     invoiced_at invoiced at or before promised_at / those tickets, by delivered date at the
-    ticket's branch. Absolute time (epoch seconds in the branch's zone). -#}
-
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-promised_invoices as (
-    select
-        tickets.branch_code,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.invoiced_at', 'branches.timezone') }} as invoiced_epoch,
-        {{ local_to_epoch('tickets.promised_at', 'branches.timezone') }} as promised_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.promised_at is not null
-        and tickets.invoiced_at is not null
-),
-
-flagged as (
-    select
-        branch_code,
-        date_day,
-        case when invoiced_epoch <= promised_epoch then 1 else 0 end as is_on_time
-    from promised_invoices
-),
-
-final as (
-    select
-        'invoice_ontime_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_on_time) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from flagged
-    group by
-        branch_code,
-        date_day
-)
-
-select * from final
+    ticket's branch. Absolute time (epoch seconds in the branch's zone).
+    SQL: macro kpi_done_by_promise_daily (macros/kpi/workshop_delivered_daily.sql). -#}
+{{ kpi_done_by_promise_daily('invoice_ontime_rate', 'invoiced_at') }}

@@ -1,5 +1,7 @@
-{#- open_rate (开工率), doc block kpi_open_rate: technicians' job shares (h) by job start
-    date / technicians' shift hours (h) by shift start date, both at the punch branch. -#}
+{#- open_rate (开工率). Doc block: kpi_open_rate; unit test:
+    unit_kpi_open_rate_daily_attribution.
+    Technicians' job shares (h) by job start date / technicians' shift hours (h) by shift
+    start date, both at the punch branch. -#}
 
 with job_shares as (
     select * from {{ ref('int_job_shares_allocated') }}

@@ -2,5 +2,5 @@
     Valid tickets (status <> 'cancelled') with arrived_at within the arrival target (on the clock of
     the ticket's SLA policy) / valid tickets whose outcome is known, by opened date at the
     ticket's branch. Per-ticket timing: int_work_orders_sla_measured.
-    SQL: macro kpi_sla_rate_daily (macros/kpi/service_levels_sla_rate_daily.sql). -#}
+    SQL: macro kpi_sla_rate_daily (macros/kpi/service_level_sla_rate_daily.sql). -#}
 {{ kpi_sla_rate_daily('arrival_sla_rate', 'arrival') }}

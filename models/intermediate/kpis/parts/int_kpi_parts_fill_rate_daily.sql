@@ -1,5 +1,7 @@
-{#- parts_fill_rate (零件保供率), doc block kpi_parts_fill_rate: valid part lines filled
-    entirely from stock / valid part lines, by requested date at the line's branch. -#}
+{#- parts_fill_rate (零件保供率). Doc block: kpi_parts_fill_rate; unit test:
+    unit_kpi_parts_fill_rate_daily_lines.
+    Valid part lines filled entirely from stock / valid part lines, by requested date at
+    the line's branch. -#}
 
 with part_requests as (
     select * from {{ ref('stg_dms__part_requests') }}

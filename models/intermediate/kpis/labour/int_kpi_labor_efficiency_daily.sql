@@ -1,6 +1,7 @@
-{#- labor_efficiency (效率), doc block kpi_labor_efficiency: sold hours of delivered valid
-    tickets by delivered date at the ticket's branch / technicians' job shares (h) by job
-    start date at the punch branch. -#}
+{#- labor_efficiency (效率). Doc block: kpi_labor_efficiency; unit test:
+    unit_kpi_labor_efficiency_daily_attribution.
+    Sold hours of delivered valid work orders by delivered date at the work order's branch
+    / technicians' job shares (h) by job start date at the punch branch. -#}
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}

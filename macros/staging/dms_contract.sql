@@ -1,0 +1,233 @@
+{#- The staging models of the DMS tables, generated from the raw contract: the var
+    `raw_contract` in dbt_project.yml (per table its primary key, its columns in export
+    order with type, required, codes, and its row checks). Each model file is one call:
+
+    - dms_base_model(table): base_dms__<table>, every raw row parsed into typed columns,
+      with `_quarantine_reason` (null = valid): the column rules in column order (macros in
+      macros/parsing/), then the table's `checks` in their order (`when`: a condition on
+      the parsed columns; `references`: the column must be a current key of that table).
+    - dms_current_versions(table): stg_dms__<table>, the valid rows, one per primary key
+      (greatest updated_at, then later file, then later row; a winning deletion removes the
+      key), without is_deleted and without the columns marked `staged: false`.
+    - dms_quarantined(table): stg_dms__<table>_quarantine, the rows with a reason, as they
+      landed (raw text), with file, row number and reasons.
+
+    A var (not the graph) carries the contract because dbt must see the ref() of a
+    `references` check while parsing, and unit tests compile without the graph. -#}
+
+{#- The contract of one table: {primary_key, checks, columns: [{name, type, ...}]}, columns
+    in export order, without the load metadata columns. -#}
+{% macro dms_contract(table) -%}
+    {%- set contract = var('raw_contract') -%}
+    {%- if table not in contract -%}
+        {{ exceptions.raise_compiler_error('no table ' ~ table ~ ' in the raw contract (var raw_contract, dbt_project.yml)') }}
+    {%- endif -%}
+    {%- set entry = contract[table] -%}
+    {{ return({
+        'primary_key': entry['primary_key'],
+        'checks': entry.get('checks', []),
+        'columns': entry['columns'],
+    }) }}
+{%- endmacro %}
+
+{% macro dms_load_metadata_columns() -%}
+    {{ return(['_source_file', '_file_hash', '_row_number', '_loaded_at']) }}
+{%- endmacro %}
+
+{#- The typed value of a raw column. -#}
+{% macro dms_parse_column(column) -%}
+    {%- set name = column.name -%}
+    {%- if column.type == 'text' -%} {{ parse_text(name) }}
+    {%- elif column.type == 'code' -%} {{ parse_code(name) }}
+    {%- elif column.type == 'integer' -%} {{ parse_integer(name) }}
+    {%- elif column.type == 'decimal' -%} {{ parse_decimal(name) }}
+    {%- elif column.type == 'boolean' -%} {{ parse_boolean(name, nullable=column.get('nullable', false)) }}
+    {%- elif column.type == 'timestamp' -%} {{ parse_timestamp(name) }}
+    {%- elif column.type == 'date' -%} {{ parse_date(name) }}
+    {%- elif column.type == 'time_hhmm' -%} {{ parse_time_hhmm(name) }}
+    {%- elif column.type == 'weekdays' -%} {{ parse_weekdays(name) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error('unknown contract type ' ~ column.type ~ ' of ' ~ name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The column rule of a raw column: a reason expression, or none. -#}
+{% macro dms_column_reason(column, primary_key) -%}
+    {%- set name = column.name -%}
+    {%- set required = column.get('required', false) -%}
+    {%- if name == primary_key -%}
+        {{ return(reason_primary_key(name)) }}
+    {%- elif column.type == 'text' and required -%}
+        {{ return(reason_required(name)) }}
+    {%- elif column.type == 'text' and column.get('required_when') -%}
+        {%- set conditions = [] -%}
+        {%- for other, codes in column.required_when.items() -%}
+            {%- do conditions.append(parse_code(other) ~ " in ('" ~ codes | join("', '") ~ "')") -%}
+        {%- endfor -%}
+        {{ return(reason_if(conditions | join(' and ') ~ ' and ' ~ is_blank(name), 'missing_required:' ~ name)) }}
+    {%- elif column.type == 'code' -%}
+        {{ return(reason_code(name, column['values'], required=required)) }}
+    {%- elif column.type == 'integer' -%}
+        {{ return(reason_integer(name, required=required)) }}
+    {%- elif column.type == 'decimal' -%}
+        {{ return(reason_decimal(name, required=required)) }}
+    {%- elif column.type == 'boolean' -%}
+        {{ return(reason_boolean(name)) }}
+    {%- elif column.type == 'timestamp' -%}
+        {{ return(reason_timestamp(name, required=required)) }}
+    {%- elif column.type == 'date' -%}
+        {{ return(reason_date(name, required=required)) }}
+    {%- elif column.type == 'time_hhmm' -%}
+        {{ return(reason_time_hhmm(name, required=required)) }}
+    {%- elif column.type == 'weekdays' -%}
+        {{ return(reason_weekdays(name, required=required)) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro dms_base_model(table) -%}
+    {%- set contract = dms_contract(table) -%}
+    {%- set references = contract.checks | selectattr('references', 'defined') | list -%}
+    {%- set format_reasons = [] -%}
+    {%- for column in contract.columns -%}
+        {%- set reason = dms_column_reason(column, contract.primary_key) -%}
+        {%- if reason is not none -%}{%- do format_reasons.append(reason) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- set row_reasons = ['parsed._format_reason'] -%}
+    {%- for check in contract.checks -%}
+        {%- if check.references is defined -%}
+            {%- do row_reasons.append(reason_if(
+                'parsed.' ~ check.column ~ ' is not null and known_' ~ check.references
+                ~ '.known_key is null', check.reason)) -%}
+        {%- else -%}
+            {%- do row_reasons.append(reason_if(check.when, check.reason)) -%}
+        {%- endif -%}
+    {%- endfor %}
+with raw_{{ table }} as (
+    select * from {{ source('dms', table) }}
+),
+{% for check in references %}
+known_{{ check.references }} as (
+    select {{ dms_contract(check.references).primary_key }} as known_key
+    from {{ ref('stg_dms__' ~ check.references) }}
+),
+{% endfor %}
+parsed as (
+    select
+        {%- for column in contract.columns %}
+        {{ dms_parse_column(column) }} as {{ column.name }},
+        {%- endfor %}
+        {%- for name in dms_load_metadata_columns() %}
+        {{ name }},
+        {%- endfor %}
+        {{ collect_reasons(format_reasons) }} as _format_reason
+    from raw_{{ table }}
+),
+
+checked as (
+    select
+        parsed.*,
+        {{ collect_reasons(row_reasons) }} as _quarantine_reason
+    from parsed
+    {%- for check in references %}
+    left join known_{{ check.references }}
+        on parsed.{{ check.column }} = known_{{ check.references }}.known_key
+    {%- endfor %}
+),
+
+final as (
+    select
+        {%- for column in contract.columns %}
+        {{ column.name }},
+        {%- endfor %}
+        {%- for name in dms_load_metadata_columns() %}
+        {{ name }},
+        {%- endfor %}
+        _quarantine_reason
+    from checked
+)
+
+select * from final
+{%- endmacro %}
+
+{% macro dms_current_versions(table) -%}
+    {%- set base = ref('base_dms__' ~ table) -%}
+    {%- set contract = dms_contract(table) %}
+with base_{{ table }} as (
+    select * from {{ base }}
+),
+
+valid as (
+    select *
+    from base_{{ table }}
+    where _quarantine_reason is null
+),
+
+ranked as (
+    select
+        valid.*,
+        row_number() over (
+            partition by {{ contract.primary_key }}
+            order by updated_at desc, _source_file desc, _row_number desc
+        ) as version_rank
+    from valid
+),
+
+winners as (
+    select *
+    from ranked
+    where version_rank = 1
+        and not is_deleted
+),
+
+final as (
+    select
+        {%- for column in contract.columns
+              if column.name != 'is_deleted' and column.get('staged', true) %}
+        {{ column.name }},
+        {%- endfor %}
+        _source_file
+    from winners
+)
+
+select * from final
+{%- endmacro %}
+
+{% macro dms_quarantined(table) -%}
+    {%- set raw = source('dms', table) -%}
+    {%- set base = ref('base_dms__' ~ table) -%}
+    {%- set contract = dms_contract(table) %}
+with raw_{{ table }} as (
+    select * from {{ raw }}
+),
+
+base_{{ table }} as (
+    select * from {{ base }}
+),
+
+quarantined as (
+    select
+        _source_file,
+        _row_number,
+        _quarantine_reason
+    from base_{{ table }}
+    where _quarantine_reason is not null
+),
+
+final as (
+    select
+        raw_{{ table }}._source_file,
+        raw_{{ table }}._row_number,
+        raw_{{ table }}._loaded_at,
+        quarantined._quarantine_reason as quarantine_reason,
+        {%- for column in contract.columns %}
+        raw_{{ table }}.{{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from quarantined
+    inner join raw_{{ table }}
+        on quarantined._source_file = raw_{{ table }}._source_file
+        and quarantined._row_number = raw_{{ table }}._row_number
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,58 @@
+"""The raw contract is written once (var ``raw_contract`` in ``dbt_project.yml``).
+
+- ``orchestration.contract`` reads it: tables, keys, columns, and per column the rules.
+- The dms source (``models/staging/dms/_dms__sources.yml``), which documents what each raw
+  column means, lists exactly the contract's columns plus the load metadata, in order.
+- Every rule is well-formed: known types, codes for code columns, checks with a reason and
+  either a condition or a referenced contract table.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from orchestration import contract
+from orchestration.config import PROJECT_DIR
+
+SOURCES = PROJECT_DIR / "models" / "staging" / "dms" / "_dms__sources.yml"
+
+
+def test_tables_keys_and_columns_read_from_the_contract() -> None:
+    assert len(contract.TABLES) == 7 and "callbacks" in contract.TABLES
+    punches = contract.TABLES["time_punches"]
+    assert punches.primary_key == "punch_id"
+    assert punches.columns[-2:] == ("updated_at", "is_deleted")
+    assert punches.spec("ticket_id").required_when == {"punch_type": ("job_start", "job_end")}
+    assert contract.TABLES["technicians"].spec("phone").staged is False
+    assert contract.TABLES["callbacks"].spec("satisfied").nullable is True
+    for table in contract.TABLES.values():
+        assert table.columns == tuple(s.name for s in table.specs)
+        assert table.primary_key == table.columns[0]
+
+
+def test_dms_source_documents_exactly_the_contract_columns() -> None:
+    document = yaml.safe_load(SOURCES.read_text(encoding="utf-8"))
+    (source,) = document["sources"]
+    documented = {t["name"]: tuple(c["name"] for c in t["columns"]) for t in source["tables"]}
+    expected = {
+        name: (*table.columns, *contract.LOAD_METADATA_COLUMNS)
+        for name, table in contract.TABLES.items()
+    }
+    assert documented == expected
+
+
+def test_contract_rules_are_well_formed() -> None:
+    raw = yaml.safe_load(contract.CONTRACT_PATH.read_text(encoding="utf-8"))["vars"]
+    for name, table in contract.TABLES.items():
+        for spec in table.specs:
+            assert spec.type in contract.TYPES
+            assert bool(spec.values) == (spec.type == "code"), (name, spec.name)
+            assert not spec.nullable or spec.type == "boolean", (name, spec.name)
+            assert set(spec.required_when) <= set(table.columns)
+        for check in raw["raw_contract"][name].get("checks", []):
+            assert check["reason"]
+            if "references" in check:
+                assert check["references"] in contract.TABLES
+                assert check["column"] in table.columns
+            else:
+                assert set(check) == {"reason", "when"}, check
