@@ -55,7 +55,9 @@ def _build(warehouse: Path, value: float) -> None:
         "select 'open_rate' as kpi_code, 'month' as grain, date '2025-03-01' as period_start, "
         f"b as branch_code, cast(1 as decimal(38, 6)) as numerator, "
         f"cast(2 as decimal(38, 6)) as denominator, {value} as value, "
-        "cast(0.8 as decimal(18, 4)) as target, '>=' as comparator, false as meets_target "
+        "cast(0.8 as decimal(18, 4)) as target, '>=' as comparator, false as meets_target, "
+        "'开工率' as kpi_name_zh, 'Open rate' as kpi_name_en, date '2025-03-31' as period_end, "
+        "true as is_period_complete, b is null as is_network "
         "from (values ('EC01'), (null)) as t(b)",
     )
     _write_table(warehouse, "marts", "dim_branches", "select 'EC01' as branch_code", parts=2)
