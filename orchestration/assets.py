@@ -43,6 +43,7 @@ from orchestration.config import PROJECT_DIR, Settings, load_settings
 from orchestration.dbt_resource import dbt_project, environment, prepare_manifest
 from orchestration.gx_staging import STAGING_SUITES
 from orchestration.ingest import ingest_landing
+from orchestration.landing.gate import GATE_TEST, gate_message
 from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
 from orchestration.publish import new_build_id, publish
 from orchestration.warehouse import connect, is_transient_message
@@ -214,6 +215,9 @@ def dbt_build(
         text = dbt_error_text(invocation)
         if is_transient_message(text):
             raise DbtTransientError(text)
+        if GATE_TEST in text:  # name the batches over the limit, their shares and reasons
+            detail = gate_message(aftersales.settings().warehouse_path)
+            text = f"{detail}\n{text}" if detail else text
         raise Failure(description=text or "dbt build failed", allow_retries=False)
 
 
