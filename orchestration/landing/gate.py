@@ -34,6 +34,7 @@ class BatchShare:
     table_name: str
     source_file: str
     rows_arrived: int
+    rows_kept: int
     rows_quarantined: int
     share: float
     top_reasons: tuple[tuple[str, int], ...]
@@ -50,9 +51,11 @@ class BatchShare:
 def top_reasons(
     con: duckdb.DuckDBPyConnection, table_name: str, source_file: str, limit: int = TOP_REASONS
 ) -> tuple[tuple[str, int], ...]:
+    """The most frequent quarantine reasons of a batch (a row may have several)."""
     rows = con.execute(
-        f"select quarantine_reason, count(*) from staging.stg_dms__{table_name}_quarantine "
-        "where _source_file = ? group by 1 order by 2 desc, 1 limit ?",
+        "select reason, count(*) from (select unnest(string_split(quarantine_reason, ';')) "
+        f"as reason from staging.stg_dms__{table_name}_quarantine where _source_file = ?) "
+        "group by 1 order by 2 desc, 1 limit ?",
         [source_file, limit],
     ).fetchall()
     return tuple((str(reason), int(count)) for reason, count in rows)
@@ -62,16 +65,16 @@ def batch_shares(con: duckdb.DuckDBPyConnection, over: float | None = None) -> l
     """Every batch of ``staging.stg_dms__batch_quality`` (only those above ``over``)."""
     where = "" if over is None else f"where quarantined_share > {float(over)!r}"
     rows = con.execute(
-        "select table_name, source_file, rows_arrived, rows_quarantined, "
+        "select table_name, source_file, rows_arrived, rows_kept, rows_quarantined, "
         f"cast(coalesce(quarantined_share, 0) as double) from staging.stg_dms__batch_quality "
         f"{where} order by table_name, source_file"
     ).fetchall()
     return [
         BatchShare(
-            table, name, int(arrived), int(quarantined), float(share),
+            table, name, int(arrived), int(kept), int(quarantined), float(share),
             top_reasons(con, table, name) if quarantined else (),
         )
-        for table, name, arrived, quarantined, share in rows
+        for table, name, arrived, kept, quarantined, share in rows
     ]  # fmt: skip
 
 
