@@ -356,6 +356,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"landing   {settings.landing_dir}")
     print(f"warehouse {settings.warehouse_path}")
     print(f"serving   {settings.serving_path}" + ("  (not published)" if args.no_publish else ""))
+    from orchestration.landing.discovery import LandingDirError, check_landing_dir
+
+    try:  # a mistyped path fails at once, before dbt or the warehouse is touched
+        check_landing_dir(settings.landing_dir)
+    except LandingDirError as error:
+        print(f"==> ingest landing files\n    FAILED: {error}")
+        print("\nRefresh FAILED; nothing was published.")
+        _record_cli_failure(settings, "ingest", error)
+        return 1
     print("==> dbt parse (manifest)")
     from orchestration.dbt_resource import prepare_manifest
 

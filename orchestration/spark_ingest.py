@@ -20,6 +20,7 @@ than per file: a Spark job costs about a second even for a tiny file.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = ingest_landing_spark(args.landing_dir, args.warehouse_dir.resolve())
     except LandingDirError as error:
-        print(f"ingest refused: {error}")
+        print(f"ingest refused: {error}", file=sys.stderr)
         return 1
     print(
         f"loaded {len(report.files_loaded)} files ({report.total_rows} rows), "
@@ -254,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in report.lines():
         print(line)
     if report.files_rejected:
-        print(report.rejection_message())
+        # last on stderr, after the JVM's log: the refresh shows the tail of stderr
+        print(report.rejection_message(), file=sys.stderr)
         return 1
     return 0
 

@@ -173,4 +173,34 @@ def read_csv(path: Path, ctx: ReadContext, wanted: tuple[str, ...] = ()) -> Read
                 problems[-1].message, problems[-1].line, problems[-1].column, SAVE_AS
             )
             return ReadResult.rejected(*problems, notes=notes)
+    unclosed = _unclosed_quote_at_end(table, source, delimiter)
+    if unclosed is not None:
+        return ReadResult.rejected(unclosed, notes=notes)
     return ReadResult(table, [], notes)
+
+
+def _unclosed_quote_at_end(table: pa.Table, source: bytes, delimiter: str) -> Problem | None:
+    """A quote opened in the last row and never closed swallows the rest of the file into
+    one field without any parse error. Only a last row with a line break in a value can
+    be that; then a strict parse of the text tells."""
+    if table.num_rows == 0:
+        return None
+    last = table.slice(table.num_rows - 1).to_pylist()[0]
+    if not any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in last.values()):
+        return None
+    reader = csv.reader(
+        io.StringIO(source.decode("utf-8-sig", errors="replace"), newline=""),
+        delimiter=delimiter,
+        strict=True,
+    )
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        return Problem(
+            f"data row {table.num_rows} opens a quote that is never closed: the rest of "
+            "the file would be read as one value",
+            line=None,
+            action=SAVE_AS,
+        )
+    return None

@@ -73,9 +73,12 @@ def test_dry_run_names_what_would_block_and_prints_no_personal_data(
     assert "invalid_code:status: 20" in out
     assert "e.g. data row 1 (key " in out
     assert "REJECTED  callbacks/2025-12-31T020000.csv: the file is empty" in out
-    assert "BLOCKED: 1 rejected file(s), 1 batch(es) over the quarantine limit" in out
+    # the one-row file of NA texts is 100 % quarantined too
+    assert "callbacks/2025-12-21T000000.csv: 1 rows, 1 would be quarantined (100.0%)" in out
+    assert "BLOCKED: 1 rejected file(s), 2 batch(es) over the quarantine limit" in out
     loaded = {f.where: f.batch for f in run.files if f.batch is not None}
-    assert loaded["callbacks/2025-12-20T000000.csv"].rows_arrived == 0
+    statuses = {f.where: f.status for f in run.files}
+    assert statuses["callbacks/2025-12-20T000000.csv"] == "loaded"  # header only: 0 rows
     assert loaded["callbacks/2025-12-21T000000.csv"].rows_quarantined == 1
     assert loaded["callbacks/2025-12-22T000000.csv"].rows_arrived == 5
     assert loaded["callbacks/2025-12-23T000000.csv"].rows_arrived == 3

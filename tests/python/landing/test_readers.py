@@ -10,6 +10,7 @@ import pytest
 
 from landing.files import BRANCH_COLUMNS, BRANCH_ROWS, csv_text, write
 from orchestration.contract import TABLES
+from orchestration.landing import csv_reader
 from orchestration.landing.model import ReadContext
 from orchestration.landing.scan import read_landing_table
 
@@ -64,7 +65,13 @@ def test_no_null_guessing_but_empty_is_null(tmp_path: Path) -> None:
     assert rows == [["NA", "null", "N/A", "NULL", "none", "", "-", "nan", None, "x", None]]
 
 
-def test_a_five_megabyte_field_is_read_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block_size", [csv_reader.BLOCK_SIZE, 1 << 20])
+def test_a_five_megabyte_field_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_size: int
+) -> None:
+    """pyarrow's default 1 MiB block gave "straddling object straddles two block
+    boundaries": a field longer than a block is read again as one block."""
+    monkeypatch.setattr(csv_reader, "BLOCK_SIZE", block_size)
     big = "长" * (5 << 20)
     rows = [[*BRANCH_ROWS[0][:1], big, *BRANCH_ROWS[0][2:]]]
     assert _rows(write(tmp_path / "branches" / "a.csv", csv_text(rows)))[0][1] == big
@@ -114,3 +121,18 @@ def test_pinned_encoding_wins_over_detection(tmp_path: Path) -> None:
 
 def test_read_context_is_what_readers_get() -> None:
     assert ReadContext("tickets", Path("x")).encoding is None
+
+
+def test_a_quote_never_closed_is_rejected_not_swallowed(tmp_path: Path) -> None:
+    """pyarrow reads a quote opened in the last row as one value running to the end of the
+    file, without an error: the rows after it would vanish into that value."""
+    good = "B01,n,r,p,dealer,Asia/Shanghai,08:00,18:00,1,2025-01-01 00:00:00,"
+    text = "\n".join([",".join(BRANCH_COLUMNS), good, good + '"oops', good, good]) + "\n"
+    result = read_landing_table(write(tmp_path / "branches" / "a.csv", text), BRANCHES)
+    assert not result.ok
+    assert "never closed" in result.problems[0].message
+    # a quoted line break in the last row of a good file is fine
+    assert (
+        _rows(write(tmp_path / "branches" / "b.csv", csv_text(BRANCH_ROWS[::-1])))
+        == (EXPECTED[::-1])
+    )
