@@ -28,9 +28,12 @@ def _values(folder: Path, columns: tuple[str, ...]) -> set[str]:
 
 def _damaged_but_readable(landing: Path) -> None:
     """Files that load (odd but valid shape) and whose rows go to staging."""
-    source = sorted((landing / "callbacks").glob("*.csv"))[0]
+    source = max((landing / "callbacks").glob("*.csv"), key=lambda p: p.stat().st_size)
     text = source.read_text(encoding="utf-8-sig")
     header, *lines = text.splitlines()
+    # plain lines only (no quoted commas or line breaks), so ";" can replace ","
+    lines = [line for line in lines if '"' not in line and line.count(",") == header.count(",")]
+    assert len(lines) >= 8
     folder = landing / "callbacks"
     # header only; NA/null texts; a stray quote inside a quoted field; extra column; GB18030
     (folder / "2025-12-20T000000.csv").write_text(header + "\n", encoding="utf-8")
