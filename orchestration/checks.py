@@ -12,9 +12,10 @@ Warnings (severity WARN, never block):
 
 - ``gx_kpi_trend`` on ``kpi_values``: a branch's monthly value far from its trailing mean
   (``orchestration/gx_trend.py``);
-- ``dbt_source_freshness`` on ``ingest``: ``dbt source freshness`` on the raw tables (the
-  ``freshness`` config in ``models/staging/dms/_dms__sources.yml``: warn after 2 days
-  without a newly loaded file); a stale landing feed shows up as a failed warning check;
+- ``landing_freshness`` on ``ingest``: every raw table received a newly loaded file within
+  the ``freshness.warn_after`` of ``models/staging/dms/_dms__sources.yml`` (2 days), read
+  from the ingest register, so the refresh invokes dbt once; a stale landing feed shows up
+  as a failed warning check;
 - the ``publish`` asset carries a Dagster ``FreshnessPolicy`` (``orchestration/assets.py``):
   warn when nothing was published for ``AFTERSALES_PUBLISH_MAX_AGE_HOURS`` (default 26 h),
   fail after twice that.
@@ -27,6 +28,9 @@ Each GX check writes a GX data-docs site of its validation to
 ``<serving_dir>/data_docs/`` together with the warehouse.
 """
 
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -39,23 +43,23 @@ from dagster import (
     asset_check,
     multi_asset_check,
 )
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets import (
     INGEST_KEY,
     KPI_VALUES_KEY,
     AftersalesConfig,
-    DbtTransientError,
     build_docs_dir,
     dbt_build,
 )
-from orchestration.dbt_resource import environment
+from orchestration.contract import TABLES
+from orchestration.dbt_resource import dbt_project
 from orchestration.gx_runner import SuiteResult
 from orchestration.gx_staging import STAGING_SUITES, run_staging_suite
 from orchestration.gx_suite import run_suite
 from orchestration.gx_trend import anomaly_sigmas, run_trend_suite
+from orchestration.ingest import LOADED_FILES_TABLE
 from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
-from orchestration.warehouse import is_transient_message
+from orchestration.warehouse import connect
 
 STAGING_CHECK_NAME = "gx_staging_suite"
 
@@ -210,60 +214,88 @@ def gx_kpi_trend(
     )
 
 
-def freshness_summary(sources: dict[str, Any]) -> tuple[bool, list[dict[str, Any]]]:
-    """(all sources fresh, one row per source) from dbt's ``sources.json``."""
+FRESHNESS_PERIOD_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}
+DEFAULT_WARN_AFTER = timedelta(days=2)
+
+
+def landing_warn_after(manifest_path: Path) -> timedelta:
+    """The raw sources' ``freshness.warn_after`` (``models/staging/dms/_dms__sources.yml``),
+    read from the manifest so that the threshold is written once; 2 days when unset."""
+    try:
+        sources = json.loads(manifest_path.read_text()).get("sources", {})
+    except (OSError, ValueError):
+        return DEFAULT_WARN_AFTER
+    for source in sources.values():
+        warn = ((source.get("freshness") or {}).get("warn_after")) or {}
+        count, period = warn.get("count"), warn.get("period")
+        if count and period in FRESHNESS_PERIOD_HOURS:
+            return timedelta(hours=float(count) * FRESHNESS_PERIOD_HOURS[period])
+    return DEFAULT_WARN_AFTER
+
+
+def landing_freshness(
+    warehouse_path: Path, warn_after: timedelta, now: datetime | None = None
+) -> tuple[bool, list[dict[str, Any]]]:
+    """(every raw table fresh, one row per table) from the ingest register.
+
+    A table is fresh when a file with rows was loaded into it (``raw._loaded_files``,
+    status ``loaded``) less than ``warn_after`` ago. This replaces a second dbt invocation
+    (``dbt source freshness``) in every refresh: the register already knows when each
+    table last received a file.
+    """
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    with connect(warehouse_path, read_only=True) as con:
+        last = dict(
+            con.execute(
+                f"select table_name, max(loaded_at) from {LOADED_FILES_TABLE} "
+                "where status = 'loaded' group by table_name"
+            ).fetchall()
+        )
     rows = []
-    for result in sources.get("results", []):
+    for table in TABLES:
+        loaded_at = last.get(table)
+        age = None if loaded_at is None else now - loaded_at
         rows.append(
             {
-                "source": str(result.get("unique_id", "")).removeprefix("source.aftersales."),
-                "status": result.get("status"),
-                "max_loaded_at": result.get("max_loaded_at"),
-                "age_hours": round(float(result.get("max_loaded_at_time_ago_in_s") or 0) / 3600, 1),
+                "table": table,
+                "status": "pass" if age is not None and age < warn_after else "warn",
+                "last_loaded_at": None if loaded_at is None else loaded_at.isoformat(" "),
+                "age_hours": None if age is None else round(age.total_seconds() / 3600, 1),
             }
         )
-    fresh = bool(rows) and all(row["status"] == "pass" for row in rows)
-    return fresh, rows
+    return all(row["status"] == "pass" for row in rows), rows
 
 
 @asset_check(
     asset=INGEST_KEY,
-    name="dbt_source_freshness",
+    name="landing_freshness",
     blocking=False,
     pool=WAREHOUSE_POOL,
     retry_policy=writer_retry_policy(),
     description=(
-        "WARNING: dbt source freshness on the raw tables (warn after 2 days without a new "
-        "landing file)."
+        "WARNING: every raw table received a newly loaded landing file within the sources' "
+        "freshness.warn_after (2 days), read from the ingest register raw._loaded_files."
     ),
 )
-def dbt_source_freshness(
-    context: AssetCheckExecutionContext, dbt: DbtCliResource, aftersales: AftersalesConfig
+def landing_freshness_check(
+    context: AssetCheckExecutionContext, aftersales: AftersalesConfig
 ) -> AssetCheckResult:
-    with environment(aftersales.settings().dbt_env()):
-        invocation = dbt.cli(["source", "freshness"], raise_on_error=False)
-        invocation.wait()
-    try:
-        sources = invocation.get_artifact("sources.json")
-    except Exception:
-        error_text = str(invocation.get_error() or "dbt source freshness wrote no results")
-        if is_transient_message(error_text):
-            raise DbtTransientError(error_text) from None  # the retry policy retries it
-        return AssetCheckResult(  # a warning check that cannot run warns; it does not fail
-            passed=False,
-            severity=AssetCheckSeverity.WARN,
-            description="dbt source freshness did not run",
-            metadata={"error": MetadataValue.text(error_text[-4000:])},
-        )
-    fresh, rows = freshness_summary(sources)
-    stale = [row["source"] for row in rows if row["status"] != "pass"]
-    context.log.info(f"source freshness: {len(rows) - len(stale)}/{len(rows)} fresh")
+    settings = aftersales.settings()
+    warn_after = landing_warn_after(dbt_project.manifest_path)
+    with retry_only_transient("landing_freshness"):
+        fresh, rows = landing_freshness(settings.warehouse_path, warn_after)
+    stale = [row["table"] for row in rows if row["status"] != "pass"]
+    context.log.info(f"landing freshness: {len(rows) - len(stale)}/{len(rows)} tables fresh")
     return AssetCheckResult(
         passed=fresh,
         severity=AssetCheckSeverity.WARN,
         description="every raw table is fresh" if fresh else f"stale: {', '.join(stale)}",
-        metadata={"sources": MetadataValue.json(rows), "stale": len(stale)},
+        metadata={
+            "tables": MetadataValue.json(rows),
+            "stale": len(stale),
+            "warn_after_hours": warn_after.total_seconds() / 3600,
+        },
     )
 
 
-JOB_CHECKS = [gx_kpi_values_suite, gx_staging_suites, gx_kpi_trend, dbt_source_freshness]
+JOB_CHECKS = [gx_kpi_values_suite, gx_staging_suites, gx_kpi_trend, landing_freshness_check]

@@ -1,9 +1,9 @@
 """``aftersales-refresh``: run the ``refresh`` job in-process, then print a KPI summary.
 
 The same assets and checks as the Dagster code location (``orchestration.definitions``):
-ingest → dbt build (models, seeds, data and unit tests) → GX suite → publish. A failing dbt
-test or GX expectation stops the run before ``publish``; the exit code is then 1 and the
-served file is the previous one. Settings come from the environment
+ingest → dbt build (models, seeds, data tests; the unit tests run in CI) → GX suite →
+publish. A failing dbt test or GX expectation stops the run before ``publish``; the exit
+code is then 1 and the served file is the previous one. Settings come from the environment
 (``orchestration/config.py``); options override them.
 """
 
@@ -24,8 +24,8 @@ from orchestration.config import Settings, load_settings
 
 STEP_LABELS = {
     "ingest": "ingest landing files",
-    "dbt_source_freshness": "dbt source freshness (warning only)",
-    "dbt_build": "dbt build (seeds, models, tests)",
+    "landing_freshness": "landing freshness from the ingest register (warning only)",
+    "dbt_build": "dbt build (seeds, models, data tests)",
     "gx_staging_suites": "Great Expectations suites on the staging facts",
     "gx_kpi_values_suite": "Great Expectations suite on kpi_values",
     "gx_kpi_trend": "KPI trend check (warning only)",
@@ -365,9 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nRefresh FAILED; nothing was published.")
         _record_cli_failure(settings, "ingest", error)
         return 1
-    print("==> dbt parse (manifest)")
-    from orchestration.dbt_resource import prepare_manifest
+    from orchestration.dbt_resource import manifest_is_current, prepare_manifest
 
+    reuse = manifest_is_current(settings)
+    print("==> dbt manifest" + (" (project unchanged: reused)" if reuse else ": dbt parse"))
     try:
         manifest = prepare_manifest(settings)
     except Exception as error:  # dbt's own message is the useful part

@@ -5,7 +5,9 @@ the manifest must exist before that:
 
 - ``dagster dev -m orchestration.definitions`` prepares it itself (``prepare_if_dev``
   runs ``dbt parse`` on every code-location load);
-- ``aftersales-refresh`` and ``aftersales-benchmark`` call :func:`prepare_manifest` first;
+- ``aftersales-refresh`` and ``aftersales-benchmark`` call :func:`prepare_manifest` first,
+  which runs ``dbt parse`` only when the project files or the dbt environment changed since
+  the manifest was written (:func:`manifest_fingerprint`, kept beside ``manifest.json``);
 - a deployment runs ``dbt parse --profiles-dir .`` (or
   ``dagster-dbt project prepare-and-package --file orchestration/dbt_resource.py``) at
   build time.
@@ -17,6 +19,7 @@ invocation from Dagster writes its artifacts to a fresh sub-directory of it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import sys
@@ -84,14 +87,76 @@ def make_dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
     return DbtCliResource(project_dir=project or dbt_project)
 
 
-def prepare_manifest(settings: Settings, project: DbtProject | None = None) -> Path:
-    """Run ``dbt parse`` (and ``dbt deps`` if the project has packages); return the manifest.
+# What ``dbt parse`` reads: a change to any of these makes the manifest stale.
+MANIFEST_INPUTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "packages.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "analyses",
+    "tests/dbt",
+)
+FINGERPRINT_FILE_NAME = "manifest.fingerprint"
+
+
+def manifest_fingerprint(settings: Settings, project_dir: Path = PROJECT_DIR) -> str:
+    """sha256 of the dbt project files, the dbt version and the environment dbt renders
+    (``Settings.dbt_env`` and every ``AFTERSALES_*`` / ``DBT_*`` variable)."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256(f"dbt {dbt_version}\0".encode())
+    for name in MANIFEST_INPUTS:
+        root = project_dir / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(f"{path.relative_to(project_dir)}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    env = {
+        key: value for key, value in os.environ.items() if key.startswith(("AFTERSALES_", "DBT_"))
+    }
+    env.update(settings.dbt_env())
+    for key in sorted(env):
+        digest.update(f"{key}={env[key]}\0".encode())
+    return digest.hexdigest()
+
+
+def prepare_manifest(
+    settings: Settings, project: DbtProject | None = None, *, force: bool = False
+) -> Path:
+    """Return an up-to-date manifest: reuse it when its fingerprint matches, else run
+    ``dbt parse`` (and ``dbt deps`` if the project has packages) and record the fingerprint.
 
     Raises ``DagsterDbtCliRuntimeError`` when the project does not parse.
     """
     project = project or dbt_project
+    stamp = project.manifest_path.with_name(FINGERPRINT_FILE_NAME)
+    fingerprint = manifest_fingerprint(settings, Path(project.project_dir))
+    if (
+        not force
+        and project.manifest_path.exists()
+        and stamp.exists()
+        and stamp.read_text().strip() == fingerprint
+    ):
+        return project.manifest_path
+    stamp.unlink(missing_ok=True)
     with environment(settings.dbt_env()):
         project.preparer.prepare(project)
     if not project.manifest_path.exists():
         raise FileNotFoundError(f"dbt parse wrote no manifest at {project.manifest_path}")
+    stamp.write_text(fingerprint + "\n")
     return project.manifest_path
+
+
+def manifest_is_current(settings: Settings, project: DbtProject | None = None) -> bool:
+    """Whether :func:`prepare_manifest` would reuse the manifest without ``dbt parse``."""
+    project = project or dbt_project
+    stamp = project.manifest_path.with_name(FINGERPRINT_FILE_NAME)
+    return (
+        project.manifest_path.exists()
+        and stamp.exists()
+        and stamp.read_text().strip() == manifest_fingerprint(settings, Path(project.project_dir))
+    )

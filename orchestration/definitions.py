@@ -2,7 +2,7 @@
 ``DAGSTER_HOME`` and ``orchestration/dagster_home/dagster.yaml``).
 
 - Job ``refresh``: ingest → dbt build (dbt tests as asset checks) → GX suites on the staging
-  facts and kpi_values (blocking), trend and source-freshness warnings → publish. Every step
+  facts and kpi_values (blocking), trend and landing-freshness warnings → publish. Every step
   that opens the build warehouse runs in the ``aftersales_warehouse`` pool (limit 1) and
   retries transient failures with backoff; a failed step is recorded in
   ``<warehouse_dir>/run_log.duckdb`` (and POSTed to ``AFTERSALES_FAILURE_WEBHOOK_URL``).
@@ -13,7 +13,7 @@
 - Freshness: ``publish`` has a ``FreshnessPolicy`` (warn after
   ``AFTERSALES_PUBLISH_MAX_AGE_HOURS``, default 26 h, without a publish; fail after twice
   that; shown when ``freshness: enabled`` is set in dagster.yaml), and
-  ``dbt_source_freshness`` warns about a stale landing feed.
+  ``landing_freshness`` (from the ingest register) warns about a stale landing feed.
 
 ``aftersales-refresh`` runs the same job in-process.
 """
@@ -47,7 +47,8 @@ refresh_job = define_asset_job(
     JOB_NAME,
     selection=AssetSelection.all(),
     description=(
-        "Ingest new landing files, dbt build (with tests), GX checks, source freshness, publish."
+        "Ingest new landing files, dbt build (with data tests), GX checks, landing "
+        "freshness, publish."
     ),
     hooks={record_failure_hook},
 )

@@ -122,7 +122,7 @@ def test_checks_blocking_and_warning(orch: SimpleNamespace) -> None:
     }
     assert all(s.blocking for s in staging)
     assert not any(s.blocking for s in c.gx_kpi_trend.check_specs)
-    freshness = next(iter(c.dbt_source_freshness.check_specs))
+    freshness = next(iter(c.landing_freshness_check.check_specs))
     assert freshness.asset_key == orch.assets.INGEST_KEY and not freshness.blocking
 
     # The job runs every blocking check before publish.
@@ -150,7 +150,7 @@ def test_warehouse_steps_share_one_pool_and_retry(orch: SimpleNamespace) -> None
         c.gx_kpi_values_suite,
         c.gx_staging_suites,
         c.gx_kpi_trend,
-        c.dbt_source_freshness,
+        c.landing_freshness_check,
     ]
     for definition in definitions:
         op = definition.op
