@@ -23,6 +23,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from orchestration.contract import LOAD_METADATA_COLUMNS, TABLES, Table
+from orchestration.landing.mapping import FileContext, Mapping, mapped_or_raise, select_mapping
 
 RAW_SCHEMA = "raw"
 LOADED_FILES_TABLE = f"{RAW_SCHEMA}._loaded_files"
@@ -130,8 +131,9 @@ def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.cast(column, pa.string())
 
 
-def read_landing_file(path: Path, table: Table) -> pa.Table:
-    """Read one CSV or Parquet batch as text columns in contract order (missing → null)."""
+def read_landing_file(path: Path, table: Table, mapping: Mapping | None = None) -> pa.Table:
+    """Read one CSV or Parquet batch as text columns in contract order, through ``mapping``
+    (default: the contract itself); a file the mapping rejects raises ``MappedFileRejected``."""
     if path.suffix.lower() == ".csv":
         names = _csv_header(path)
         data = pa_csv.read_csv(
@@ -146,14 +148,10 @@ def read_landing_file(path: Path, table: Table) -> pa.Table:
     else:
         data = pq.read_table(path)
         data = pa.table({name: _as_text(data[name]) for name in data.column_names})
-    by_name = {name.strip().lower(): name for name in data.column_names}
-    arrays = []
-    for column in table.columns:
-        source = by_name.get(column)
-        arrays.append(
-            data[source] if source is not None else pa.nulls(data.num_rows, type=pa.string())
-        )
-    return pa.table(arrays, names=list(table.columns))
+    # vendor mapping (orchestration/landing/mapping): source headers and labels -> contract
+    return mapped_or_raise(
+        data, mapping or select_mapping(path.parent.parent), FileContext(table.name, path.name)
+    )
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -170,8 +168,9 @@ def _load_file(
     path: Path,
     file_hash: str,
     loaded_at: datetime,
+    mapping: Mapping | None = None,
 ) -> int:
-    data = read_landing_file(path, table)
+    data = read_landing_file(path, table, mapping)
     batch = data.append_column(
         "_row_number", pa.array(range(1, data.num_rows + 1), type=pa.int64())
     )
@@ -208,6 +207,7 @@ def ingest_landing(landing_dir: Path, warehouse_path: Path) -> IngestReport:
     """Load every landing file not loaded before; return what was done."""
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     report = IngestReport(rows_loaded={name: 0 for name in TABLES})
+    mapping = select_mapping(landing_dir)  # vendor mapping of this landing directory
     with duckdb.connect(str(warehouse_path)) as con:
         ensure_raw_tables(con)
         for table in TABLES.values():
@@ -233,7 +233,7 @@ def ingest_landing(landing_dir: Path, warehouse_path: Path) -> IngestReport:
                         )
                         report.files_duplicate.append(record)
                     else:
-                        rows = _load_file(con, table, path, file_hash, loaded_at)
+                        rows = _load_file(con, table, path, file_hash, loaded_at, mapping)
                         record = LoadedFile(table.name, path.name, file_hash, rows, "loaded")
                         report.files_loaded.append(record)
                         report.rows_loaded[table.name] += rows

@@ -35,6 +35,7 @@ from orchestration.ingest import (
     pending_files,
     read_landing_file,
 )
+from orchestration.landing.mapping import select_mapping
 from orchestration.spark_session import spark_session
 
 if TYPE_CHECKING:
@@ -169,6 +170,7 @@ def ingest_landing_spark(
     own_session = spark is None
     session = spark_session(warehouse_dir) if spark is None else spark
     report = IngestReport(rows_loaded={name: 0 for name in TABLES})
+    mapping = select_mapping(landing_dir)  # vendor mapping of this landing directory
     try:
         ensure_raw_tables(session)
         for table in TABLES.values():
@@ -189,7 +191,7 @@ def ingest_landing_spark(
                     )
                     report.files_duplicate.append(record)
                 else:
-                    data = read_landing_file(path, table)
+                    data = read_landing_file(path, table, mapping)
                     batch.parts.append(_with_metadata(data, path, file_hash, loaded_at))
                     batch.rows += data.num_rows
                     record = LoadedFile(table.name, path.name, file_hash, data.num_rows, "loaded")

@@ -1,0 +1,1 @@
+"""The input edge: what happens to a landed file before its rows are written to ``raw``."""
