@@ -18,12 +18,13 @@ from typing import Any
 
 import yaml
 
+from orchestration.config import PROJECT_DIR
 from orchestration.contract import TABLES
 from orchestration.landing.mapping import columns as C
 from orchestration.landing.mapping.model import ColumnRule, Mapping, TableRule, normalize
 from orchestration.landing.mapping.temporal import Format, FormatError, compile_format
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[3] / "mappings"
+MAPPINGS_DIR = PROJECT_DIR / "mappings"
 CONTRACT_MAPPING = "contract"
 MAPPING_ENV = "AFTERSALES_MAPPING"
 LANDING_MAPPING_FILE = "_mapping.yml"
@@ -418,8 +419,8 @@ def resolve_mapping(reference: str, base: Path) -> Path:
 def select_mapping(landing_dir: Path, environ: dict[str, str] | None = None) -> Mapping:
     """The mapping of a landing directory, first that applies:
 
-    1. ``AFTERSALES_MAPPING`` (a shipped mapping's name or a path; relative paths are
-       relative to the current directory);
+    1. ``AFTERSALES_MAPPING`` (a shipped mapping's name or a path; a relative path is
+       relative to the project directory, like every other setting);
     2. ``<landing_dir>/_mapping.yml`` with ``mapping: <name or path>`` (a relative path is
        relative to the landing directory);
     3. the contract itself (``mappings/contract.yml``).
@@ -427,7 +428,7 @@ def select_mapping(landing_dir: Path, environ: dict[str, str] | None = None) -> 
     environ = os.environ if environ is None else environ
     chosen = (environ.get(MAPPING_ENV) or "").strip()
     if chosen:
-        return load_mapping(resolve_mapping(chosen, Path.cwd()))
+        return load_mapping(resolve_mapping(chosen, PROJECT_DIR))
     pointer = Path(landing_dir) / LANDING_MAPPING_FILE
     if pointer.is_file():
         doc = _Doc(pointer, pointer.read_text(encoding="utf-8"))
