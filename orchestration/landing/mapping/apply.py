@@ -145,8 +145,6 @@ def _accepted_as_is(values: pa.Array, rule: ColumnRule, table: str) -> pa.Array:
 def _convert(
     values: pa.Array, rule: ColumnRule, mapping: Mapping, ctx: FileContext, header: str
 ) -> tuple[pa.Array, Problem | None]:
-    if rule.is_identity:
-        return values, None
     converted = pa.nulls(len(values), pa.string())
     if rule.values:
         converted = _lookup(values, rule.values)
@@ -259,6 +257,10 @@ def apply_mapping(
             )
             arrays.append(pa.nulls(n, pa.string()))
             continue
+        if rule.is_identity:  # the contract's own column: no copy, staging parses it
+            column = data[headers[0]]
+            arrays.append(column if column.type == pa.string() else column.cast(pa.string()))
+            continue
         values = _text(data[headers[0]])
         converted, problem = _convert(values, rule, mapping, ctx, headers[0])
         if problem is not None:
@@ -285,7 +287,8 @@ def apply_mapping(
             )
         )
     names = [rule.column for rule in rules.columns]
-    return pa.table(arrays, names=names), problems
+    chunked = [a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a]) for a in arrays]
+    return pa.table(chunked, names=names), problems
 
 
 def mapped_or_raise(data: pa.Table, mapping: Mapping, ctx: FileContext) -> pa.Table:

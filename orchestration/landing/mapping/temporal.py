@@ -143,18 +143,27 @@ def _text_of(struct: pa.Array, fmt: Format, kind: str) -> pa.Array:
 
 
 def _real(text: pa.Array, kind: str) -> pa.Array:
-    """``text`` where it is a real date / time (2025-02-30 and 25:00 are not), else null."""
+    """``text`` where it is a real date / time (2025-02-30 and 25:00 are not), else null.
+
+    Arrow's strptime rolls an overflowing day or hour over (2025-02-30 -> 2025-03-02), so
+    a value is real only when every field of the parsed instant equals the written one."""
     if kind == "time":
         probe = pc.binary_join_element_wise(pa.scalar("2000-01-01"), text, " ")
-        fmt, probe_fmt = "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M"
+        probe_fmt = "%Y-%m-%d %H:%M"
     else:
-        probe, fmt = text, OUTPUT_FORMAT[kind]
-        probe_fmt = fmt
+        probe, probe_fmt = text, OUTPUT_FORMAT[kind]
     parsed = pc.strptime(probe, format=probe_fmt, unit="s", error_is_null=True)
-    back = pc.strftime(parsed, format=fmt)
-    return pc.if_else(
-        pc.fill_null(pc.equal(back, probe), False), text, pa.scalar(None, pa.string())
-    )
+    fields = [(pc.year, 0, 4), (pc.month, 5, 7), (pc.day, 8, 10)]
+    if kind != "date":
+        fields += [(pc.hour, 11, 13), (pc.minute, 14, 16)]
+    same = pc.is_valid(parsed)
+    for part, start, stop in fields:
+        written = pc.cast(pc.utf8_slice_codeunits(probe, start, stop), pa.int64())
+        same = pc.and_(same, pc.equal(pc.cast(part(parsed), pa.int64()), written))
+    if kind == "timestamp":
+        written = pc.cast(pc.utf8_slice_codeunits(probe, 17, 19), pa.int64())
+        same = pc.and_(same, pc.equal(pc.cast(pc.second(parsed), pa.int64()), written))
+    return pc.if_else(pc.fill_null(same, False), text, pa.scalar(None, pa.string()))
 
 
 def _serial_text(values: pa.Array, fmt: Format, kind: str) -> pa.Array:
@@ -190,11 +199,16 @@ def parse_temporal(values: pa.Array, formats: list[Format], kind: str) -> pa.Arr
     values = values.cast(pa.string())
     result = pa.nulls(len(values), pa.string())
     for fmt in formats:
+        # each format only sees the values no earlier format parsed
+        todo = pc.and_(pc.is_null(result), pc.is_valid(values))
+        pending = values.filter(todo)
+        if not len(pending):
+            break
         if fmt.is_serial:
-            text = _serial_text(values, fmt, kind)
+            text = _serial_text(pending, fmt, kind)
         else:
-            text = _real(_text_of(pc.extract_regex(values, fmt.regex), fmt, kind), kind)
-        result = pc.coalesce(result, text)
+            text = _real(_text_of(pc.extract_regex(pending, fmt.regex), fmt, kind), kind)
+        result = pc.replace_with_mask(result, todo, text)
     return result
 
 
