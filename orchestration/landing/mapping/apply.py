@@ -34,6 +34,7 @@ from orchestration.landing.mapping.model import ColumnRule, Mapping, normalize
 from orchestration.landing.mapping.temporal import parse_temporal
 
 REJECT, WARNING = "reject", "warning"
+CONTRACT_MAPPING = "contract"
 LOGGER = logging.getLogger("aftersales.landing.mapping")
 _EXAMPLES = 5
 _QUANTUM = Decimal("0.0001")  # staging's decimal(18,4)
@@ -236,12 +237,21 @@ def apply_mapping(
                 kind = "duplicate_header"
             else:
                 need = "required" if C.is_required(ctx.table, rule.column) else "optional"
+                keys = (
+                    f"tables.{ctx.table}.columns.{rule.column}: header, constant, or "
+                    "absent: true for an optional column the export never has"
+                )
+                todo = (
+                    f"map it in {mapping.path} ({keys})"
+                    if mapping.name != CONTRACT_MAPPING
+                    else "if the files are a vendor's own export, describe them in a mapping "
+                    f"(docs/mapping.md; {keys}) and name it in the landing directory's "
+                    "_mapping.yml"
+                )
                 message = (
                     f"{where}: has no column {rule.header!r} for the {need} contract column "
                     f"{ctx.table}.{rule.column} (mapping {mapping.name!r}); the file is not "
-                    "loaded, so no value is read as empty. Export the column, or map it in "
-                    f"{mapping.path} (tables.{ctx.table}.columns.{rule.column}: header, "
-                    "constant, or absent: true for an optional column the export never has)."
+                    f"loaded, so no value is read as empty. Export the column, or {todo}."
                 )
                 kind = "missing_column"
             problems.append(
