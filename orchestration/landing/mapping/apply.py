@@ -164,15 +164,10 @@ def _convert(
     count = pc.sum(pc.cast(unresolved, pa.int64())).as_py() or 0
     if not count:
         return out, None
-    rows = pc.indices_nonzero(unresolved)
-    examples: list[tuple[str, int]] = []
-    for index in rows.to_pylist():
-        value = values[index].as_py()
-        if all(value != seen for seen, _ in examples):
-            examples.append((value, index + 1))
-            if len(examples) == _EXAMPLES:
-                break
-    listed = ", ".join(f"{v!r} (row {r})" for v, r in examples)
+    # the first distinct values, in file order, each with the first data row holding it
+    firsts = pc.unique(values.filter(unresolved))[:_EXAMPLES].to_pylist()
+    examples = [(value, pc.index(values, value).as_py() + 1) for value in firsts]
+    listed = ", ".join(f"{v!r} (data row {r})" for v, r in examples)
     key = f"tables.{ctx.table}.columns.{rule.column}"
     todo = {
         C.TIMESTAMP: f"add their format to {key}.formats or defaults.timestamp_formats",
