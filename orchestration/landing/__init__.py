@@ -10,8 +10,11 @@ One job per module:
 - ``csv_reader``, ``excel_reader``, ``parquet_reader``: one reader per format, each
   ``path → ReadResult`` (an Arrow table of text columns, or the problems that reject it).
 - ``readers``: picks the reader by extension.
+- ``mapping``: the vendor mapping of a landing directory (YAML: source headers, code
+  labels, timestamp formats, units, and the reading options such as ``encoding``).
+- ``context``: what a reader needs to know about a folder (the mapping, its encoding pin).
 - ``normalize``: THE hook where a freshly read table is turned into the contract's shape
-  (today: header check against the contract; the per-source mapping plugs in here).
+  (the landing directory's mapping, then the header check against the contract).
 - ``scan``: path → status for every file (loaded / duplicate / rejected / ignored /
   deferred), engine-neutral; ``orchestration.ingest`` (DuckDB) and
   ``orchestration.spark_ingest`` write what it yields.

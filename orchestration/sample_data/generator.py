@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from orchestration.ingest import _as_text as parquet_text
+from orchestration.landing.mapping import LANDING_MAPPING_FILE
 from orchestration.sample_data.callbacks import follow_ups
 from orchestration.sample_data.formatting import CsvStyle, text_table, typed_table
 from orchestration.sample_data.masters import branch_rows, build_assets, build_staff
@@ -37,6 +39,7 @@ from orchestration.sample_data.punches import (
 )
 from orchestration.sample_data.schema import KINDS
 from orchestration.sample_data.tickets import ReworkQueue, simulate_day
+from orchestration.sample_data.vendor_shape import VendorShape
 from orchestration.sample_data.violations import MANIFEST_COLUMNS, MIN_BATCH_ROWS, Injector
 from orchestration.sample_data.writers import write_csv, write_parquet
 
@@ -134,8 +137,10 @@ class Writer:
         params: GenerationParams,
         ctxs: list[BranchContext],
         summary: GenerationSummary,
+        shape: VendorShape | None = None,
     ) -> None:
         self.out = out
+        self.shape = shape
         self.params = params
         self.summary = summary
         ss = np.random.SeedSequence([params.seed, 7])
@@ -173,7 +178,16 @@ class Writer:
         path = self.out / table / name
         n_valid = len(rows["updated_at"])
         orphan_rows = concat(orphans or [])
-        if as_parquet:
+        if as_parquet and self.shape is not None:
+            # a vendor shape writes CSV: the typed batch as the ingest reads Parquet
+            name = f"{stem}.csv"
+            path = self.out / table / name
+            tbl = typed_table(table, rows)
+            if orphan_rows:
+                tbl = pa.concat_tables([tbl, typed_table(table, orphan_rows)])
+            tbl = pa.table({c: parquet_text(tbl[c]) for c in tbl.column_names})
+            size = write_csv(path, self.shape.to_vendor(table, tbl), bom=bom, crlf=crlf)
+        elif as_parquet:
             tbl = typed_table(table, rows)
             if orphan_rows:
                 tbl = pa.concat_tables([tbl, typed_table(table, orphan_rows)])
@@ -185,7 +199,8 @@ class Writer:
             resend = table == "tickets" and batch == self.resend_batch
             budget = 0 if resend else self.injector.budget(table, n_valid)
             tbl = self.injector.inject(table, tbl, name, budget)
-            size = write_csv(path, tbl, bom=bom, crlf=crlf)
+            out = tbl if self.shape is None else self.shape.to_vendor(table, tbl)
+            size = write_csv(path, out, bom=bom, crlf=crlf)
             if resend:
                 copy = self.out / table / f"{stem[:-6]}021500.csv"
                 shutil.copyfile(path, copy)
@@ -237,16 +252,23 @@ def generate(
     orders_per_day: int = 30,
     start_date: date = date(2025, 1, 1),
     batch_days: int = 1,
+    shape: str = "contract",
 ) -> GenerationSummary:
-    """Write a landing directory of sample exports; returns what was written."""
+    """Write a landing directory of sample exports; returns what was written.
+
+    ``shape`` ``contract`` writes the raw contract; ``dms_cn`` writes the same data as a
+    Chinese DMS exports it (``vendor_shape.py``) plus the landing directory's
+    ``_mapping.yml`` naming ``mappings/dms_cn_example.yml``."""
     started = time.perf_counter()
     params = GenerationParams(seed, days, branches, orders_per_day, start_date, batch_days)
     if days < 1 or orders_per_day < 1 or batch_days < 1:
         raise ValueError("days, orders_per_day and batch_days must be positive")
     out = Path(out_dir)
+    vendor = VendorShape.named(shape, seed)
     for t in (*TABLE_ORDER, GENERATOR_DIR):
         if (out / t).exists():
             shutil.rmtree(out / t)
+    (out / LANDING_MAPPING_FILE).unlink(missing_ok=True)
     ss = np.random.SeedSequence(seed)
     master_seed, *branch_seeds = ss.spawn(1 + branches)
     mrng = np.random.default_rng(master_seed)
@@ -261,7 +283,9 @@ def generate(
 
     summary = GenerationSummary(out, params)
     buffer = BatchBuffer(params)
-    writer = Writer(out, params, ctxs, summary)
+    writer = Writer(out, params, ctxs, summary, vendor)
+    if vendor is not None:
+        vendor.write_pointer(out)
     buffer.add("branches", branch_rows(ctxs, params, mrng))
     for s in staffs:
         buffer.add("technicians", s.rows)
