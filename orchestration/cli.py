@@ -270,7 +270,8 @@ def _record_cli_failure(settings: Settings, step: str, error: BaseException) -> 
 
 def landing_report(warehouse_path: Path) -> list[str]:
     """The landing files of the latest ingest that were not loaded (rejected, ignored,
-    deferred), one line each, from ``raw._landing_files``."""
+    deferred), and the mapping's warnings for loaded ones, one line each, from
+    ``raw._landing_files``."""
     import duckdb
 
     from orchestration.landing.model import DEFERRED, IGNORED, REJECTED
@@ -284,14 +285,18 @@ def landing_report(warehouse_path: Path) -> list[str]:
     except duckdb.Error:
         return []
     shown = [r for r in rows if r[2] in (REJECTED, IGNORED, DEFERRED)]
-    if not shown:
-        return []
-    lines = ["Landing files not loaded:"]
+    warned = [r for r in rows if r[2] not in (REJECTED, IGNORED, DEFERRED) and r[4]]
+    lines = ["Landing files not loaded:"] if shown else []
     for status in (REJECTED, IGNORED, DEFERRED):
-        for folder, name, row_status, reason in shown:
+        for folder, name, row_status, reason, _warnings in shown:
             if row_status == status:
                 where = f"{folder}/{name}" if folder else name
                 lines.append(f"  {status.upper():<8} {where}: {reason or ''}".rstrip(": "))
+    if warned:
+        lines.append("Mapping warnings (the files are loaded; fix the mapping or the export):")
+    for folder, name, _status, _reason, found in warned:
+        for warning in str(found).split(" | "):
+            lines.append(f"  WARNING  {folder}/{name}: {warning}")
     return lines
 
 
@@ -356,10 +361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"landing   {settings.landing_dir}")
     print(f"warehouse {settings.warehouse_path}")
     print(f"serving   {settings.serving_path}" + ("  (not published)" if args.no_publish else ""))
+    from orchestration.landing.context import load_source
     from orchestration.landing.discovery import LandingDirError, check_landing_dir
 
     try:  # a mistyped path fails at once, before dbt or the warehouse is touched
         check_landing_dir(settings.landing_dir)
+        load_source(settings.landing_dir)  # its mapping, validated before dbt parse
     except LandingDirError as error:
         print(f"==> ingest landing files\n    FAILED: {error}")
         print("\nRefresh FAILED; nothing was published.")

@@ -62,6 +62,8 @@ class LoadedFile:
     row_count: int
     status: str  # "loaded" or "duplicate_content"
     duplicate_of: str | None = None
+    mapping: str | None = None  # fingerprint of the mapping that read the file
+    warnings: tuple[str, ...] = ()  # the mapping's warnings (the file loads all the same)
 
 
 @dataclass
@@ -103,8 +105,13 @@ class IngestReport:
         return "\n".join(lines)
 
     def lines(self) -> list[str]:
-        """A short text report of the files that were not loaded."""
-        out = []
+        """A short text report of the files that were not loaded, and of the mapping's
+        warnings for the files that were."""
+        out = [
+            f"WARNING  {record.table_name}/{record.file_name}: {warning}"
+            for record in self.files_loaded
+            for warning in record.warnings
+        ]
         for label, files in (
             ("rejected", self.files_rejected),
             ("ignored", self.files_ignored),
@@ -163,7 +170,8 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, loaded_at
 
 def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: datetime) -> None:
     con.execute(
-        f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {LOADED_FILES_TABLE} (table_name, file_name, file_hash, row_count, "
+        "loaded_at, status, duplicate_of, mapping) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             record.table_name,
             record.file_name,
@@ -172,6 +180,7 @@ def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: dat
             loaded_at,
             record.status,
             record.duplicate_of,
+            record.mapping,
         ],
     )
 
@@ -188,7 +197,13 @@ def _record(outcome: FileOutcome) -> LoadedFile:
             duplicate_of=outcome.duplicate_of,
         )
     return LoadedFile(
-        outcome.table.name, outcome.file_name, outcome.file_hash, outcome.row_count or 0, LOADED
+        outcome.table.name,
+        outcome.file_name,
+        outcome.file_hash,
+        outcome.row_count or 0,
+        LOADED,
+        mapping=outcome.mapping,
+        warnings=tuple(outcome.warnings),
     )
 
 
@@ -201,16 +216,20 @@ def ingest_landing(
     mistake. Rejected files are in ``report.files_rejected``; the caller decides (the
     refresh fails before publishing).
     """
+    from orchestration.landing.context import load_source
     from orchestration.landing.discovery import check_landing_dir
 
     check_landing_dir(landing_dir)  # before the warehouse is created or opened
+    mapping = load_source(landing_dir)  # once per landing directory; refused before, too
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     report = IngestReport(rows_loaded={name: 0 for name in TABLES})
-    snapshot: list[tuple[str, str, str, str, str | None, int | None]] = []
+    snapshot: list[
+        tuple[str, str, str, str | None, str | None, int | None, str | None, str | None]
+    ] = []
     with duckdb.connect(str(warehouse_path)) as con:
         ensure_raw_tables(con)
         registered = registered_files(con)
-        for outcome in scan_landing(landing_dir, registered, settle_seconds):
+        for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
             rows = outcome.row_count
             if outcome.status in (LOADED, DUPLICATE) and not outcome.earlier:
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
@@ -240,6 +259,8 @@ def ingest_landing(
                     outcome.reason or None,
                     outcome.file_hash,
                     rows,
+                    " | ".join(outcome.warnings) or None,
+                    outcome.mapping,
                 )
             )
         replace_landing_snapshot(con, snapshot, datetime.now(UTC).replace(tzinfo=None))

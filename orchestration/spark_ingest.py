@@ -35,6 +35,7 @@ from orchestration.ingest import (
     IngestReport,
     LoadedFile,
 )
+from orchestration.landing.context import load_source
 from orchestration.landing.discovery import LandingDirError, check_landing_dir
 from orchestration.landing.model import DUPLICATE, LOADED
 from orchestration.landing.scan import scan_landing
@@ -176,6 +177,7 @@ def ingest_landing_spark(
     ``spark`` target is started and stopped again.
     """
     check_landing_dir(landing_dir)  # before a session is started or a table created
+    mapping = load_source(landing_dir)  # the mapping, once per landing directory
     own_session = spark is None
     session = spark_session(warehouse_dir) if spark is None else spark
     report = IngestReport(rows_loaded={name: 0 for name in TABLES})
@@ -188,7 +190,7 @@ def ingest_landing_spark(
         batch = _Batch()
         current: Table | None = None
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        for outcome in scan_landing(landing_dir, registered, settle_seconds):
+        for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
             if outcome.earlier or outcome.status not in (LOADED, DUPLICATE):
                 report.note(outcome)
                 continue
@@ -215,7 +217,13 @@ def ingest_landing_spark(
                 batch.rows += data.num_rows
                 outcome.data = None
                 record = LoadedFile(
-                    table.name, outcome.file_name, outcome.file_hash, data.num_rows, LOADED
+                    table.name,
+                    outcome.file_name,
+                    outcome.file_hash,
+                    data.num_rows,
+                    LOADED,
+                    mapping=outcome.mapping,
+                    warnings=tuple(outcome.warnings),
                 )
                 report.files_loaded.append(record)
                 report.rows_loaded[table.name] += data.num_rows

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.contract import TABLES, Table
-from orchestration.landing.context import CONFIG_FILE_NAME
+from orchestration.landing.mapping.load import LANDING_MAPPING_FILE
 from orchestration.landing.model import DEFERRED, IGNORED
 from orchestration.landing.readers import DATA_SUFFIXES
 
@@ -139,8 +139,8 @@ def discover(landing_dir: Path, settle: float | None = None) -> list[LandingEntr
         relative = path.parent.relative_to(landing_dir).as_posix()
         if path.parent == landing_dir:
             folder = ""
-            if path.name == CONFIG_FILE_NAME:
-                reason = "the landing directory's read settings (not data)"
+            if path.name == LANDING_MAPPING_FILE:
+                reason = "the landing directory's mapping and read settings (not data)"
             else:
                 reason = "not in a table folder: put data files in the folder of their table"
         else:

@@ -43,6 +43,7 @@ class FileCheck:
     batch: BatchShare | None = None
     reasons: list[tuple[str, int]] = field(default_factory=list)
     examples: list[tuple[int, str, str]] = field(default_factory=list)  # row, key, reason
+    warnings: list[str] = field(default_factory=list)  # the mapping's, for a loaded file
 
 
 @dataclass
@@ -148,8 +149,9 @@ def check_landing(landing_dir: Path, work_dir: Path | None = None) -> DryRun:
                 {(b.table_name, b.source_file): b for b in batch_shares(con)} if has_rows else {}
             )
             files = []
-            for folder, name, status, reason in landing_snapshot(con):
+            for folder, name, status, reason, warnings in landing_snapshot(con):
                 check = FileCheck(f"{folder}/{name}" if folder else name, status, reason or "")
+                check.warnings = str(warnings).split(" | ") if warnings else []
                 batch = shares.get((folder, name)) if status == LOADED else None
                 if batch is not None:
                     check.batch = batch
@@ -180,6 +182,8 @@ def format_report(run: DryRun) -> str:
         else:
             text = f": {check.reason}" if check.reason else ""
             lines.append(f"{check.status.upper():<9} {check.where}{text}")
+        for warning in check.warnings:
+            lines.append(f"            mapping warning: {warning}")
     rejected, over = len(run.rejected), len(run.over_limit)
     if run.would_publish:
         lines.append("OK: a refresh would load these files and pass the quarantine gate.")

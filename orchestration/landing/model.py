@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from orchestration.landing.mapping import Mapping
 
 LOADED = "loaded"
 DUPLICATE = "duplicate"
@@ -39,11 +43,14 @@ class Problem:
 class ReadResult:
     """What a reader made of one file: text columns as landed (``None`` = empty field), or
     the problems that reject the file. ``notes`` are facts worth recording (encoding,
-    delimiter, extra columns) that do not stop the load."""
+    delimiter, extra columns) that do not stop the load; ``warnings`` are what the user
+    should act on although the file loads (the mapping's ``unmapped_value`` and
+    ``unmapped_header``), recorded with the file's status and shown in every report."""
 
     table: pa.Table | None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -60,8 +67,11 @@ class ReadContext:
 
     ``encoding``: a pinned text encoding for CSVs of this folder (``None`` = detect).
     ``landing_dir``: the landing directory (where a per-source configuration lives).
+    ``mapping``: the landing directory's mapping (``None`` only in reader unit tests: the
+    contract's own header check).
     """
 
     table_name: str
     landing_dir: Path
     encoding: str | None = None
+    mapping: Mapping | None = None

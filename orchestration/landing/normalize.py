@@ -1,17 +1,22 @@
 """THE hook where a freshly read file becomes a table in the contract's shape.
 
-``normalize(read, ctx, table)`` runs on every file a reader could read, for every engine,
-before anything is written. Today it only checks the header against the contract:
+``normalize(read, ctx, table)`` runs on every file a reader could read, for every engine
+(DuckDB and Spark ingest, the dry run), before anything is written:
 
-- header names are matched trimmed and case-insensitively (a UTF-8 BOM is stripped);
-- a contract column the file lacks rejects the file (required or nullable alike: a
-  missing column is never read as null; docs/decisions.md);
-- a contract column that appears twice rejects the file (which one is meant is unknown);
-- columns the contract does not know are dropped and named in the file's notes.
+1. the landing directory's mapping (``ctx.mapping``, chosen once per landing directory)
+   turns the file's own headers, labels, timestamp styles and units into contract text
+   (``mapping.apply_mapping``). A reject-level problem (a mapped column missing, a header
+   twice) rejects the file with a message naming file, column, header and what to do; a
+   warning (``unmapped_value``, ``unmapped_header``) is kept in ``ReadResult.warnings``;
+2. the header is checked against the contract:
+   - names are matched trimmed and case-insensitively (a UTF-8 BOM is stripped);
+   - a contract column the file lacks rejects the file (required or nullable alike: a
+     missing column is never read as null; docs/decisions.md);
+   - a contract column that appears twice rejects the file;
+   - columns the contract does not know are dropped and named in the file's notes.
 
-The per-source mapping (header names, code values, timestamp formats) plugs in here: map
-the read table first, then run the same header check on the result. ``wanted_columns``
-is the matching hook for the CSV delimiter sniffer (the header names a source uses).
+``wanted_columns`` gives the CSV delimiter sniffer the header names the *source* uses
+(the mapping's source headers).
 """
 
 from __future__ import annotations
@@ -19,12 +24,16 @@ from __future__ import annotations
 import pyarrow as pa
 
 from orchestration.contract import Table
+from orchestration.landing.mapping import REJECT, FileContext, apply_mapping
+from orchestration.landing.mapping import Problem as MappingProblem
 from orchestration.landing.model import Problem, ReadContext, ReadResult
 
 
 def wanted_columns(ctx: ReadContext, table: Table) -> tuple[str, ...]:
     """The header names expected in a file of ``ctx``'s folder (for delimiter sniffing)."""
-    return table.columns
+    if ctx.mapping is None:
+        return table.columns
+    return ctx.mapping.source_headers(table.name)
 
 
 def _key(name: str) -> str:
@@ -68,9 +77,29 @@ def check_header(data: pa.Table, table: Table) -> ReadResult:
     return ReadResult(pa.table(columns, names=list(table.columns)), [], notes)
 
 
-def normalize(read: ReadResult, ctx: ReadContext, table: Table) -> ReadResult:
+def _text(problem: MappingProblem) -> str:
+    """The mapping's message without its ``table/file:`` prefix (the register adds it)."""
+    prefix = f"{problem.table}/{problem.file_name}: "
+    return problem.message[len(prefix) :] if problem.message.startswith(prefix) else problem.message
+
+
+def _as_rejection(problem: MappingProblem) -> Problem:
+    # the mapping's message already says what to do (export the column, map it, ...)
+    return Problem(_text(problem), line=1, column=problem.column)
+
+
+def normalize(read: ReadResult, ctx: ReadContext, table: Table, file_name: str = "") -> ReadResult:
     """Turn a read file into the contract's shape (see the module docstring)."""
     if read.table is None:
         return read
-    result = check_header(read.table, table)
-    return ReadResult(result.table, result.problems, [*read.notes, *result.notes])
+    data, warnings = read.table, list(read.warnings)
+    if ctx.mapping is not None:
+        data, found = apply_mapping(data, ctx.mapping, FileContext(table.name, file_name))
+        rejected = [p for p in found if p.severity == REJECT]
+        if rejected:
+            return ReadResult(
+                None, [_as_rejection(p) for p in rejected], list(read.notes), warnings
+            )
+        warnings += [_text(p) for p in found]
+    result = check_header(data, table)
+    return ReadResult(result.table, result.problems, [*read.notes, *result.notes], warnings)

@@ -17,8 +17,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from orchestration.contract import Table
-from orchestration.landing.context import load_config, read_context
+from orchestration.landing.context import load_source, read_context
 from orchestration.landing.discovery import check_landing_dir, discover
+from orchestration.landing.mapping import Mapping as SourceMapping
 from orchestration.landing.model import DUPLICATE, LOADED, REJECTED, Problem
 from orchestration.landing.normalize import normalize, wanted_columns
 from orchestration.landing.readers import read_file
@@ -44,6 +45,8 @@ class FileOutcome:
     duplicate_of: str | None = None
     earlier: bool = False  # registered by an earlier run: not opened this time
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # loaded, but the user should act
+    mapping: str | None = None  # fingerprint of the mapping that read the file
 
     @property
     def file_name(self) -> str:
@@ -63,22 +66,23 @@ def read_landing_table(path: Path, table: Table, landing_dir: Path | None = None
     """Read and normalize one file of ``table``'s folder: ``ReadResult``."""
     landing_dir = landing_dir if landing_dir is not None else path.parent.parent
     ctx = read_context(landing_dir, table.name)
-    return normalize(read_file(path, ctx, wanted_columns(ctx, table)), ctx, table)
+    return normalize(read_file(path, ctx, wanted_columns(ctx, table)), ctx, table, path.name)
 
 
 def scan_landing(
     landing_dir: Path,
     registered: Mapping[str, Mapping[str, tuple[str, str]]],
     settle: float | None = None,
+    mapping: SourceMapping | None = None,
 ) -> Iterator[FileOutcome]:
     """One outcome per file under ``landing_dir`` (see the module docstring).
 
     ``registered``: table name → file name → (hash, status) of the files registered by
     earlier runs. Raises ``LandingDirError`` / ``LandingConfigError`` before yielding
-    anything when the directory or its ``landing.toml`` is unusable.
+    anything when the directory or its mapping is unusable. The mapping is chosen once.
     """
     check_landing_dir(landing_dir)
-    config = load_config(landing_dir)
+    mapping = load_source(landing_dir) if mapping is None else mapping
     entries = discover(landing_dir, settle)
     seen: dict[str, dict[str, str]] = {}  # table → hash → first name with that content
     for name, files in registered.items():
@@ -116,8 +120,9 @@ def scan_landing(
                 duplicate_of=hashes[file_hash],
             )
             continue
-        ctx = read_context(landing_dir, table.name, config)
-        result = normalize(read_file(entry.path, ctx, wanted_columns(ctx, table)), ctx, table)
+        ctx = read_context(landing_dir, table.name, mapping)
+        read = read_file(entry.path, ctx, wanted_columns(ctx, table))
+        result = normalize(read, ctx, table, entry.path.name)
         if result.ok:
             hashes[file_hash] = entry.path.name
             yield FileOutcome(
@@ -128,6 +133,8 @@ def scan_landing(
                 table=table,
                 file_hash=file_hash,
                 data=result.table,
+                warnings=result.warnings,
+                mapping=mapping.fingerprint,
             )
         else:
             yield FileOutcome(
@@ -140,4 +147,5 @@ def scan_landing(
                 table=table,
                 file_hash=file_hash,
                 problems=result.problems,
+                mapping=mapping.fingerprint,
             )

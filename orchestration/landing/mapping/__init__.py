@@ -9,6 +9,8 @@ labels, timestamp styles and units into the raw contract (format: docs/mapping.m
 """
 
 from orchestration.landing.mapping.apply import (
+    REJECT,
+    WARNING,
     FileContext,
     MappedFileRejected,
     Problem,
@@ -31,6 +33,8 @@ __all__ = [
     "LANDING_MAPPING_FILE",
     "MAPPINGS_DIR",
     "MAPPING_ENV",
+    "REJECT",
+    "WARNING",
     "FileContext",
     "MappedFileRejected",
     "Mapping",

@@ -20,6 +20,7 @@ import yaml
 
 from orchestration.config import PROJECT_DIR
 from orchestration.contract import TABLES
+from orchestration.landing.encoding import UnknownEncodingError, canonical
 from orchestration.landing.mapping import columns as C
 from orchestration.landing.mapping.model import ColumnRule, Mapping, TableRule, normalize
 from orchestration.landing.mapping.temporal import Format, FormatError, compile_format
@@ -31,8 +32,8 @@ LANDING_MAPPING_FILE = "_mapping.yml"
 SUPPORTED_VERSIONS = ("1",)
 
 _TOP_KEYS = {"version", "name", "description", "defaults", "tables"}
-_DEFAULT_KEYS = {"timestamp_formats", "date_formats", "time_formats", "booleans"}
-_TABLE_KEYS = {"columns", "ignore_headers"}
+_DEFAULT_KEYS = {"timestamp_formats", "date_formats", "time_formats", "booleans", "encoding"}
+_TABLE_KEYS = {"columns", "ignore_headers", "encoding"}
 _COLUMN_KEYS = {"header", "values", "formats", "unit", "constant", "absent"}
 _FORMAT_DEFAULT = {C.TIMESTAMP: "timestamp_formats", C.DATE: "date_formats", C.TIME: "time_formats"}
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -334,6 +335,21 @@ def _table(doc: _Doc, table: str, spec: Any, defaults: dict[str, Any]) -> TableR
     return TableRule(table, tuple(rules), frozenset(ignored))
 
 
+def _encoding(doc: _Doc, value: Any, where: tuple[str, ...]) -> str | None:
+    """A pinned CSV encoding (reading option), checked against Python's codecs."""
+    if value is None:
+        return None
+    try:
+        return canonical(str(value))
+    except UnknownEncodingError:
+        doc.error(
+            where,
+            f"unknown encoding {value!r}",
+            "use a Python codec name such as utf-8, gb18030, utf-16 or latin-1",
+        )
+        return None
+
+
 def parse_mapping(text: str, path: Path | str = "<mapping>") -> Mapping:
     """Validate the text of a mapping file; raise ``MappingError`` listing every problem."""
     path = Path(path)
@@ -373,10 +389,18 @@ def parse_mapping(text: str, path: Path | str = "<mapping>") -> Mapping:
                 f"use one of {', '.join(TABLES)}",
             )
     tables = {t: _table(doc, t, raw_tables.get(t), defaults) for t in TABLES}
+    default_encoding = _encoding(doc, raw_defaults.get("encoding"), ("defaults", "encoding"))
+    encodings: dict[str, str] = {}
+    for table in TABLES:
+        spec = raw_tables.get(table)
+        own = spec.get("encoding") if isinstance(spec, dict) else None
+        chosen = _encoding(doc, own, ("tables", table, "encoding")) or default_encoding
+        if chosen is not None:
+            encodings[table] = chosen
     if doc.errors:
         raise MappingError(path, doc.errors)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Mapping(name.strip(), path, digest, tables, str(description))
+    return Mapping(name.strip(), path, digest, tables, str(description), encodings)
 
 
 def load_mapping(path: Path | str) -> Mapping:
@@ -421,8 +445,9 @@ def select_mapping(landing_dir: Path, environ: dict[str, str] | None = None) -> 
 
     1. ``AFTERSALES_MAPPING`` (a shipped mapping's name or a path; a relative path is
        relative to the project directory, like every other setting);
-    2. ``<landing_dir>/_mapping.yml`` with ``mapping: <name or path>`` (a relative path is
-       relative to the landing directory);
+    2. ``<landing_dir>/_mapping.yml``: either ``mapping: <name or path>`` (a relative path
+       is relative to the landing directory) or a complete mapping itself (it has
+       ``version:``), e.g. only ``defaults: {encoding: gb18030}`` for contract-shaped files;
     3. the contract itself (``mappings/contract.yml``).
     """
     environ = os.environ if environ is None else environ
@@ -435,6 +460,8 @@ def select_mapping(landing_dir: Path, environ: dict[str, str] | None = None) -> 
         if doc.errors:
             raise MappingError(pointer, doc.errors)
         data = doc.data if isinstance(doc.data, dict) else {}
+        if "version" in data:  # the landing directory's own mapping, written in place
+            return load_mapping(pointer)
         _as_dict(doc, data, (), {"mapping"})
         reference = data.get("mapping")
         if not isinstance(reference, str) or not reference.strip():

@@ -59,8 +59,14 @@ class Mapping:
     sha256: str
     tables: dict[str, TableRule]
     description: str = ""
+    # reading options: table -> pinned CSV encoding (``defaults.encoding`` resolved)
+    encodings: dict[str, str] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
         """``name@sha256-prefix``: which mapping, in which version, turned a file into raw."""
         return f"{self.name}@{self.sha256[:12]}"
+
+    def source_headers(self, table: str) -> tuple[str, ...]:
+        """The header names a file of ``table`` is expected to have (delimiter sniffing)."""
+        return tuple(r.header for r in self.tables[table].columns if r.header is not None)

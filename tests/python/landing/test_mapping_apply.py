@@ -7,14 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pytest
 
 from orchestration.contract import TABLES
 from orchestration.ingest import ingest_landing
 from orchestration.landing.mapping import (
     MAPPINGS_DIR,
     FileContext,
-    MappedFileRejected,
     apply_mapping,
     is_rejected,
     load_mapping,
@@ -154,13 +152,21 @@ def test_missing_column_rejects_the_file(tmp_path: Path) -> None:
     optional = next(p for p in problems if p.column == "comment")
     assert "optional contract column callbacks.comment" in optional.message
     assert "absent: true" in optional.message
-    # the loader does not load it, and says why
+    # the loader does not load it, says why, and loads the other files all the same
     landing = tmp_path / "landing"
     (landing / "tickets").mkdir(parents=True)
     header = ",".join(c for c in TABLES["tickets"].columns if c != "delivered_at")
     (landing / "tickets" / "b.csv").write_text(header + "\n", encoding="utf-8")
-    with pytest.raises(MappedFileRejected, match=r"tickets/b.csv: has no column 'delivered_at'"):
-        ingest_landing(landing, tmp_path / "wh.duckdb")
+    (landing / "tickets" / "c.csv").write_text(
+        ",".join(TABLES["tickets"].columns) + "\n", encoding="utf-8"
+    )
+    report = ingest_landing(landing, tmp_path / "wh.duckdb")
+    assert [f.file_name for f in report.files_loaded] == ["c.csv"]
+    [rejected] = report.files_rejected
+    assert rejected.reason.startswith(
+        "tickets/b.csv, line 1, column 'delivered_at': has no column 'delivered_at'"
+    )
+    assert "Export the column" in rejected.reason
 
 
 def test_constant_and_absent_columns_are_explicit() -> None:

@@ -108,11 +108,16 @@ def test_header_is_matched_trimmed_and_case_insensitive_extra_columns_noted(
     text = csv_text([[*BRANCH_ROWS[0], "x"]], columns=columns)
     result = read_landing_table(write(tmp_path / "branches" / "a.csv", text), BRANCHES)
     assert result.ok
-    assert "vendor_note" in "; ".join(result.notes)
+    # the landing directory's mapping (the contract) names the column it does not load
+    assert "'vendor_note' map to no contract column" in "; ".join(result.warnings)
 
 
 def test_pinned_encoding_wins_over_detection(tmp_path: Path) -> None:
-    write(tmp_path / "landing.toml", '[tables.branches]\nencoding = "latin-1"\n')
+    # the landing directory's own mapping carries the reading options (D-096)
+    write(
+        tmp_path / "_mapping.yml",
+        "version: 1\nname: local\ntables:\n  branches:\n    encoding: latin-1\n",
+    )
     text = csv_text([[*BRANCH_ROWS[0][:1], "Café", *BRANCH_ROWS[0][2:]]])
     path = write(tmp_path / "branches" / "a.csv", text.encode("utf-8"))
     # read as latin-1 on purpose: the pin is obeyed even where detection would say UTF-8
