@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="contract: the raw contract; dms_cn: the same data as a Chinese DMS exports it "
         "(headers, labels, Excel-style dates; read through mappings/dms_cn_example.yml)",
     )
+    p.add_argument(
+        "--vendor-format",
+        choices=("csv", "gb18030", "xlsx"),
+        default="csv",
+        help="with a vendor --shape: csv (UTF-8), gb18030 (CSV as a Chinese Windows export) "
+        "or xlsx (one Excel workbook per batch; needs openpyxl)",
+    )
     return p
 
 
@@ -73,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         start_date=args.start_date,
         batch_days=args.batch_days,
         shape=args.shape,
+        vendor_format=args.vendor_format,
     )
     rows = ", ".join(f"{t}={n}" for t, n in summary.rows.items())
     print(f"wrote {len(summary.files)} files ({summary.bytes_written / 1e6:.1f} MB) to {out}")

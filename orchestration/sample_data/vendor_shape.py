@@ -70,16 +70,19 @@ def _pick(formats: tuple[Format, ...], kind: str, text: str, serial: bool) -> Fo
 class VendorShape:
     """The inverse of one mapping, applied to contract-text batches of the generator."""
 
-    def __init__(self, mapping: Mapping, seed: int) -> None:
+    def __init__(self, mapping: Mapping, seed: int, file_format: str = "csv") -> None:
         self.mapping = mapping
+        self.file_format = file_format  # csv (UTF-8), gb18030 or xlsx (writers.py)
         self.rng = np.random.default_rng(np.random.SeedSequence([seed, 23]))
 
     @classmethod
-    def named(cls, shape: str, seed: int) -> VendorShape | None:
+    def named(cls, shape: str, seed: int, file_format: str = "csv") -> VendorShape | None:
         if shape not in SHAPES:
             raise ValueError(f"unknown shape {shape!r}; use one of {', '.join(SHAPES)}")
         name = SHAPES[shape]
-        return None if name is None else cls(load_mapping(MAPPINGS_DIR / f"{name}.yml"), seed)
+        if name is None:
+            return None
+        return cls(load_mapping(MAPPINGS_DIR / f"{name}.yml"), seed, file_format)
 
     def write_pointer(self, out: Path) -> None:
         """``_mapping.yml`` in the landing directory, so a refresh picks the mapping."""
