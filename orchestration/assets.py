@@ -44,6 +44,7 @@ from orchestration.dbt_resource import dbt_project, environment, prepare_manifes
 from orchestration.defs.dbt_checks import describe_dbt_test
 from orchestration.gx_staging import STAGING_SUITES
 from orchestration.ingest import ingest_landing
+from orchestration.landing.gate import GATE_TEST, gate_message
 from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
 from orchestration.publish import new_build_id, publish
 from orchestration.serving.selection import served_tables
@@ -158,22 +159,34 @@ if not dbt_project.manifest_path.exists():
     key=INGEST_KEY,
     group_name="raw",
     kinds={"python", "duckdb"},
-    description="Load new landing files (CSV/Parquet) into raw.<table> as text, once each.",
+    description=(
+        "Load new landing files (CSV in any common encoding, Excel, Parquet) into "
+        "raw.<table> as text, once each; every landing file gets a status in "
+        "raw._landing_files, and a rejected file fails the run before publish."
+    ),
     pool=WAREHOUSE_POOL,
     retry_policy=writer_retry_policy(),
 )
-def ingest(aftersales: AftersalesConfig) -> MaterializeResult:
+def ingest(context: AssetExecutionContext, aftersales: AftersalesConfig) -> MaterializeResult:
     settings = aftersales.settings()
     with retry_only_transient("ingest"):
         if settings.warehouse_path.exists():  # wait (with backoff) for another holder
             connect(settings.warehouse_path).close()
         report = ingest_landing(settings.landing_dir, settings.warehouse_path)
+    for line in report.lines():  # ignored and deferred files are worth a line each
+        context.log.info(line)
+    if report.files_rejected:
+        # the other files are loaded (and stay loaded); a rejected file is a failed batch:
+        # nothing downstream runs, so the previous publish keeps being served
+        raise Failure(description=report.rejection_message(), allow_retries=False)
     duplicates = getattr(report, "files_duplicate", [])
     return MaterializeResult(
         metadata={
             "files_loaded": len(report.files_loaded),
             "files_duplicate_content": len(duplicates),
             "files_skipped": report.files_skipped,
+            "files_ignored": len(report.files_ignored),
+            "files_deferred": len(report.files_deferred),
             "rows_loaded": sum(report.rows_loaded.values()),
             "rows_by_table": MetadataValue.json(dict(report.rows_loaded)),
             "files": MetadataValue.json(
@@ -223,6 +236,9 @@ def dbt_build(
         text = dbt_error_text(invocation)
         if is_transient_message(text):
             raise DbtTransientError(text)
+        if GATE_TEST in text:  # name the batches over the limit, their shares and reasons
+            detail = gate_message(aftersales.settings().warehouse_path)
+            text = f"{detail}\n{text}" if detail else text
         raise Failure(description=text or "dbt build failed", allow_retries=False)
 
 

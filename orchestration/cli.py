@@ -183,6 +183,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="serve the previously published version again and exit",
     )
+    parser.add_argument(
+        "--retract",
+        metavar="TABLE/FILE",
+        action="append",
+        help="remove a loaded batch (its rows and its name) from the build warehouse so "
+        "that a corrected file under the same name loads on the next refresh; recorded in "
+        "raw._retractions. Repeatable. Does not refresh or publish.",
+    )
+    parser.add_argument("--note", default="", help="why (recorded with --retract)")
     return parser.parse_args(argv)
 
 
@@ -259,6 +268,70 @@ def _record_cli_failure(settings: Settings, step: str, error: BaseException) -> 
         print(f"    (could not record the failure: {log_error})", file=sys.stderr)
 
 
+def landing_report(warehouse_path: Path) -> list[str]:
+    """The landing files of the latest ingest that were not loaded (rejected, ignored,
+    deferred), and the mapping's warnings for loaded ones, one line each, from
+    ``raw._landing_files``."""
+    import duckdb
+
+    from orchestration.landing.model import DEFERRED, IGNORED, REJECTED
+    from orchestration.landing.register import landing_snapshot
+
+    if not warehouse_path.is_file():
+        return []
+    try:
+        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+            rows = landing_snapshot(con)
+    except duckdb.Error:
+        return []
+    shown = [r for r in rows if r[2] in (REJECTED, IGNORED, DEFERRED)]
+    warned = [r for r in rows if r[2] not in (REJECTED, IGNORED, DEFERRED) and r[4]]
+    lines = ["Landing files not loaded:"] if shown else []
+    for status in (REJECTED, IGNORED, DEFERRED):
+        for folder, name, row_status, reason, _warnings in shown:
+            if row_status == status:
+                where = f"{folder}/{name}" if folder else name
+                lines.append(f"  {status.upper():<8} {where}: {reason or ''}".rstrip(": "))
+    if warned:
+        lines.append("Mapping warnings (the files are loaded; fix the mapping or the export):")
+    for folder, name, _status, _reason, found in warned:
+        for warning in str(found).split(" | "):
+            lines.append(f"  WARNING  {folder}/{name}: {warning}")
+    return lines
+
+
+def _retract(settings: Settings, specs: list[str], note: str) -> int:
+    from orchestration.landing.retract import RetractError, retract, still_landed
+
+    failed = 0
+    for spec in specs:
+        try:
+            done = retract(settings.warehouse_path, spec, note)
+        except (RetractError, OSError) as error:
+            print(f"retract failed: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        except Exception as error:  # e.g. the warehouse is locked by a running refresh
+            print(f"retract failed: {spec}: {type(error).__name__}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            f"retracted {done.table_name}/{done.file_name}: {done.rows_removed} rows removed "
+            "from the build warehouse (recorded in raw._retractions)"
+        )
+        if done.duplicates:
+            print(f"  files registered as its duplicates stay so: {', '.join(done.duplicates)}")
+        if still_landed(settings.landing_dir, done):
+            print(
+                f"  NOTE: {done.table_name}/{done.file_name} is still in the landing directory "
+                "unchanged: the next refresh loads it again. Replace it with the corrected "
+                "file (same name) or remove it first."
+            )
+    if not failed:
+        print("Run aftersales-refresh to rebuild and publish without the retracted batch(es).")
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if (os.environ.get("AFTERSALES_TARGET") or "duckdb").strip() != "duckdb":
         # Spark (and any other target): orchestration/spark_refresh.py, same options
@@ -278,6 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"now serving the previous version at {served}")
         return 0
 
+    if args.retract:
+        return _retract(settings, args.retract, args.note)
+
     warnings.filterwarnings("ignore", module=r"dagster.*")
     if not sys.stdout.isatty():
         os.environ.setdefault("DBT_USE_COLORS", "false")
@@ -285,6 +361,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"landing   {settings.landing_dir}")
     print(f"warehouse {settings.warehouse_path}")
     print(f"serving   {settings.serving_path}" + ("  (not published)" if args.no_publish else ""))
+    from orchestration.landing.context import load_source
+    from orchestration.landing.discovery import LandingDirError, check_landing_dir
+
+    try:  # a mistyped path fails at once, before dbt or the warehouse is touched
+        check_landing_dir(settings.landing_dir)
+        load_source(settings.landing_dir)  # its mapping, validated before dbt parse
+    except LandingDirError as error:
+        print(f"==> ingest landing files\n    FAILED: {error}")
+        print("\nRefresh FAILED; nothing was published.")
+        _record_cli_failure(settings, "ingest", error)
+        return 1
     from orchestration.dbt_resource import manifest_is_current, prepare_manifest
 
     reuse = manifest_is_current(settings)
@@ -299,10 +386,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ok, _ = run_refresh(args, publish=not args.no_publish)
     elapsed = time.monotonic() - started
+    landing_lines = landing_report(settings.warehouse_path)
     if not ok:
         print(f"\nRefresh FAILED after {elapsed:.0f}s; nothing was published.")
+        if landing_lines:
+            print("\n".join(landing_lines))
         return 1
     print(f"\nRefresh succeeded in {elapsed:.0f}s.\n")
+    if landing_lines:
+        print("\n".join(landing_lines) + "\n")
 
     from orchestration.summary import format_summary, read_summary
 

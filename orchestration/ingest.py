@@ -1,32 +1,57 @@
-"""Load new landing files into the ``raw`` schema of the build warehouse.
+"""Load new landing files into the ``raw`` schema of the build warehouse (DuckDB).
 
-Every contract column lands as text (parsing and validation are dbt staging's job), with
-the file's basename, its sha256, the 1-based row number inside the file and the load time.
-A file is read once: a name already loaded is skipped without being opened again, and a
-file whose content was already loaded under another name is recorded as a duplicate and
-adds no rows. Each file is loaded in its own transaction.
+Reading is ``orchestration.landing`` (shared with the Spark ingest): every file under the
+landing directory gets a status — loaded, duplicate, rejected, ignored or deferred — and
+every contract column lands as text (parsing and validation are dbt staging's job), with
+the file's basename, its sha256, the 1-based row number inside the file and the load
+time. A file is read once: a name already loaded is not opened again, and a file whose
+content was already loaded under another name is recorded as a duplicate and adds no
+rows. Each file is loaded in its own transaction; a rejected file loads nothing and
+never stops the others (the caller fails the run afterwards: ``IngestReport.rejected``).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
 from orchestration.contract import LOAD_METADATA_COLUMNS, TABLES, Table
+from orchestration.landing.discovery import LandingDirError
+from orchestration.landing.model import DEFERRED, DUPLICATE, IGNORED, LOADED, REJECTED
+from orchestration.landing.readers import DATA_SUFFIXES
+from orchestration.landing.register import (
+    LOADED_FILES_TABLE,
+    RAW_SCHEMA,
+    ensure_register_tables,
+    registered_files,
+    replace_landing_snapshot,
+)
+from orchestration.landing.scan import FileOutcome, file_sha256, read_landing_table, scan_landing
 
-RAW_SCHEMA = "raw"
-LOADED_FILES_TABLE = f"{RAW_SCHEMA}._loaded_files"
-FILE_SUFFIXES = (".csv", ".parquet")
+__all__ = [
+    "FILE_SUFFIXES",
+    "LOADED_FILES_TABLE",
+    "RAW_SCHEMA",
+    "IngestReport",
+    "LandingDirError",
+    "LandingFileError",
+    "LoadedFile",
+    "ensure_raw_tables",
+    "file_sha256",
+    "ingest_landing",
+    "read_landing_file",
+]
+
+FILE_SUFFIXES = DATA_SUFFIXES
+
+
+class LandingFileError(ValueError):
+    """A landing file that cannot be loaded as it is (``read_landing_file``)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +62,8 @@ class LoadedFile:
     row_count: int
     status: str  # "loaded" or "duplicate_content"
     duplicate_of: str | None = None
+    mapping: str | None = None  # fingerprint of the mapping that read the file
+    warnings: tuple[str, ...] = ()  # the mapping's warnings (the file loads all the same)
 
 
 @dataclass
@@ -45,23 +72,61 @@ class IngestReport:
     files_duplicate: list[LoadedFile] = field(default_factory=list)
     files_skipped: int = 0  # already loaded under this name: not even opened
     rows_loaded: dict[str, int] = field(default_factory=dict)
+    # every file that was not loaded: rejected, ignored or deferred, with the reason
+    files_rejected: list[FileOutcome] = field(default_factory=list)
+    files_ignored: list[FileOutcome] = field(default_factory=list)
+    files_deferred: list[FileOutcome] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
         return sum(self.rows_loaded.values())
 
+    def note(self, outcome: FileOutcome) -> None:
+        """Count a file that adds no rows (rejected, ignored, deferred, loaded earlier)."""
+        if outcome.status == REJECTED:
+            self.files_rejected.append(outcome)
+        elif outcome.status == IGNORED:
+            self.files_ignored.append(outcome)
+        elif outcome.status == DEFERRED:
+            self.files_deferred.append(outcome)
+        elif outcome.earlier:
+            self.files_skipped += 1
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    def rejection_message(self) -> str:
+        """Why the run must not publish: one line per rejected file ("" when none)."""
+        if not self.files_rejected:
+            return ""
+        lines = [
+            f"{len(self.files_rejected)} landing file(s) rejected (their rows are not "
+            "loaded; the other files are). Nothing is published until each is fixed or "
+            "removed from the landing directory:"
+        ]
+        lines += [f"  - {outcome.reason}" for outcome in self.files_rejected]
+        return "\n".join(lines)
+
+    def lines(self) -> list[str]:
+        """A short text report of the files that were not loaded, and of the mapping's
+        warnings for the files that were."""
+        out = [
+            f"WARNING  {record.table_name}/{record.file_name}: {warning}"
+            for record in self.files_loaded
+            for warning in record.warnings
+        ]
+        for label, files in (
+            ("rejected", self.files_rejected),
+            ("ignored", self.files_ignored),
+            ("deferred", self.files_deferred),
+        ):
+            for outcome in files:
+                where = outcome.where
+                text = outcome.reason if label == "rejected" else f"{where}: {outcome.reason}"
+                out.append(f"{label.upper():<8} {text}")
+        return out
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, one text table per contract table, and the file register."""
-    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    """Create the raw schema, one text table per contract table, and the file registers."""
+    ensure_register_tables(con)
     for table in TABLES.values():
         columns = ", ".join(f'"{c}" varchar' for c in table.columns)
         con.execute(
@@ -69,109 +134,24 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
             "_source_file varchar not null, _file_hash varchar not null, "
             "_row_number bigint not null, _loaded_at timestamp not null)"
         )
-    con.execute(
-        f"create table if not exists {LOADED_FILES_TABLE} ("
-        "table_name varchar not null, file_name varchar not null, file_hash varchar not null, "
-        "row_count bigint not null, loaded_at timestamp not null, status varchar not null, "
-        "duplicate_of varchar, primary key (table_name, file_name))"
-    )
-
-
-def _landing_files(landing_dir: Path, table: Table) -> Iterator[Path]:
-    folder = landing_dir / table.name
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.is_file() and path.suffix.lower() in FILE_SUFFIXES:
-            yield path
-
-
-@dataclass(frozen=True)
-class PendingFile:
-    """A landing file not loaded under its name yet."""
-
-    path: Path
-    file_hash: str
-    duplicate_of: str | None  # a loaded file with the same content, if any
-
-
-def pending_files(
-    landing_dir: Path, table: Table, known: dict[str, str], report: IngestReport
-) -> Iterator[PendingFile]:
-    """The landing files of ``table`` to handle, in name order; shared by every engine.
-
-    ``known`` maps the file names already registered for the table to their hashes.
-    A name already registered is counted in ``report.files_skipped`` and not opened. A
-    yielded file counts as registered once the caller asks for the next one, so a file
-    whose handling raised is not taken as known and is retried by the next run.
-    """
-    known = dict(known)
-    hashes = {h: name for name, h in known.items()}
-    for path in _landing_files(landing_dir, table):
-        if path.name in known:
-            report.files_skipped += 1
-            continue
-        file_hash = file_sha256(path)
-        yield PendingFile(path, file_hash, hashes.get(file_hash))
-        known[path.name] = file_hash
-        hashes.setdefault(file_hash, path.name)
-
-
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Render a typed Parquet column the way the CSV contract writes it."""
-    kind = column.type
-    if pa.types.is_timestamp(kind):
-        text = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
-        return pc.utf8_slice_codeunits(text, 0, 19)
-    if pa.types.is_time(kind):
-        return pc.utf8_slice_codeunits(pc.cast(column, pa.string()), 0, 5)
-    if pa.types.is_dictionary(kind):
-        column = pc.cast(column, kind.value_type)
-    return pc.cast(column, pa.string())
 
 
 def read_landing_file(path: Path, table: Table) -> pa.Table:
-    """Read one CSV or Parquet batch as text columns in contract order (missing → null)."""
-    if path.suffix.lower() == ".csv":
-        names = _csv_header(path)
-        data = pa_csv.read_csv(
-            path,
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    else:
-        data = pq.read_table(path)
-        data = pa.table({name: _as_text(data[name]) for name in data.column_names})
-    by_name = {name.strip().lower(): name for name in data.column_names}
-    arrays = []
-    for column in table.columns:
-        source = by_name.get(column)
-        arrays.append(
-            data[source] if source is not None else pa.nulls(data.num_rows, type=pa.string())
-        )
-    return pa.table(arrays, names=list(table.columns))
+    """Read one landing file of ``table`` as text columns in contract order.
+
+    Raises :class:`LandingFileError` (naming the file, line and column) when the file
+    cannot be loaded as it is.
+    """
+    result = read_landing_table(path, table)
+    if not result.ok:
+        raise LandingFileError(" | ".join(p.describe(path) for p in result.problems))
+    assert result.table is not None
+    return result.table
 
 
-def _csv_header(path: Path) -> list[str]:
-    with path.open("rb") as handle:
-        first = pa_csv.open_csv(
-            handle, parse_options=pa_csv.ParseOptions(newlines_in_values=True)
-        ).schema
-    return first.names
-
-
-def _load_file(
-    con: duckdb.DuckDBPyConnection,
-    table: Table,
-    path: Path,
-    file_hash: str,
-    loaded_at: datetime,
-) -> int:
-    data = read_landing_file(path, table)
+def _insert_rows(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, loaded_at: datetime) -> None:
+    assert outcome.data is not None and outcome.table is not None
+    data, table = outcome.data, outcome.table
     batch = data.append_column(
         "_row_number", pa.array(range(1, data.num_rows + 1), type=pa.int64())
     )
@@ -182,16 +162,16 @@ def _load_file(
         con.execute(
             f"insert into {RAW_SCHEMA}.{table.name} ({columns}, {metadata}) "
             f"select {columns}, ?, ?, _row_number, ? from landing_batch",
-            [path.name, file_hash, loaded_at],
+            [outcome.file_name, outcome.file_hash, loaded_at],
         )
     finally:
         con.unregister("landing_batch")
-    return data.num_rows
 
 
 def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: datetime) -> None:
     con.execute(
-        f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {LOADED_FILES_TABLE} (table_name, file_name, file_hash, row_count, "
+        "loaded_at, status, duplicate_of, mapping) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             record.table_name,
             record.file_name,
@@ -200,48 +180,90 @@ def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: dat
             loaded_at,
             record.status,
             record.duplicate_of,
+            record.mapping,
         ],
     )
 
 
-def ingest_landing(landing_dir: Path, warehouse_path: Path) -> IngestReport:
-    """Load every landing file not loaded before; return what was done."""
+def _record(outcome: FileOutcome) -> LoadedFile:
+    assert outcome.table is not None and outcome.file_hash is not None
+    if outcome.status == DUPLICATE:
+        return LoadedFile(
+            outcome.table.name,
+            outcome.file_name,
+            outcome.file_hash,
+            0,
+            "duplicate_content",
+            duplicate_of=outcome.duplicate_of,
+        )
+    return LoadedFile(
+        outcome.table.name,
+        outcome.file_name,
+        outcome.file_hash,
+        outcome.row_count or 0,
+        LOADED,
+        mapping=outcome.mapping,
+        warnings=tuple(outcome.warnings),
+    )
+
+
+def ingest_landing(
+    landing_dir: Path, warehouse_path: Path, settle_seconds: float | None = None
+) -> IngestReport:
+    """Load every landing file not loaded before; return what was done with every file.
+
+    Raises ``LandingDirError`` (nothing changed) when the landing directory looks like a
+    mistake. Rejected files are in ``report.files_rejected``; the caller decides (the
+    refresh fails before publishing).
+    """
+    from orchestration.landing.context import load_source
+    from orchestration.landing.discovery import check_landing_dir
+
+    check_landing_dir(landing_dir)  # before the warehouse is created or opened
+    mapping = load_source(landing_dir)  # once per landing directory; refused before, too
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     report = IngestReport(rows_loaded={name: 0 for name in TABLES})
+    snapshot: list[
+        tuple[str, str, str, str | None, str | None, int | None, str | None, str | None]
+    ] = []
     with duckdb.connect(str(warehouse_path)) as con:
         ensure_raw_tables(con)
-        for table in TABLES.values():
-            known = dict(
-                con.execute(
-                    f"select file_name, file_hash from {LOADED_FILES_TABLE} where table_name = ?",
-                    [table.name],
-                ).fetchall()
-            )
-            for pending in pending_files(landing_dir, table, known, report):
-                path, file_hash = pending.path, pending.file_hash
+        registered = registered_files(con)
+        for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
+            rows = outcome.row_count
+            if outcome.status in (LOADED, DUPLICATE) and not outcome.earlier:
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
+                record = _record(outcome)
                 con.execute("begin transaction")
                 try:
-                    if pending.duplicate_of is not None:
-                        record = LoadedFile(
-                            table.name,
-                            path.name,
-                            file_hash,
-                            0,
-                            "duplicate_content",
-                            duplicate_of=pending.duplicate_of,
-                        )
-                        report.files_duplicate.append(record)
-                    else:
-                        rows = _load_file(con, table, path, file_hash, loaded_at)
-                        record = LoadedFile(table.name, path.name, file_hash, rows, "loaded")
-                        report.files_loaded.append(record)
-                        report.rows_loaded[table.name] += rows
+                    if outcome.status == LOADED:
+                        _insert_rows(con, outcome, loaded_at)
                     _register(con, record, loaded_at)
                     con.execute("commit")
                 except BaseException:
                     con.execute("rollback")
                     raise
+                if outcome.status == LOADED:
+                    report.files_loaded.append(record)
+                    report.rows_loaded[record.table_name] += record.row_count
+                else:
+                    report.files_duplicate.append(record)
+                outcome.data = None  # release the rows
+            else:
+                report.note(outcome)
+            snapshot.append(
+                (
+                    outcome.folder,
+                    outcome.file_name,
+                    outcome.status,
+                    outcome.reason or None,
+                    outcome.file_hash,
+                    rows,
+                    " | ".join(outcome.warnings) or None,
+                    outcome.mapping,
+                )
+            )
+        replace_landing_snapshot(con, snapshot, datetime.now(UTC).replace(tzinfo=None))
     return report
 
 
@@ -253,14 +275,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing-dir", type=Path, default=settings.landing_dir)
     parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path)
     args = parser.parse_args(argv)
-    report = ingest_landing(args.landing_dir, args.warehouse)
+    try:
+        report = ingest_landing(args.landing_dir, args.warehouse)
+    except LandingDirError as error:
+        print(f"ingest refused: {error}")
+        return 1
     print(
         f"loaded {len(report.files_loaded)} files ({report.total_rows} rows), "
         f"{len(report.files_duplicate)} duplicate content, {report.files_skipped} already loaded"
     )
     for name, rows in report.rows_loaded.items():
         print(f"  {name:<14} {rows:>10}")
-    return 0
+    for line in report.lines():
+        print(line)
+    return 1 if report.files_rejected else 0
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ directory that were neither loaded yet nor seen before:
 
 While a ``refresh`` run is queued or in progress the sensor skips the tick without
 touching its cursor: the files are looked at again on the next tick, after that run.
-Only CSV and Parquet files in the contract's table folders count (as in the ingest).
+Only data files (CSV, Excel, Parquet) in the contract's table folders count (as in the
+ingest), once unchanged for the ingest's settle time.
 """
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from dagster import (
 from orchestration.config import Settings, load_settings
 from orchestration.contract import TABLES
 from orchestration.ingest import FILE_SUFFIXES, LOADED_FILES_TABLE
+from orchestration.landing.discovery import settle_seconds
 
 SENSOR_NAME = "landing_files"
 MINIMUM_INTERVAL_SECONDS = 60
@@ -48,7 +51,13 @@ IN_PROGRESS_STATUSES = [
 
 
 def landing_signatures(landing_dir: Path) -> dict[str, str]:
-    """``table/name → size:mtime_ns`` of every landing file the ingest would look at."""
+    """``table/name → size:mtime_ns`` of every landing file the ingest would look at now.
+
+    A file modified within the ingest's settle time is left out (the ingest would defer
+    it): it is seen on a later tick, once it has stopped changing.
+    """
+    settle = settle_seconds()
+    now = time.time()
     found: dict[str, str] = {}
     for table in TABLES:
         folder = landing_dir / table
@@ -57,6 +66,8 @@ def landing_signatures(landing_dir: Path) -> dict[str, str]:
         for path in folder.iterdir():
             if path.is_file() and path.suffix.lower() in FILE_SUFFIXES:
                 stat = path.stat()
+                if now - stat.st_mtime < settle:
+                    continue
                 found[f"{table}/{path.name}"] = f"{stat.st_size}:{stat.st_mtime_ns}"
     return found
 

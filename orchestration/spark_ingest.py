@@ -3,9 +3,10 @@
 The same raw schema as ``orchestration/ingest.py`` writes to DuckDB: one ``raw.<table>``
 per contract table with every contract column as text plus ``_source_file``,
 ``_file_hash``, ``_row_number`` and ``_loaded_at``, and the ``raw._loaded_files``
-register. Files are read with ingest.py's reader and selected with its
-``pending_files`` (a name already registered is skipped unopened, content already loaded
-under another name is registered as a duplicate and adds no rows).
+register. Files are found, read and given their status by ``orchestration.landing``, the
+engine-neutral reading layer the DuckDB ingest uses too (a name already registered is
+skipped unopened, content already loaded under another name is registered as a duplicate
+and adds no rows).
 
 Spark's file tables have no transactions, so idempotency comes from the layout: each raw
 table is partitioned by ``_source_file``, and the new files of a table are written in one
@@ -19,6 +20,7 @@ than per file: a Spark job costs about a second even for a tiny file.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,9 +34,11 @@ from orchestration.ingest import (
     RAW_SCHEMA,
     IngestReport,
     LoadedFile,
-    pending_files,
-    read_landing_file,
 )
+from orchestration.landing.context import load_source
+from orchestration.landing.discovery import LandingDirError, check_landing_dir
+from orchestration.landing.model import DUPLICATE, LOADED
+from orchestration.landing.scan import scan_landing
 from orchestration.spark_session import spark_session
 
 if TYPE_CHECKING:
@@ -71,13 +75,13 @@ def ensure_raw_tables(spark: SparkSession) -> None:
     )
 
 
-def _registered(spark: SparkSession, table: Table) -> tuple[dict[str, str], set[str]]:
-    """File name → hash of every registered file, and the names registered as loaded."""
+def _registered(spark: SparkSession, table: Table) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """File name → (hash, status) of every registered file, and the names loaded."""
     rows = spark.sql(
         f"select file_name, file_hash, status from {LOADED_FILES_TABLE} "
         f"where table_name = {_sql_text(table.name)}"
     ).collect()
-    known = {row.file_name: row.file_hash for row in rows}
+    known = {row.file_name: (row.file_hash, row.status) for row in rows}
     loaded = {row.file_name for row in rows if row.status == "loaded"}
     return known, loaded
 
@@ -160,46 +164,75 @@ def _flush(spark: SparkSession, table: Table, batch: _Batch, loaded_at: datetime
 
 
 def ingest_landing_spark(
-    landing_dir: Path, warehouse_dir: Path, spark: SparkSession | None = None
+    landing_dir: Path,
+    warehouse_dir: Path,
+    spark: SparkSession | None = None,
+    settle_seconds: float | None = None,
 ) -> IngestReport:
     """Load every landing file not loaded before into the Spark warehouse of ``warehouse_dir``.
 
-    Without ``spark``, a session of the ``spark`` target is started and stopped again.
+    Files are read and given their status by ``orchestration.landing`` (as for DuckDB);
+    rejected, ignored and deferred files are in the report (not registered in Spark: the
+    refresh prints them and fails on a rejected one). Without ``spark``, a session of the
+    ``spark`` target is started and stopped again.
     """
+    check_landing_dir(landing_dir)  # before a session is started or a table created
+    mapping = load_source(landing_dir)  # the mapping, once per landing directory
     own_session = spark is None
     session = spark_session(warehouse_dir) if spark is None else spark
     report = IngestReport(rows_loaded={name: 0 for name in TABLES})
     try:
         ensure_raw_tables(session)
+        registered: dict[str, dict[str, tuple[str, str]]] = {}
         for table in TABLES.values():
-            known, loaded = _registered(session, table)
+            registered[table.name], loaded = _registered(session, table)
             _drop_unregistered(session, table, loaded)
-            batch = _Batch()
-            loaded_at = datetime.now(UTC).replace(tzinfo=None)
-            for pending in pending_files(landing_dir, table, known, report):
-                path, file_hash = pending.path, pending.file_hash
-                if pending.duplicate_of is not None:
-                    record = LoadedFile(
-                        table.name,
-                        path.name,
-                        file_hash,
-                        0,
-                        "duplicate_content",
-                        duplicate_of=pending.duplicate_of,
-                    )
-                    report.files_duplicate.append(record)
-                else:
-                    data = read_landing_file(path, table)
-                    batch.parts.append(_with_metadata(data, path, file_hash, loaded_at))
-                    batch.rows += data.num_rows
-                    record = LoadedFile(table.name, path.name, file_hash, data.num_rows, "loaded")
-                    report.files_loaded.append(record)
-                    report.rows_loaded[table.name] += data.num_rows
-                batch.records.append(record)
-                if batch.rows >= BATCH_ROWS:
-                    _flush(session, table, batch, loaded_at)
-                    loaded_at = datetime.now(UTC).replace(tzinfo=None)
-            _flush(session, table, batch, loaded_at)
+        batch = _Batch()
+        current: Table | None = None
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
+            if outcome.earlier or outcome.status not in (LOADED, DUPLICATE):
+                report.note(outcome)
+                continue
+            table = outcome.table
+            assert table is not None and outcome.file_hash is not None
+            if current is not None and table.name != current.name:
+                _flush(session, current, batch, loaded_at)
+                loaded_at = datetime.now(UTC).replace(tzinfo=None)
+            current = table
+            if outcome.status == DUPLICATE:
+                record = LoadedFile(
+                    table.name,
+                    outcome.file_name,
+                    outcome.file_hash,
+                    0,
+                    "duplicate_content",
+                    duplicate_of=outcome.duplicate_of,
+                )
+                report.files_duplicate.append(record)
+            else:
+                data = outcome.data
+                assert data is not None
+                batch.parts.append(_with_metadata(data, outcome.path, outcome.file_hash, loaded_at))
+                batch.rows += data.num_rows
+                outcome.data = None
+                record = LoadedFile(
+                    table.name,
+                    outcome.file_name,
+                    outcome.file_hash,
+                    data.num_rows,
+                    LOADED,
+                    mapping=outcome.mapping,
+                    warnings=tuple(outcome.warnings),
+                )
+                report.files_loaded.append(record)
+                report.rows_loaded[table.name] += data.num_rows
+            batch.records.append(record)
+            if batch.rows >= BATCH_ROWS:
+                _flush(session, table, batch, loaded_at)
+                loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        if current is not None:
+            _flush(session, current, batch, loaded_at)
     finally:
         if own_session:
             session.stop()
@@ -216,13 +249,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing-dir", type=Path, default=settings.landing_dir)
     parser.add_argument("--warehouse-dir", type=Path, default=settings.warehouse_dir)
     args = parser.parse_args(argv)
-    report = ingest_landing_spark(args.landing_dir, args.warehouse_dir.resolve())
+    try:
+        report = ingest_landing_spark(args.landing_dir, args.warehouse_dir.resolve())
+    except LandingDirError as error:
+        print(f"ingest refused: {error}", file=sys.stderr)
+        return 1
     print(
         f"loaded {len(report.files_loaded)} files ({report.total_rows} rows), "
         f"{len(report.files_duplicate)} duplicate content, {report.files_skipped} already loaded"
     )
     for name, rows in report.rows_loaded.items():
         print(f"  {name:<14} {rows:>10}")
+    for line in report.lines():
+        print(line)
+    if report.files_rejected:
+        # last on stderr, after the JVM's log: the refresh shows the tail of stderr
+        print(report.rejection_message(), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -522,6 +522,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rollback", action="store_true", help="serve the previously published build again"
     )
+    parser.add_argument(
+        "--retract", metavar="TABLE/FILE", action="append", help="not available on Spark yet"
+    )
+    parser.add_argument("--note", default="", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -580,6 +584,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{TARGET_ENV}={target}: this command runs the 'duckdb' and 'spark' targets; "
             "on a cluster (spark_cluster) load the raw tables with the platform's ingestion "
             "and run `dbt build --target spark_cluster`.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.retract:
+        print(
+            "--retract is not available on the spark target yet: drop the batch's partition "
+            "(alter table raw.<table> drop partition (_source_file = '<file>')) and its row "
+            "in raw._loaded_files by hand, or use the duckdb target (docs/decisions.md).",
             file=sys.stderr,
         )
         return 2

@@ -51,6 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--batch-days", type=int, default=1, help="days covered by one export batch (file)"
     )
+    p.add_argument(
+        "--shape",
+        choices=("contract", "dms_cn"),
+        default="contract",
+        help="contract: the raw contract; dms_cn: the same data as a Chinese DMS exports it "
+        "(headers, labels, Excel-style dates; read through mappings/dms_cn_example.yml)",
+    )
+    p.add_argument(
+        "--vendor-format",
+        choices=("csv", "gb18030", "xlsx"),
+        default="csv",
+        help="with a vendor --shape: csv (UTF-8), gb18030 (CSV as a Chinese Windows export) "
+        "or xlsx (one Excel workbook per batch; needs openpyxl)",
+    )
     return p
 
 
@@ -65,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         orders_per_day=args.orders_per_day,
         start_date=args.start_date,
         batch_days=args.batch_days,
+        shape=args.shape,
+        vendor_format=args.vendor_format,
     )
     rows = ", ".join(f"{t}={n}" for t, n in summary.rows.items())
     print(f"wrote {len(summary.files)} files ({summary.bytes_written / 1e6:.1f} MB) to {out}")

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from orchestration.landing.mapping import LANDING_MAPPING_FILE
+from orchestration.landing.parquet_reader import as_text as parquet_text
 from orchestration.sample_data.callbacks import follow_ups
 from orchestration.sample_data.formatting import CsvStyle, text_table, typed_table
 from orchestration.sample_data.masters import branch_rows, build_assets, build_staff
@@ -37,8 +39,14 @@ from orchestration.sample_data.punches import (
 )
 from orchestration.sample_data.schema import KINDS
 from orchestration.sample_data.tickets import ReworkQueue, simulate_day
+from orchestration.sample_data.vendor_shape import VendorShape
 from orchestration.sample_data.violations import MANIFEST_COLUMNS, MIN_BATCH_ROWS, Injector
-from orchestration.sample_data.writers import write_csv, write_parquet
+from orchestration.sample_data.writers import (
+    VENDOR_FORMATS,
+    write_csv,
+    write_parquet,
+    write_vendor,
+)
 
 Rows = dict[str, np.ndarray]
 GENERATOR_DIR = "_generator"
@@ -134,8 +142,10 @@ class Writer:
         params: GenerationParams,
         ctxs: list[BranchContext],
         summary: GenerationSummary,
+        shape: VendorShape | None = None,
     ) -> None:
         self.out = out
+        self.shape = shape
         self.params = params
         self.summary = summary
         ss = np.random.SeedSequence([params.seed, 7])
@@ -173,7 +183,18 @@ class Writer:
         path = self.out / table / name
         n_valid = len(rows["updated_at"])
         orphan_rows = concat(orphans or [])
-        if as_parquet:
+        if self.shape is not None:  # a vendor writes CSV (UTF-8 or GB18030) or .xlsx
+            name = f"{stem}.{'xlsx' if self.shape.file_format == 'xlsx' else 'csv'}"
+            path = self.out / table / name
+        if as_parquet and self.shape is not None:
+            # the typed batch as the ingest reads Parquet, in the vendor's format
+            tbl = typed_table(table, rows)
+            if orphan_rows:
+                tbl = pa.concat_tables([tbl, typed_table(table, orphan_rows)])
+            tbl = pa.table({c: parquet_text(tbl[c]) for c in tbl.column_names})
+            vendor = self.shape.to_vendor(table, tbl)
+            size = write_vendor(path, vendor, self.shape.file_format, bom=bom, crlf=crlf)
+        elif as_parquet:
             tbl = typed_table(table, rows)
             if orphan_rows:
                 tbl = pa.concat_tables([tbl, typed_table(table, orphan_rows)])
@@ -185,9 +206,13 @@ class Writer:
             resend = table == "tickets" and batch == self.resend_batch
             budget = 0 if resend else self.injector.budget(table, n_valid)
             tbl = self.injector.inject(table, tbl, name, budget)
-            size = write_csv(path, tbl, bom=bom, crlf=crlf)
+            if self.shape is None:
+                size = write_csv(path, tbl, bom=bom, crlf=crlf)
+            else:
+                vendor = self.shape.to_vendor(table, tbl)
+                size = write_vendor(path, vendor, self.shape.file_format, bom=bom, crlf=crlf)
             if resend:
-                copy = self.out / table / f"{stem[:-6]}021500.csv"
+                copy = self.out / table / f"{stem[:-6]}021500{path.suffix}"
                 shutil.copyfile(path, copy)
                 self.summary.resent_files.append(f"{table}/{copy.name}")
                 self.summary.files.append(f"{table}/{copy.name}")
@@ -237,16 +262,30 @@ def generate(
     orders_per_day: int = 30,
     start_date: date = date(2025, 1, 1),
     batch_days: int = 1,
+    shape: str = "contract",
+    vendor_format: str = "csv",
 ) -> GenerationSummary:
-    """Write a landing directory of sample exports; returns what was written."""
+    """Write a landing directory of sample exports; returns what was written.
+
+    ``shape`` ``contract`` writes the raw contract; ``dms_cn`` writes the same data as a
+    Chinese DMS exports it (``vendor_shape.py``) plus the landing directory's
+    ``_mapping.yml`` naming ``mappings/dms_cn_example.yml``. ``vendor_format`` (vendor
+    shapes only): ``csv`` (UTF-8), ``gb18030`` (CSV as a Chinese Windows export writes it)
+    or ``xlsx`` (one workbook per batch)."""
     started = time.perf_counter()
     params = GenerationParams(seed, days, branches, orders_per_day, start_date, batch_days)
     if days < 1 or orders_per_day < 1 or batch_days < 1:
         raise ValueError("days, orders_per_day and batch_days must be positive")
     out = Path(out_dir)
+    if vendor_format not in VENDOR_FORMATS:
+        raise ValueError(f"unknown vendor format {vendor_format!r}; use one of {VENDOR_FORMATS}")
+    if vendor_format != "csv" and shape == "contract":
+        raise ValueError("vendor_format applies to a vendor shape (e.g. dms_cn), not contract")
+    vendor = VendorShape.named(shape, seed, vendor_format)
     for t in (*TABLE_ORDER, GENERATOR_DIR):
         if (out / t).exists():
             shutil.rmtree(out / t)
+    (out / LANDING_MAPPING_FILE).unlink(missing_ok=True)
     ss = np.random.SeedSequence(seed)
     master_seed, *branch_seeds = ss.spawn(1 + branches)
     mrng = np.random.default_rng(master_seed)
@@ -261,7 +300,9 @@ def generate(
 
     summary = GenerationSummary(out, params)
     buffer = BatchBuffer(params)
-    writer = Writer(out, params, ctxs, summary)
+    writer = Writer(out, params, ctxs, summary, vendor)
+    if vendor is not None:
+        vendor.write_pointer(out)
     buffer.add("branches", branch_rows(ctxs, params, mrng))
     for s in staffs:
         buffer.add("technicians", s.rows)

@@ -51,6 +51,39 @@ def write_csv(path: Path, table: pa.Table, *, bom: bool = False, crlf: bool = Fa
     return len(data)
 
 
+VENDOR_FORMATS = ("csv", "gb18030", "xlsx")  # how a vendor shape's batches are written
+
+
+def write_xlsx(path: Path, table: pa.Table) -> int:
+    """The table (all string columns) as one worksheet, header in row 1, empty = no cell."""
+    try:
+        import openpyxl
+    except ImportError as error:  # a dev dependency: the ingest reads with python-calamine
+        raise RuntimeError(
+            "writing .xlsx needs openpyxl: pip install -e '.[dev]' (or openpyxl)"
+        ) from error
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("export")
+    sheet.append(table.column_names)
+    for row in zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True):
+        sheet.append([value if value else None for value in row])
+    book.save(path)
+    return path.stat().st_size
+
+
+def write_vendor(
+    path: Path, table: pa.Table, file_format: str, *, bom: bool = False, crlf: bool = False
+) -> int:
+    """A vendor-shaped batch: UTF-8 CSV, GB18030 CSV (no BOM) or an Excel workbook."""
+    if file_format == "xlsx":
+        return write_xlsx(path, table)
+    if file_format == "gb18030":
+        data = csv_bytes(table, crlf=crlf).decode("utf-8").encode("gb18030")
+        path.write_bytes(data)
+        return len(data)
+    return write_csv(path, table, bom=bom, crlf=crlf)
+
+
 def write_parquet(path: Path, table: pa.Table) -> int:
     pq.write_table(table, path, compression="snappy")
     return path.stat().st_size

@@ -32,6 +32,9 @@ _SESSION_DIRS: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # fixtures write landing files just before they are ingested: no settle time (the
+    # tests of deferred files set their own)
+    os.environ.setdefault("AFTERSALES_LANDING_SETTLE_SECONDS", "0")
     for name, sub in (("DBT_TARGET_PATH", "target"), ("DBT_LOG_PATH", "logs")):
         if not os.environ.get(name):
             base = tempfile.mkdtemp(prefix="aftersales-pytest-dbt-")

@@ -20,7 +20,8 @@ def _register(path: Path, rows: list[tuple[str, str, datetime, str]]) -> None:
         ensure_raw_tables(con)
         for table, name, loaded_at, status in rows:
             con.execute(
-                f"insert into {LOADED_FILES_TABLE} values (?, ?, 'h', 1, ?, ?, null)",
+                f"insert into {LOADED_FILES_TABLE} (table_name, file_name, file_hash, "
+                "row_count, loaded_at, status, duplicate_of) values (?, ?, 'h', 1, ?, ?, null)",
                 [table, name, loaded_at, status],
             )
 

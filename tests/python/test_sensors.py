@@ -45,7 +45,8 @@ def register(settings: Settings, table: str, name: str) -> None:
     with duckdb.connect(str(settings.warehouse_path)) as con:
         ensure_raw_tables(con)
         con.execute(
-            "insert into raw._loaded_files values (?, ?, 'x', 1, now(), 'loaded', null)",
+            "insert into raw._loaded_files (table_name, file_name, file_hash, row_count, "
+            "loaded_at, status, duplicate_of) values (?, ?, 'x', 1, now(), 'loaded', null)",
             [table, name],
         )
 
