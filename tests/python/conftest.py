@@ -48,6 +48,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def small_landing_spec() -> dict:
+    """The generator arguments of ``small_landing`` (for a sibling landing directory of
+    the same data in another shape). A copy: changing it changes nothing here."""
+    return dict(SMALL_LANDING)
+
+
+@pytest.fixture(scope="session")
 def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated landing directory (see ``SMALL_LANDING``); do not modify it."""
     from orchestration.sample_data import generate

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import duckdb
 import pytest
-from conftest import SMALL_LANDING
 
 from orchestration.landing.mapping import LANDING_MAPPING_FILE
 
@@ -36,13 +35,13 @@ TABLES = (
 
 
 @pytest.fixture(scope="module")
-def dms_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+def dms_run(tmp_path_factory: pytest.TempPathFactory, small_landing_spec: dict) -> SimpleNamespace:
     from orchestration.cli import main
     from orchestration.sample_data import generate
 
     base = tmp_path_factory.mktemp("dms_cn")
     landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"
-    generate(landing, shape="dms_cn", **SMALL_LANDING)
+    generate(landing, shape="dms_cn", **small_landing_spec)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
         patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
