@@ -62,7 +62,8 @@ def test_gb18030_and_excel_exports_give_the_same_kpis(
     monkeypatch.delenv("AFTERSALES_FAILURE_WEBHOOK_URL", raising=False)
     assert main([]) == 0
     assert _kpis(tmp_path / "serving" / SERVED) == _kpis(refreshed.serving / SERVED)
-    with duckdb.connect(str(tmp_path / "serving" / SERVED), read_only=True) as con:
+    # the register lives in the warehouse; the served file holds the BI layer only
+    with duckdb.connect(str(tmp_path / "warehouse" / SERVED), read_only=True) as con:
         assert (
             con.execute(
                 "select count(*) from raw._landing_files where file_name like '%.xlsx' "

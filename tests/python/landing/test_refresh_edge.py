@@ -116,7 +116,8 @@ def test_a_batch_over_the_quarantine_limit_is_named_then_retracted_and_replaced(
     assert _sha(dirs.serving / SERVED) != served
     # the corrected batch repeats rows already loaded: the KPIs are the clean run's
     assert _kpis(dirs.serving / SERVED) == _kpis(refreshed.serving / SERVED)
-    with duckdb.connect(str(dirs.serving / SERVED), read_only=True) as con:
+    # the register lives in the warehouse; the served file holds the BI layer only
+    with duckdb.connect(str(dirs.warehouse / SERVED), read_only=True) as con:
         assert con.execute(
             "select table_name, file_name, rows_removed, note from raw._retractions"
         ).fetchall() == [("tickets", BAD_BATCH, 20, "status codes wrong")]
