@@ -1,8 +1,8 @@
 """What the mapping needs to know about each contract column: its kind, codes, nullability.
 
-The column lists come from ``orchestration.contract``; kinds, codes and nullability are the
-raw contract's (``models/staging/dms/_dms__docs.md``), the same facts the sample generator
-writes (``orchestration/sample_data/schema.py``; a test keeps the two in step).
+Column lists, codes and which columns may be empty come from the raw contract
+(``orchestration.contract``, the dbt var ``raw_contract``); the kinds below say how the
+mapping parses a column's values (a test keeps them in step with the sample generator's).
 """
 
 from __future__ import annotations
@@ -99,54 +99,6 @@ _KINDS: dict[str, str] = {
     ),
     **dict.fromkeys(("opens_at", "closes_at"), TIME),
 }
-_CODES: dict[str, frozenset[str]] = {
-    "org_type": frozenset({"representative_office", "dealer", "supplier"}),
-    "role": frozenset({"technician", "advisor"}),
-    "ticket_type": frozenset({"repair", "maintenance", "warranty", "inspection", "consult"}),
-    "part_class": frozenset({"a", "b", "c"}),
-    "punch_type": frozenset({"shift_start", "shift_end", "job_start", "job_end"}),
-    "source": frozenset({"terminal", "mobile", "manual"}),
-    "channel": frozenset({"phone", "sms", "wechat", "letter"}),
-    "outcome": frozenset(
-        {"reached", "no_answer", "voicemail", "letter_sent", "refused", "wrong_number"}
-    ),
-}
-_STATUS: dict[str, frozenset[str]] = {
-    "tickets": frozenset(
-        {"open", "in_progress", "waiting_parts", "completed", "delivered", "cancelled"}
-    ),
-    "part_requests": frozenset({"requested", "issued", "backordered", "cancelled"}),
-}
-_NULLABLE: dict[str, frozenset[str]] = {
-    "branches": frozenset(),
-    "technicians": frozenset({"left_on"}),
-    "assets": frozenset({"warranty_end_on", "contract_start_on", "contract_end_on"}),
-    "tickets": frozenset(
-        [
-            "asset_id",
-            "advisor_id",
-            "technician_id",
-            "fault_level",
-            "appointment_booked_at",
-            "appointment_at",
-            "reminder_sent_at",
-            "first_response_at",
-            "arrived_at",
-            "promised_at",
-            "work_started_at",
-            "work_completed_at",
-            "invoiced_at",
-            "delivered_at",
-            "rework_of_ticket_id",
-        ]
-    ),
-    "part_requests": frozenset({"issued_at", "ordered_at", "received_at"}),
-    "time_punches": frozenset({"ticket_id"}),
-    "callbacks": frozenset(
-        {"satisfied", "nps_score", "problem_reported", "problem_resolved", "complaint", "comment"}
-    ),
-}
-
 # Boolean spellings staging accepts (lower case); anything else is unparseable_boolean.
 BOOLEAN_TRUE = ("true", "1", "y", "yes", "t")
 BOOLEAN_FALSE = ("false", "0", "n", "no", "f")
@@ -168,14 +120,19 @@ def kind(table: str, column: str) -> str:
 
 def codes(table: str, column: str) -> frozenset[str] | None:
     """The contract's codes of an enumerated column (lower case), else None."""
-    if column == "status":
-        return _STATUS.get(table)
-    return _CODES.get(column)
+    spec = TABLES[table].spec(column)
+    return frozenset(v.lower() for v in spec.values) if spec.type == "code" else None
 
 
 def is_required(table: str, column: str) -> bool:
-    """Whether the contract column is required (not marked `null`)."""
-    return column not in _NULLABLE[table]
+    """Whether the contract column may not be empty: required, the primary key, or a
+    boolean whose empty means false (the raw contract does not mark it `null`)."""
+    spec = TABLES[table].spec(column)
+    return (
+        spec.required
+        or column == TABLES[table].primary_key
+        or (spec.type == "boolean" and not spec.nullable)
+    )
 
 
 def unit_dimension(column: str) -> str | None:
