@@ -9,7 +9,7 @@
 - Schedule ``daily_refresh``, on by default: ``AFTERSALES_SCHEDULE_CRON`` (default
   ``0 5 * * *``) in ``AFTERSALES_SCHEDULE_TZ`` (default ``Asia/Shanghai``).
 - Sensor ``landing_files``, on by default: a run when new landing files appear
-  (``orchestration/sensors.py``).
+  (``orchestration/defs/automation/sensors.py``).
 - Freshness: ``publish`` has a ``FreshnessPolicy`` (warn after
   ``AFTERSALES_PUBLISH_MAX_AGE_HOURS``, default 26 h, without a publish; fail after twice
   that; shown when ``freshness: enabled`` is set in dagster.yaml), and
@@ -32,11 +32,11 @@ from dagster import (
     define_asset_job,
 )
 
-from orchestration.assets import AftersalesConfig, dbt_build, ingest, publish_warehouse
-from orchestration.checks import JOB_CHECKS
-from orchestration.dbt_resource import make_dbt_resource
-from orchestration.hooks import record_failure_hook
-from orchestration.sensors import make_landing_sensor
+from orchestration.defs.assets import AftersalesConfig, dbt_build, ingest, publish_warehouse
+from orchestration.defs.automation.hooks import record_failure_hook
+from orchestration.defs.automation.sensors import make_landing_sensor
+from orchestration.defs.checks.asset_checks import JOB_CHECKS
+from orchestration.defs.dbt.project import make_dbt_resource
 
 JOB_NAME = "refresh"
 SCHEDULE_NAME = "daily_refresh"
@@ -84,10 +84,10 @@ def build_definitions(
 
 def _selected_definitions() -> Definitions:
     """``AFTERSALES_TARGET=spark`` loads the Spark location, anything else DuckDB's."""
-    from orchestration.spark_refresh import selected_target
+    from orchestration.engines.spark.refresh import selected_target
 
     if selected_target() == "spark":
-        from orchestration.spark_definitions import build_spark_definitions
+        from orchestration.engines.spark.definitions import build_spark_definitions
 
         return build_spark_definitions()
     return build_definitions()

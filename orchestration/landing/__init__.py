@@ -16,8 +16,8 @@ One job per module:
 - ``normalize``: THE hook where a freshly read table is turned into the contract's shape
   (the landing directory's mapping, then the header check against the contract).
 - ``scan``: path → status for every file (loaded / duplicate / rejected / ignored /
-  deferred), engine-neutral; ``orchestration.ingest`` (DuckDB) and
-  ``orchestration.spark_ingest`` write what it yields.
+  deferred), engine-neutral; ``orchestration.engines.duckdb.ingest`` (DuckDB) and
+  ``orchestration.engines.spark.ingest`` write what it yields.
 - ``register``: the per-run file register ``raw._landing_files`` and the retraction log.
 - ``retract``: take a loaded batch back out of ``raw``.
 - ``dry_run``: ``aftersales-check-landing``.

@@ -25,7 +25,7 @@ import duckdb
 
 from orchestration.config import PROJECT_DIR, WAREHOUSE_FILE_NAME
 from orchestration.contract import TABLES
-from orchestration.ingest import IngestReport, ingest_landing
+from orchestration.engines.duckdb.ingest import IngestReport, ingest_landing
 from orchestration.landing.discovery import LandingDirError
 from orchestration.landing.gate import BatchShare, batch_shares, max_quarantine_share
 from orchestration.landing.model import LOADED, REJECTED

@@ -10,5 +10,5 @@
   nothing served may carry;
 - :mod:`orchestration.serving.parquet`: the same tables as Parquet files.
 
-The atomic swap, the build stamp and rollback are :mod:`orchestration.publish`.
+The atomic swap, the build stamp and rollback are :mod:`orchestration.serving.publish`.
 """

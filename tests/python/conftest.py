@@ -2,7 +2,7 @@
 
 - dbt artifacts never go to the project's shared ``target/`` and ``logs/``: unless the
   caller set ``DBT_TARGET_PATH`` / ``DBT_LOG_PATH``, they point to a temporary directory
-  for the whole session (set before any test module imports ``orchestration.dbt_resource``,
+  for the whole session (set before any test module imports ``orchestration.defs.dbt.project``,
   which fixes its target path at import time). A test may still set its own.
 - ``small_landing``: a small landing directory written once per session by the project's
   generator (3 branches incl. the DST one, 75 days from 2025-02-01 so that it spans whole
@@ -66,13 +66,13 @@ def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def refreshed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
-    """One successful ``aftersales-refresh`` (in-process, ``orchestration.cli.main``) on a
+    """One successful ``aftersales-refresh`` (in-process, ``orchestration.cli.refresh.main``) on a
     copy of ``small_landing``, with the default settings (Parquet export on), shared by the
     tests of the scheduled refresh and of what is served. Treat its directories as
     read-only: copy them before changing anything."""
     from types import SimpleNamespace
 
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     base = tmp_path_factory.mktemp("refreshed")
     landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"

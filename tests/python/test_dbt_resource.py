@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from orchestration.config import Settings
-from orchestration.dbt_resource import prepare_manifest
+from orchestration.defs.dbt.project import prepare_manifest
 
 
 class CountingPreparer:

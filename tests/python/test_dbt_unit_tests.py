@@ -1,6 +1,6 @@
 """The dbt unit tests (hand-computed rows for every KPI, the labour pairing, staging).
 
-A scheduled refresh does not run them (``orchestration.assets.DBT_BUILD_ARGS``): they prove
+A scheduled refresh does not run them (``orchestration.defs.assets.DBT_BUILD_ARGS``): they prove
 the SQL, which changes only with the code. They run here, in CI and ``scripts/test.sh``,
 against a copy of the warehouse one refresh built (dbt unit tests read the column types of
 a model's parents from the warehouse).

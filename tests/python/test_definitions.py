@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.gx_suite import KPI_VALUES_COLUMNS
+from orchestration.quality.kpi_values_suite import KPI_VALUES_COLUMNS
 from orchestration.serving.selection import served_tables
 
 
@@ -21,7 +21,7 @@ def orch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     """Import the definitions with a freshly parsed manifest.
 
     dbt artifacts go to the session's temporary ``DBT_TARGET_PATH`` (``conftest.py``), which
-    ``orchestration.dbt_resource`` reads when it is first imported.
+    ``orchestration.defs.dbt.project`` reads when it is first imported.
     """
     base = tmp_path_factory.mktemp("definitions")
     with pytest.MonkeyPatch.context() as patch:
@@ -33,7 +33,7 @@ def orch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
         patch.delenv("DAGSTER_IS_DEV_CLI", raising=False)
 
         from orchestration.config import load_settings
-        from orchestration.dbt_resource import dbt_project, prepare_manifest
+        from orchestration.defs.dbt.project import dbt_project, prepare_manifest
 
         assert not dbt_project.manifest_path.is_relative_to(dbt_project.project_dir)
         prepare_manifest(load_settings())
@@ -141,7 +141,7 @@ def test_checks_blocking_and_warning(orch: SimpleNamespace) -> None:
 def test_warehouse_steps_share_one_pool_and_retry(orch: SimpleNamespace) -> None:
     from dagster import Backoff
 
-    from orchestration.policies import WAREHOUSE_POOL
+    from orchestration.defs.automation.policies import WAREHOUSE_POOL
 
     a, c = orch.assets, orch.checks
     definitions = [
@@ -169,7 +169,7 @@ def test_instance_config_limits_the_pool_to_one(
     from dagster import DagsterInstance
 
     from orchestration.config import PROJECT_DIR
-    from orchestration.policies import WAREHOUSE_POOL
+    from orchestration.defs.automation.policies import WAREHOUSE_POOL
 
     shutil.copy(PROJECT_DIR / "orchestration" / "dagster_home" / "dagster.yaml", tmp_path)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
@@ -212,7 +212,7 @@ def test_definitions_load_without_parsing_dbt(orch: SimpleNamespace) -> None:
     import sys
     import time
 
-    from orchestration.dbt_resource import dbt_project
+    from orchestration.defs.dbt.project import dbt_project
 
     manifest = dbt_project.manifest_path
     before = manifest.stat().st_mtime_ns

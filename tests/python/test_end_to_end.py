@@ -92,7 +92,7 @@ def _snapshot(exit_code: int, serving: Path, warehouse: Path) -> Snapshot:
 
 
 def _refresh(serving: Path, warehouse: Path) -> Snapshot:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     return _snapshot(main([]), serving, warehouse)
 

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from orchestration.config import PROJECT_DIR
-from orchestration.gx_runner import validate_frame
-from orchestration.gx_staging import STAGING_SUITES, build_staging_suite
-from orchestration.gx_suite import (
+from orchestration.quality.gx_runner import validate_frame
+from orchestration.quality.kpi_values_suite import (
     KPI_VALUES_COLUMNS,
     KpiDefinition,
     read_tables,
@@ -21,7 +20,8 @@ from orchestration.gx_suite import (
     validate_kpi_values,
     value_bounds,
 )
-from orchestration.gx_trend import build_trend_suite, trend_frame
+from orchestration.quality.staging_suites import STAGING_SUITES, build_staging_suite
+from orchestration.quality.trend_suite import build_trend_suite, trend_frame
 
 DEFINITIONS = [
     KpiDefinition("open_rate", "ratio", 1.0),

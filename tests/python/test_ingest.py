@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration.contract import TABLES
-from orchestration.ingest import ingest_landing
+from orchestration.engines.duckdb.ingest import ingest_landing
 
 BRANCH_HEADER = ",".join(TABLES["branches"].columns)
 

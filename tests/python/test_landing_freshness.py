@@ -8,9 +8,13 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.checks import DEFAULT_WARN_AFTER, landing_freshness, landing_warn_after
 from orchestration.contract import TABLES
-from orchestration.ingest import LOADED_FILES_TABLE, ensure_raw_tables
+from orchestration.defs.checks.asset_checks import (
+    DEFAULT_WARN_AFTER,
+    landing_freshness,
+    landing_warn_after,
+)
+from orchestration.engines.duckdb.ingest import LOADED_FILES_TABLE, ensure_raw_tables
 
 NOW = datetime(2025, 6, 10, 12, 0, 0)
 
@@ -82,7 +86,7 @@ def test_warn_after_is_read_from_the_sources_config(tmp_path: Path) -> None:
 
 def test_the_project_manifest_gives_two_days() -> None:
     from orchestration.config import load_settings
-    from orchestration.dbt_resource import dbt_project, prepare_manifest
+    from orchestration.defs.dbt.project import dbt_project, prepare_manifest
 
     prepare_manifest(load_settings())
     assert landing_warn_after(dbt_project.manifest_path) == timedelta(days=2)

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from orchestration import publish as publish_module
-from orchestration.publish import PREVIOUS_FILE_NAME, PublishError, PublishResult, rollback
+from orchestration.serving.publish import PREVIOUS_FILE_NAME, PublishError, PublishResult, rollback
 from orchestration.serving.selection import ServedColumn, ServedTable
 
 SERVED_NAME = "aftersales.duckdb"

@@ -29,9 +29,9 @@ import pytest
 from personal_scan import landing_needles, scan_text
 
 from orchestration.config import PROJECT_DIR
-from orchestration.gx_staging import STAGING_SUITES
-from orchestration.publish import kpi_values_fingerprint, publish
-from orchestration.run_log import read_run_log
+from orchestration.defs.automation.run_log import read_run_log
+from orchestration.quality.staging_suites import STAGING_SUITES
+from orchestration.serving.publish import kpi_values_fingerprint, publish
 
 SERVED = "aftersales.duckdb"
 
@@ -152,7 +152,7 @@ def add_bad_ticket_batch(landing: Path) -> Path:
 def test_failing_dbt_test_blocks_publish_and_is_logged(
     refreshed: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     dirs = copy_refreshed(refreshed, tmp_path)
     add_bad_ticket_batch(dirs.landing)
@@ -192,7 +192,7 @@ def test_kill_during_dbt_build_leaves_served_file_unchanged(
     served = dirs.serving / SERVED
     before = sha256(served)
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli"],
+        [sys.executable, "-m", "orchestration.cli.refresh"],
         cwd=PROJECT_DIR,
         env=refresh_env(dirs, DBT_USE_COLORS="false"),
         stdout=subprocess.PIPE,

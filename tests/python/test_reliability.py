@@ -16,9 +16,9 @@ import duckdb
 import pytest
 from dagster import Failure
 
-from orchestration.policies import retry_only_transient, writer_retry_policy
-from orchestration.run_log import RunFailure, read_run_log, record_failure
-from orchestration.warehouse import connect, is_transient, retry_transient
+from orchestration.defs.automation.policies import retry_only_transient, writer_retry_policy
+from orchestration.defs.automation.run_log import RunFailure, read_run_log, record_failure
+from orchestration.engines.duckdb.connection import connect, is_transient, retry_transient
 
 HOLD_LOCK = textwrap.dedent(
     """

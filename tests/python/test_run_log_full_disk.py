@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from orchestration import run_log
-from orchestration.run_log import RunFailure, read_run_log, record_failure, run_log_path
+from orchestration.defs.automation.run_log import (
+    RunFailure,
+    read_run_log,
+    record_failure,
+    run_log_path,
+)
 
 
 def _failure(run_id: str) -> RunFailure:

@@ -33,7 +33,7 @@ Key = tuple[str, str, object]  # branch_code, grain, period_start
 
 @pytest.fixture(scope="module")
 def served(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     base = tmp_path_factory.mktemp("scorecard")
     landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"

@@ -1,6 +1,6 @@
 """The MetricFlow semantic layer (``models/marts/semantic/``).
 
-- The committed ``_semantic__metrics.yml`` is exactly what ``orchestration.semantic_layer``
+- The committed ``_semantic__metrics.yml`` is exactly what ``orchestration.semantic_layer.build``
   generates from the seed and the KPI registry (so a new or moved KPI forces regeneration).
 - Generator rules per kind, scale and per-period KPIs, on hand-made seed rows.
 - End to end: a warehouse built from the generated sample (``small_landing``), then
@@ -29,7 +29,7 @@ import pytest
 
 from orchestration import semantic_layer as sl
 from orchestration.config import PROJECT_DIR
-from orchestration.ingest import ingest_landing
+from orchestration.engines.duckdb.ingest import ingest_landing
 
 BIN = Path(sys.executable).parent
 RELATIVE_TOLERANCE = 1e-9
@@ -62,7 +62,7 @@ def _by_name(items: list[dict[str, object]]) -> dict[str, dict[str, object]]:
 def test_committed_yaml_is_what_the_generator_writes() -> None:
     assert sl.OUTPUT_PATH.read_text(encoding="utf-8") == sl.generate(), (
         "models/marts/semantic/_semantic__metrics.yml is out of date: "
-        "run `python -m orchestration.semantic_layer`"
+        "run `python -m orchestration.semantic_layer.build`"
     )
 
 

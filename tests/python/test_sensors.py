@@ -18,8 +18,12 @@ from dagster import (
 from dagster._core.storage.dagster_run import DagsterRun
 
 from orchestration.config import Settings
-from orchestration.ingest import ensure_raw_tables
-from orchestration.sensors import evaluate_landing, landing_signatures, new_landing_files
+from orchestration.defs.automation.sensors import (
+    evaluate_landing,
+    landing_signatures,
+    new_landing_files,
+)
+from orchestration.engines.duckdb.ingest import ensure_raw_tables
 
 JOB = "refresh"
 

@@ -22,10 +22,10 @@ from test_ingest import (
     _write_branches_parquet,
 )
 
-import orchestration.spark_ingest as spark_ingest
+import orchestration.engines.spark.ingest as spark_ingest
 from orchestration.contract import TABLES
-from orchestration.spark_ingest import ingest_landing_spark
-from orchestration.spark_session import spark_session
+from orchestration.engines.spark.ingest import ingest_landing_spark
+from orchestration.engines.spark.session import spark_session
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_spark_ingest_reads_through_the_vendor_mapping(
 
     import duckdb
 
-    from orchestration.ingest import ingest_landing
+    from orchestration.engines.duckdb.ingest import ingest_landing
     from orchestration.sample_data import generate
 
     landing = tmp_path / "dms"

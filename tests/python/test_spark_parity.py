@@ -5,9 +5,9 @@ One small generated landing directory (2 branches: a mainland one and the DST br
 change of 2025-03-30; a re-sent file and injected contract violations) is built twice,
 in separate warehouse dirs and dbt target paths:
 
-- DuckDB: ``orchestration.ingest`` + ``dbt build`` (target ``duckdb``);
+- DuckDB: ``orchestration.engines.duckdb.ingest`` + ``dbt build`` (target ``duckdb``);
 - Spark: the Spark refresh command (``AFTERSALES_TARGET=spark``,
-  ``orchestration/spark_refresh.py``): the Spark ingest in its own process, ``dbt build
+  ``orchestration/engines/spark/refresh.py``): the Spark ingest in its own process, ``dbt build
   --target spark`` (the same seeds, models, data tests and unit tests), the GX suite on
   kpi_values, and the Parquet publish.
 
@@ -66,8 +66,8 @@ if importlib.util.find_spec("pyspark") is None:
 if not _java_works():
     pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
 
-from orchestration.ingest import ingest_landing  # noqa: E402
-from orchestration.spark_refresh import (  # noqa: E402
+from orchestration.engines.duckdb.ingest import ingest_landing  # noqa: E402
+from orchestration.engines.spark.refresh import (  # noqa: E402
     PARQUET_LINK,
     main,
     parquet_source,

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from orchestration import spark_refresh
-from orchestration.spark_refresh import (
+from orchestration.engines.spark.refresh import (
     PARQUET_LINK,
     SparkRefreshError,
     data_files,
@@ -234,7 +234,7 @@ def test_dagster_spark_job_runs_the_steps_in_order(
     """The Spark code location's job: ingest → dbt build + kpi_values suite → publish."""
     from dagster import DagsterInstance
 
-    from orchestration.spark_definitions import SparkRefreshConfig, build_spark_definitions
+    from orchestration.engines.spark.definitions import SparkRefreshConfig, build_spark_definitions
 
     warehouse, serving, target = tmp_path / "wh", tmp_path / "serving", tmp_path / "target"
     steps: list[str] = []

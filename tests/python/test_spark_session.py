@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration.spark_session import PROFILES_PATH, spark_conf
+from orchestration.engines.spark.session import PROFILES_PATH, spark_conf
 
 
 def _dbt_rendered_parameters(monkeypatch: pytest.MonkeyPatch, warehouse: Path) -> dict:

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.summary import NETWORK_LABEL, format_summary, last_full_month, read_summary
+from orchestration.serving.summary import (
+    NETWORK_LABEL,
+    format_summary,
+    last_full_month,
+    read_summary,
+)
 
 
 def test_last_full_month() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from orchestration.dbt_resource import dbt_project
-from orchestration.defs.dbt_checks import describe_dbt_test
+from orchestration.defs.dbt.check_descriptions import describe_dbt_test
+from orchestration.defs.dbt.project import dbt_project
 
 UNREADABLE = re.compile(r"____|__False__|_[0-9a-f]{32}$")
 

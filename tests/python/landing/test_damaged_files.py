@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from landing.files import BRANCH_COLUMNS, BRANCH_ROWS, csv_text
-from orchestration.ingest import ingest_landing
+from orchestration.engines.duckdb.ingest import ingest_landing
 from orchestration.landing import csv_reader
 from orchestration.landing.model import STATUSES
 

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.contract import TABLES
-from orchestration.ingest import ingest_landing
+from orchestration.engines.duckdb.ingest import ingest_landing
 from orchestration.landing.mapping import (
     MAPPINGS_DIR,
     FileContext,

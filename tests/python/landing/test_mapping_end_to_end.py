@@ -36,7 +36,7 @@ TABLES = (
 
 @pytest.fixture(scope="module")
 def dms_run(tmp_path_factory: pytest.TempPathFactory, small_landing_spec: dict) -> SimpleNamespace:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
     from orchestration.sample_data import generate
 
     base = tmp_path_factory.mktemp("dms_cn")

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import landing_report
+from orchestration.cli.refresh import landing_report
 from orchestration.contract import TABLES
-from orchestration.ingest import ingest_landing
+from orchestration.engines.duckdb.ingest import ingest_landing
 from orchestration.landing.context import LandingConfigError, load_source
 from orchestration.landing.dry_run import DryRun, FileCheck, format_report
 from orchestration.landing.mapping import MAPPINGS_DIR, load_mapping

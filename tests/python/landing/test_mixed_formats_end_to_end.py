@@ -39,7 +39,7 @@ def _kpis(path: Path) -> list[tuple]:
 def test_gb18030_and_excel_exports_give_the_same_kpis(
     refreshed: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     landing = tmp_path / "landing"
     shutil.copytree(refreshed.landing, landing)

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
-from orchestration.run_log import read_run_log
+from orchestration.defs.automation.run_log import read_run_log
 
 SERVED = "aftersales.duckdb"
 BAD_BATCH = "2025-12-31T020000.csv"
@@ -64,7 +64,7 @@ def test_rejected_file_or_mistyped_landing_dir_fails_before_publish(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     dirs = _copy(refreshed, tmp_path)
     _env(monkeypatch, dirs)
@@ -90,7 +90,7 @@ def test_a_batch_over_the_quarantine_limit_is_named_then_retracted_and_replaced(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from orchestration.cli import main
+    from orchestration.cli.refresh import main
 
     dirs = _copy(refreshed, tmp_path)
     _env(monkeypatch, dirs)

@@ -13,7 +13,7 @@ import pytest
 
 from landing.files import BRANCH_ROWS, csv_text, write
 from orchestration.contract import TABLES
-from orchestration.ingest import LandingDirError, ingest_landing
+from orchestration.engines.duckdb.ingest import LandingDirError, ingest_landing
 
 TICKETS = TABLES["tickets"].columns
 

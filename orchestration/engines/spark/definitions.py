@@ -1,12 +1,12 @@
 """Dagster code location of the Spark target: ``AFTERSALES_TARGET=spark``.
 
-``dagster dev -m orchestration.spark_definitions``.
+``dagster dev -m orchestration.engines.spark.definitions``.
 
-Job ``refresh``, the steps of ``orchestration/spark_refresh.py`` as assets:
+Job ``refresh``, the steps of ``orchestration/engines/spark/refresh.py`` as assets:
 ``spark_ingest`` (the Spark ingest in its own process) → ``spark_dbt_build`` (``dbt build
 --target spark`` with every data and unit test, then the blocking GX suite on kpi_values)
 → ``publish`` (the marts as Parquet under ``<serving_dir>/parquet``, swapped in atomically).
-A failed step is recorded in the run log like on DuckDB (``orchestration/hooks.py``).
+A failed step is recorded in the run log like on DuckDB (``orchestration/defs/automation/hooks.py``).
 The schedule is the DuckDB job's (``AFTERSALES_SCHEDULE_CRON`` / ``_TZ``). The landing
 sensor is not part of it: it reads the DuckDB file register.
 
@@ -36,7 +36,7 @@ from dagster import (
 
 from orchestration import spark_refresh
 from orchestration.config import Settings, load_settings
-from orchestration.hooks import record_failure_hook
+from orchestration.defs.automation.hooks import record_failure_hook
 
 JOB_NAME = "refresh"
 SCHEDULE_NAME = "daily_refresh"

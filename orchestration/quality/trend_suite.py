@@ -21,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.gx_runner import SuiteResult, validate_frame
-from orchestration.summary import last_full_month, read_as_of
-from orchestration.warehouse import connect
+from orchestration.engines.duckdb.connection import connect
+from orchestration.quality.gx_runner import SuiteResult, validate_frame
+from orchestration.serving.summary import last_full_month, read_as_of
 
 DEFAULT_SIGMAS = 3.0
 DEFAULT_WINDOW = 6

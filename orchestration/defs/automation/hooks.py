@@ -1,4 +1,4 @@
-"""The failure hook of the refresh job: record why a step failed (``orchestration/run_log.py``).
+"""The failure hook of the refresh job: record why a step failed (``orchestration/defs/automation/run_log.py``).
 
 It runs after any failed step of a ``refresh`` run, in ``dagster dev`` and in
 ``aftersales-refresh`` alike (a blocking check that fails is a failed step too). It writes
@@ -9,7 +9,7 @@ time: its own errors are logged and swallowed.
 
 from dagster import HookContext, failure_hook
 
-from orchestration.run_log import RunFailure, record_failure
+from orchestration.defs.automation.run_log import RunFailure, record_failure
 
 
 def _error_text(context: HookContext) -> tuple[str | None, str]:

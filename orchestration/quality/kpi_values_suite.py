@@ -1,7 +1,7 @@
 """Great Expectations suite on the published table ``marts.kpi_values``.
 
 The table and the KPI definitions seed are read into pandas through a read-only DuckDB
-connection and validated in an ephemeral GX context (``orchestration/gx_runner.py``).
+connection and validated in an ephemeral GX context (``orchestration/quality/gx_runner.py``).
 
 Value bounds per KPI come from ``config.kpi_definitions`` (``value_min``, ``value_max``:
 the range the KPI's formula allows, empty = unbounded). A warehouse built before those
@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.gx_runner import ExpectationOutcome, SuiteResult, validate_frame
-from orchestration.warehouse import connect
+from orchestration.engines.duckdb.connection import connect
+from orchestration.quality.gx_runner import ExpectationOutcome, SuiteResult, validate_frame
 
 __all__ = ["ExpectationOutcome", "SuiteResult"]
 

@@ -4,10 +4,10 @@ Lineage: every dbt source maps to the ``ingest`` asset, so the graph reads
 ``ingest → staging → intermediate → marts → publish``; seeds are the ``config`` group.
 dbt tests are asset checks on the models they test (dagster-dbt's default); a failing
 error-severity dbt test fails the ``dbt build`` step, so nothing downstream (publish) runs.
-The GX suites (``orchestration/checks.py``) block ``publish`` too.
+The GX suites (``orchestration/defs/checks/asset_checks.py``) block ``publish`` too.
 
 Every asset here opens the build warehouse: all run in the ``aftersales_warehouse``
-concurrency pool and retry transient failures with backoff (``orchestration/policies.py``).
+concurrency pool and retry transient failures with backoff (``orchestration/defs/automation/policies.py``).
 
 Manifest: ``@dbt_assets`` reads ``manifest.json`` at import. ``dagster dev`` re-parses the
 project on every load (``prepare_if_dev``); everywhere else the manifest is prepared
@@ -40,15 +40,19 @@ from dagster_dbt import (
 )
 
 from orchestration.config import PROJECT_DIR, Settings, load_settings
-from orchestration.dbt_resource import dbt_project, environment, prepare_manifest
-from orchestration.defs.dbt_checks import describe_dbt_test
-from orchestration.gx_staging import STAGING_SUITES
-from orchestration.ingest import ingest_landing
+from orchestration.defs.automation.policies import (
+    WAREHOUSE_POOL,
+    retry_only_transient,
+    writer_retry_policy,
+)
+from orchestration.defs.dbt.check_descriptions import describe_dbt_test
+from orchestration.defs.dbt.project import dbt_project, environment, prepare_manifest
+from orchestration.engines.duckdb.connection import connect, is_transient_message
+from orchestration.engines.duckdb.ingest import ingest_landing
 from orchestration.landing.gate import GATE_TEST, gate_message
-from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
-from orchestration.publish import new_build_id, publish
+from orchestration.quality.staging_suites import STAGING_SUITES
+from orchestration.serving.publish import new_build_id, publish
 from orchestration.serving.selection import served_tables
-from orchestration.warehouse import connect, is_transient_message
 
 INGEST_KEY = AssetKey("ingest")
 PUBLISH_KEY = AssetKey("publish")
@@ -114,7 +118,7 @@ class AftersalesConfig(ConfigurableResource):
 
 class AftersalesDbtTranslator(DagsterDbtTranslator):
     """Groups dbt nodes by layer, maps every dbt source to the ingest asset and describes
-    every dbt test's asset check in words (``orchestration/defs/dbt_checks.py``)."""
+    every dbt test's asset check in words (``orchestration/defs/dbt/check_descriptions.py``)."""
 
     def get_asset_check_spec(
         self,
@@ -148,7 +152,7 @@ translator = AftersalesDbtTranslator(
     settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
 )
 
-# The manifest must exist before @dbt_assets reads it (see orchestration/dbt_resource.py).
+# The manifest must exist before @dbt_assets reads it (see orchestration/defs/dbt/project.py).
 with environment(load_settings().dbt_env()):
     dbt_project.prepare_if_dev()
 if not dbt_project.manifest_path.exists():

@@ -54,6 +54,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import WAREHOUSE_FILE_NAME
+from orchestration.engines.duckdb.connection import connect
 from orchestration.serving.parquet import export_parquet as _export_served_parquet
 from orchestration.serving.selection import (
     BUILD_INFO,
@@ -63,7 +64,6 @@ from orchestration.serving.selection import (
     served_tables,
 )
 from orchestration.serving.writer import ServedFileError, comment_table, write_served_file
-from orchestration.warehouse import connect
 
 PREVIOUS_FILE_NAME = "aftersales.previous.duckdb"
 REQUIRED_TABLE = "marts.kpi_values"

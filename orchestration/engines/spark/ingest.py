@@ -1,6 +1,6 @@
 """Load new landing files into the ``raw`` tables of the Spark warehouse (``spark`` target).
 
-The same raw schema as ``orchestration/ingest.py`` writes to DuckDB: one ``raw.<table>``
+The same raw schema as ``orchestration/engines/duckdb/ingest.py`` writes to DuckDB: one ``raw.<table>``
 per contract table with every contract column as text plus ``_source_file``,
 ``_file_hash``, ``_row_number`` and ``_loaded_at``, and the ``raw._loaded_files``
 register. Files are found, read and given their status by ``orchestration.landing``, the
@@ -29,17 +29,17 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from orchestration.contract import TABLES, Table
-from orchestration.ingest import (
+from orchestration.engines.duckdb.ingest import (
     LOADED_FILES_TABLE,
     RAW_SCHEMA,
     IngestReport,
     LoadedFile,
 )
+from orchestration.engines.spark.session import spark_session
 from orchestration.landing.context import load_source
 from orchestration.landing.discovery import LandingDirError, check_landing_dir
 from orchestration.landing.model import DUPLICATE, LOADED
 from orchestration.landing.scan import scan_landing
-from orchestration.spark_session import spark_session
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.contract import TABLES
-from orchestration.gx_runner import SuiteResult, validate_frame
-from orchestration.warehouse import connect
+from orchestration.engines.duckdb.connection import connect
+from orchestration.quality.gx_runner import SuiteResult, validate_frame
 
 STAGING_SCHEMA = "staging"
 

@@ -7,7 +7,7 @@ writes to the same warehouse dir and Derby metastore that ``dbt --target spark``
 
 The embedded Derby metastore admits one JVM at a time, so a process that built this
 session must stop it (and exit) before dbt runs on the same warehouse dir; run the Spark
-ingest as its own process (``python -m orchestration.spark_ingest``).
+ingest as its own process (``python -m orchestration.engines.spark.ingest``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 - **Retries with backoff.** The writer steps have a ``RetryPolicy`` (``AFTERSALES_MAX_RETRIES``
   retries, default 3; first delay ``AFTERSALES_RETRY_DELAY_SECONDS``, default 10 s, doubled
   each time, ±50 % jitter). Only transient failures use it (a DuckDB lock, an I/O error;
-  see ``orchestration/warehouse.py``): any other failure is raised as a ``Failure`` with
+  see ``orchestration/engines/duckdb/connection.py``): any other failure is raised as a ``Failure`` with
   ``allow_retries=False``, so a failing dbt test or a contract violation fails at once.
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from dagster import Backoff, Failure, Jitter, RetryPolicy
 
-from orchestration.warehouse import is_transient
+from orchestration.engines.duckdb.connection import is_transient
 
 WAREHOUSE_POOL = "aftersales_warehouse"
 DEFAULT_MAX_RETRIES = 3

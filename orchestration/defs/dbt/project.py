@@ -9,7 +9,7 @@ the manifest must exist before that:
   which runs ``dbt parse`` only when the project files or the dbt environment changed since
   the manifest was written (:func:`manifest_fingerprint`, kept beside ``manifest.json``);
 - a deployment runs ``dbt parse --profiles-dir .`` (or
-  ``dagster-dbt project prepare-and-package --file orchestration/dbt_resource.py``) at
+  ``dagster-dbt project prepare-and-package --file orchestration/defs/dbt/project.py``) at
   build time.
 
 The manifest lives in ``$DBT_TARGET_PATH`` (default ``target/`` in the project); each dbt

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import connect
+from orchestration.engines.duckdb.connection import connect
 
 RUN_LOG_FILE_NAME = "run_log.duckdb"
 RUN_LOG_TABLE = "ops.run_log"

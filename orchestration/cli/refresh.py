@@ -196,7 +196,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from orchestration.assets import AftersalesConfig
+    from orchestration.defs.assets import AftersalesConfig
 
     def text(path: Path | None) -> str | None:
         return str(path.resolve()) if path else None
@@ -228,8 +228,8 @@ def run_refresh(
     """Run the refresh job in-process; return (success, progress handler)."""
     from dagster import AssetKey, DagsterInstance
 
-    from orchestration.assets import PUBLISH_KEY
     from orchestration.definitions import JOB_NAME, build_definitions
+    from orchestration.defs.assets import PUBLISH_KEY
 
     handler = ProgressHandler(stream)
     defs = build_definitions(
@@ -253,7 +253,7 @@ def _record_cli_failure(settings: Settings, step: str, error: BaseException) -> 
     """A failure before the Dagster run starts (its hook cannot see it) goes to the run log."""
     import uuid
 
-    from orchestration.run_log import RunFailure, record_failure
+    from orchestration.defs.automation.run_log import RunFailure, record_failure
 
     failure = RunFailure(
         run_id=f"cli-{uuid.uuid4()}",
@@ -334,14 +334,14 @@ def _retract(settings: Settings, specs: list[str], note: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     if (os.environ.get("AFTERSALES_TARGET") or "duckdb").strip() != "duckdb":
-        # Spark (and any other target): orchestration/spark_refresh.py, same options
-        from orchestration.spark_refresh import main as spark_main
+        # Spark (and any other target): orchestration/engines/spark/refresh.py, same options
+        from orchestration.engines.spark.refresh import main as spark_main
 
         return spark_main(argv)
     args = parse_args(argv)
     settings = _settings(args)
     if args.rollback:
-        from orchestration.publish import PublishError, rollback
+        from orchestration.serving.publish import PublishError, rollback
 
         try:
             served = rollback(settings.serving_dir)
@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nRefresh FAILED; nothing was published.")
         _record_cli_failure(settings, "ingest", error)
         return 1
-    from orchestration.dbt_resource import manifest_is_current, prepare_manifest
+    from orchestration.defs.dbt.project import manifest_is_current, prepare_manifest
 
     reuse = manifest_is_current(settings)
     print("==> dbt manifest" + (" (project unchanged: reused)" if reuse else ": dbt parse"))
@@ -396,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if landing_lines:
         print("\n".join(landing_lines) + "\n")
 
-    from orchestration.summary import format_summary, read_summary
+    from orchestration.serving.summary import format_summary, read_summary
 
     source = settings.warehouse_path if args.no_publish else settings.serving_path
     print(format_summary(read_summary(source)))

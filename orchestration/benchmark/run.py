@@ -41,7 +41,7 @@ import duckdb
 
 from orchestration.config import PROJECT_DIR, Settings
 from orchestration.contract import TABLES
-from orchestration.dbt_resource import ensure_dbt_on_path
+from orchestration.defs.dbt.project import ensure_dbt_on_path
 
 T = TypeVar("T")
 DBT_GROUPS = ("seeds", "staging", "intermediate", "marts", "data_tests", "unit_tests")
@@ -214,9 +214,9 @@ def _group_order(group: str) -> tuple[int, str]:
 def run_benchmark(
     work_orders: int, workdir: Path, *, repeat: int = 1, seed: int = 42, threads: int | None = None
 ) -> dict[str, Any]:
-    from orchestration.gx_suite import run_suite
-    from orchestration.ingest import ingest_landing
-    from orchestration.publish import publish
+    from orchestration.engines.duckdb.ingest import ingest_landing
+    from orchestration.quality.kpi_values_suite import run_suite
+    from orchestration.serving.publish import publish
 
     sizing = choose_sizing(work_orders)
     landing = workdir / "landing"

@@ -3,20 +3,20 @@
 Blocking (severity ERROR; a failure skips ``publish`` in the same run, so the served file
 stays as it was):
 
-- ``gx_kpi_values_suite`` on ``kpi_values`` (``orchestration/gx_suite.py``), including the
+- ``gx_kpi_values_suite`` on ``kpi_values`` (``orchestration/quality/kpi_values_suite.py``), including the
   row-count band against the file served now;
 - ``gx_staging_suite`` on ``stg_dms__tickets``, ``stg_dms__part_requests`` and
-  ``stg_dms__callbacks`` (``orchestration/gx_staging.py``).
+  ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``).
 
 Warnings (severity WARN, never block):
 
 - ``gx_kpi_trend`` on ``kpi_values``: a branch's monthly value far from its trailing mean
-  (``orchestration/gx_trend.py``);
+  (``orchestration/quality/trend_suite.py``);
 - ``landing_freshness`` on ``ingest``: every raw table received a newly loaded file within
   the ``freshness.warn_after`` of ``models/staging/dms/_dms__sources.yml`` (2 days), read
   from the ingest register, so the refresh invokes dbt once; a stale landing feed shows up
   as a failed warning check;
-- the ``publish`` asset carries a Dagster ``FreshnessPolicy`` (``orchestration/assets.py``):
+- the ``publish`` asset carries a Dagster ``FreshnessPolicy`` (``orchestration/defs/assets.py``):
   warn when nothing was published for ``AFTERSALES_PUBLISH_MAX_AGE_HOURS`` (default 26 h),
   fail after twice that.
 
@@ -44,22 +44,26 @@ from dagster import (
     multi_asset_check,
 )
 
-from orchestration.assets import (
+from orchestration.contract import TABLES
+from orchestration.defs.assets import (
     INGEST_KEY,
     KPI_VALUES_KEY,
     AftersalesConfig,
     build_docs_dir,
     dbt_build,
 )
-from orchestration.contract import TABLES
-from orchestration.dbt_resource import dbt_project
-from orchestration.gx_runner import SuiteResult
-from orchestration.gx_staging import STAGING_SUITES, run_staging_suite
-from orchestration.gx_suite import run_suite
-from orchestration.gx_trend import anomaly_sigmas, run_trend_suite
-from orchestration.ingest import LOADED_FILES_TABLE
-from orchestration.policies import WAREHOUSE_POOL, retry_only_transient, writer_retry_policy
-from orchestration.warehouse import connect
+from orchestration.defs.automation.policies import (
+    WAREHOUSE_POOL,
+    retry_only_transient,
+    writer_retry_policy,
+)
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.engines.duckdb.connection import connect
+from orchestration.engines.duckdb.ingest import LOADED_FILES_TABLE
+from orchestration.quality.gx_runner import SuiteResult
+from orchestration.quality.kpi_values_suite import run_suite
+from orchestration.quality.staging_suites import STAGING_SUITES, run_staging_suite
+from orchestration.quality.trend_suite import anomaly_sigmas, run_trend_suite
 
 STAGING_CHECK_NAME = "gx_staging_suite"
 

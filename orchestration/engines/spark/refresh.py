@@ -2,13 +2,13 @@
 
 The steps of the DuckDB refresh, with Spark's storage:
 
-1. **ingest**: ``python -m orchestration.spark_ingest`` in its own process, which loads the
+1. **ingest**: ``python -m orchestration.engines.spark.ingest`` in its own process, which loads the
    new landing files into the raw tables of ``<warehouse_dir>/spark`` and exits. The
    embedded Derby metastore admits one JVM at a time, so the ingest's JVM must be gone
    before dbt starts its own;
 2. **dbt build** ``--target spark`` (seeds, models, data and unit tests) in a subprocess;
    a failing test stops the refresh before anything is published;
-3. **check**: the Great Expectations suite on ``kpi_values`` (``orchestration/gx_suite.py``,
+3. **check**: the Great Expectations suite on ``kpi_values`` (``orchestration/quality/kpi_values_suite.py``,
    read from the table's Parquet files) blocks the publish like on DuckDB;
 4. **publish**: every table of the ``marts`` schema as a directory of Parquet files,
    ``<serving_dir>/parquet/<schema>/<table>/``, plus ``_build_info.json``. The files go to
@@ -49,7 +49,7 @@ from typing import Any, TextIO
 import duckdb
 
 from orchestration.config import PROJECT_DIR, Settings, load_settings
-from orchestration.spark_session import SPARK_SUBDIR
+from orchestration.engines.spark.session import SPARK_SUBDIR
 
 TARGET_ENV = "AFTERSALES_TARGET"
 DEFAULT_TARGET = "duckdb"
@@ -188,7 +188,7 @@ def run_spark_ingest(settings: Settings, stream: TextIO | None = None) -> None:
     command = [
         sys.executable,
         "-m",
-        "orchestration.spark_ingest",
+        "orchestration.engines.spark.ingest",
         "--landing-dir",
         str(settings.landing_dir),
         "--warehouse-dir",
@@ -280,7 +280,11 @@ def _number(value: Any) -> float | None:
 def check_kpi_values(warehouse_dir: Path, serving_dir: Path | None = None) -> Any:
     """The Great Expectations suite of ``kpi_values`` on the Spark build (a SuiteResult);
     the row count is compared with the published build's when there is one."""
-    from orchestration.gx_suite import KpiDefinition, rowcount_band, validate_kpi_values
+    from orchestration.quality.kpi_values_suite import (
+        KpiDefinition,
+        rowcount_band,
+        validate_kpi_values,
+    )
 
     with duckdb.connect() as con:
         frame = read_spark_table(con, warehouse_dir, *KPI_VALUES).df()
@@ -394,7 +398,7 @@ def publish_parquet(
     link is swapped to it; if anything fails before the swap, the served build is untouched
     and the new directory is removed.
     """
-    from orchestration.publish import new_build_id
+    from orchestration.serving.publish import new_build_id
 
     if tuple(KPI_VALUES) not in {tuple(t) for t in tables}:
         raise SparkRefreshError("marts.kpi_values is not among the tables to publish")
@@ -469,9 +473,9 @@ def rollback_parquet(serving_dir: Path) -> str:
 
 
 def read_parquet_summary(parquet_dir: Path) -> Any:
-    """The headline-KPI summary (``orchestration/summary.py``) of a published Parquet build."""
-    from orchestration.summary import HEADLINE_KPIS, NETWORK_LABEL, Cell, KpiSummary
-    from orchestration.summary import last_full_month as month_before
+    """The headline-KPI summary (``orchestration/serving/summary.py``) of a published Parquet build."""
+    from orchestration.serving.summary import HEADLINE_KPIS, NETWORK_LABEL, Cell, KpiSummary
+    from orchestration.serving.summary import last_full_month as month_before
 
     kpis = HEADLINE_KPIS
     kpi_dir = parquet_dir / KPI_VALUES[0] / KPI_VALUES[1]
@@ -506,7 +510,7 @@ def read_parquet_summary(parquet_dir: Path) -> Any:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The options of ``aftersales-refresh`` (orchestration/cli.py)."""
+    """The options of ``aftersales-refresh`` (orchestration/cli/refresh.py)."""
     parser = argparse.ArgumentParser(
         prog="aftersales-refresh",
         description="Ingest, build, check and publish the after-sales KPIs on Spark "
@@ -621,7 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"\nRefresh succeeded in {time.monotonic() - started:.0f}s.\n")
 
-    from orchestration.summary import format_summary
+    from orchestration.serving.summary import format_summary
 
     if args.no_publish:
         print("(nothing was published: no summary of the served build)")

@@ -36,7 +36,7 @@ from dagster import (
 
 from orchestration.config import Settings, load_settings
 from orchestration.contract import TABLES
-from orchestration.ingest import FILE_SUFFIXES, LOADED_FILES_TABLE
+from orchestration.engines.duckdb.ingest import FILE_SUFFIXES, LOADED_FILES_TABLE
 from orchestration.landing.discovery import settle_seconds
 
 SENSOR_NAME = "landing_files"

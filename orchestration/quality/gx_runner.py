@@ -5,7 +5,7 @@ Every suite of the project validates a frame read through a read-only DuckDB con
 directory, no analytics. With ``docs_dir`` the validation runs as a GX checkpoint with an
 ``UpdateDataDocsAction`` and GX's own site builder writes a static data-docs site (suite
 page, validation page, index) to ``docs_dir``; the publish step copies the build's sites
-to ``<serving_dir>/data_docs/`` (see ``orchestration/publish.py``).
+to ``<serving_dir>/data_docs/`` (see ``orchestration/serving/publish.py``).
 """
 
 from __future__ import annotations
