@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ class Settings:
     warehouse_dir: Path
     serving_dir: Path
     as_of: str | None
+    target: str = "duckdb"  # the engine and dbt target: duckdb or spark
 
     @property
     def warehouse_path(self) -> Path:
@@ -35,6 +37,7 @@ class Settings:
             "AFTERSALES_SERVING_DIR": str(self.serving_dir),
         }
         env["AFTERSALES_AS_OF"] = self.as_of or ""
+        env["AFTERSALES_TARGET"] = self.target
         return env
 
 
@@ -45,11 +48,29 @@ def _path(name: str, default: str) -> Path:
 
 
 def load_settings() -> Settings:
-    """Read the settings from the environment (relative paths are project-relative)."""
+    """Read the settings from the environment (relative paths are project-relative);
+    the one place settings and paths resolve, for every engine and command."""
     as_of = os.environ.get("AFTERSALES_AS_OF") or None
     return Settings(
         landing_dir=_path("AFTERSALES_LANDING_DIR", "data/landing"),
         warehouse_dir=_path("AFTERSALES_WAREHOUSE_DIR", "data/warehouse"),
         serving_dir=_path("AFTERSALES_SERVING_DIR", "data/serving"),
         as_of=as_of,
+        target=(os.environ.get("AFTERSALES_TARGET") or "duckdb").strip(),
     )
+
+
+def override(settings: Settings, **values: str | Path | None) -> Settings:
+    """``settings`` with the values given (``None`` or empty keeps the setting). A relative
+    path is relative to the project directory, as in the environment variables; the CLI
+    makes its options absolute first, so they stay relative to the working directory."""
+    changes: dict[str, object] = {}
+    for name, value in values.items():
+        if not value:
+            continue
+        if name.endswith("_dir"):
+            path = Path(value).expanduser()
+            changes[name] = path if path.is_absolute() else PROJECT_DIR / path
+        else:
+            changes[name] = str(value).strip()
+    return dataclasses.replace(settings, **changes)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import resource
 import shutil
 import statistics
@@ -33,18 +32,21 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
+from orchestration.benchmark.dbt_timing import (
+    dbt_breakdown,
+    dbt_env,
+    median_breakdown,
+    run_dbt,
+)
 from orchestration.config import PROJECT_DIR, Settings
 from orchestration.contract import TABLES
-from orchestration.defs.dbt.project import ensure_dbt_on_path
 
 T = TypeVar("T")
-DBT_GROUPS = ("seeds", "staging", "intermediate", "marts", "data_tests", "unit_tests")
 
 
 @dataclass(frozen=True)
@@ -132,90 +134,18 @@ def raw_counts(warehouse: Path) -> dict[str, int]:
     return counts
 
 
-def dbt_env(settings: Settings, target: Path, threads: int | None) -> dict[str, str]:
-    env = {**os.environ, **settings.dbt_env()}
-    env["DBT_TARGET_PATH"] = str(target)
-    env["DBT_LOG_PATH"] = str(target / "logs")
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    if threads:
-        env["AFTERSALES_DBT_THREADS"] = str(threads)
-    return env
+def _run_gx(warehouse_path: Path) -> Any:
+    """The kpi_values suite, read through a read-only connection as in the refresh."""
+    from orchestration.quality.kpi_values_suite import run_suite
 
-
-def run_dbt(args: Sequence[str], env: dict[str, str], log: Path) -> None:
-    ensure_dbt_on_path()
-    command = [shutil.which("dbt") or "dbt", *args, "--profiles-dir", str(PROJECT_DIR)]
-    with log.open("a", encoding="utf-8") as handle:
-        completed = subprocess.run(
-            command, cwd=PROJECT_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT
-        )
-    if completed.returncode != 0:
-        tail = log.read_text(encoding="utf-8").splitlines()[-30:]
-        raise RuntimeError(f"dbt {' '.join(args)} failed:\n" + "\n".join(tail))
-
-
-def _parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def dbt_breakdown(target: Path) -> dict[str, dict[str, float]]:
-    """Per group (seeds, model folders, data/unit tests): nodes, busy and span seconds."""
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
-    groups: dict[str, dict[str, Any]] = {}
-    for result in run_results["results"]:
-        unique_id = result["unique_id"]
-        kind = unique_id.split(".", 1)[0]
-        if kind == "model":
-            fqn = nodes.get(unique_id, {}).get("fqn", [])
-            group = fqn[1] if len(fqn) > 2 else "models"
-        elif kind == "seed":
-            group = "seeds"
-        elif kind == "test":
-            group = "data_tests"
-        elif kind == "unit_test":
-            group = "unit_tests"
-        else:
-            group = kind
-        entry = groups.setdefault(group, {"nodes": 0, "busy_s": 0.0, "starts": [], "ends": []})
-        entry["nodes"] += 1
-        entry["busy_s"] += float(result.get("execution_time") or 0.0)
-        for timing in result.get("timing", []):
-            if timing.get("started_at") and timing.get("completed_at"):
-                entry["starts"].append(_parse_time(timing["started_at"]))
-                entry["ends"].append(_parse_time(timing["completed_at"]))
-    out: dict[str, dict[str, float]] = {}
-    for group, entry in groups.items():
-        span = (max(entry["ends"]) - min(entry["starts"])).total_seconds() if entry["ends"] else 0
-        out[group] = {
-            "nodes": entry["nodes"],
-            "busy_s": round(entry["busy_s"], 3),
-            "span_s": round(span, 3),
-        }
-    return out
-
-
-def _median_breakdown(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
-    groups = sorted({g for run in runs for g in run}, key=_group_order)
-    return {
-        group: {
-            metric: round(statistics.median(run.get(group, {}).get(metric, 0) for run in runs), 3)
-            for metric in ("nodes", "busy_s", "span_s")
-        }
-        for group in groups
-    }
-
-
-def _group_order(group: str) -> tuple[int, str]:
-    return (DBT_GROUPS.index(group) if group in DBT_GROUPS else len(DBT_GROUPS), group)
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        return run_suite(con)
 
 
 def run_benchmark(
     work_orders: int, workdir: Path, *, repeat: int = 1, seed: int = 42, threads: int | None = None
 ) -> dict[str, Any]:
     from orchestration.engines.duckdb.ingest import ingest_landing
-    from orchestration.quality.kpi_values_suite import run_suite
     from orchestration.serving.publish import publish
 
     sizing = choose_sizing(work_orders)
@@ -249,10 +179,10 @@ def run_benchmark(
     for _ in range(repeat):
         timed(stages["dbt_build"], lambda: run_dbt(["build"], env, log))
         breakdowns.append(dbt_breakdown(target))
-    stages["dbt_build"].detail = {"by_group": _median_breakdown(breakdowns)}
+    stages["dbt_build"].detail = {"by_group": median_breakdown(breakdowns)}
 
     for _ in range(repeat):
-        suite = timed(stages["gx"], lambda: run_suite(settings.warehouse_path))
+        suite = timed(stages["gx"], lambda: _run_gx(settings.warehouse_path))
     stages["gx"].detail = {
         "success": suite.success,
         "rows": suite.row_count,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.contract import TABLES, Table
-from orchestration.landing.mapping.load import LANDING_MAPPING_FILE
+from orchestration.landing.mapping.select import LANDING_MAPPING_FILE
 from orchestration.landing.model import DEFERRED, IGNORED
 from orchestration.landing.readers import DATA_SUFFIXES
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import yaml
 
 from orchestration.config import PROJECT_DIR
+from orchestration.engines.base import EngineError
+
+if TYPE_CHECKING:
+    from orchestration.engines.base import Engine
 
 GATE_TEST = "assert_quarantine_share_within_limit"
 TOP_REASONS = 3
@@ -78,13 +83,13 @@ def batch_shares(con: duckdb.DuckDBPyConnection, over: float | None = None) -> l
     ]  # fmt: skip
 
 
-def gate_message(warehouse_path: Path, limit: float | None = None) -> str:
+def gate_message(engine: Engine, limit: float | None = None) -> str:
     """The batches over the limit, one line each ("" when none or unreadable)."""
     limit = max_quarantine_share() if limit is None else limit
     try:
-        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        with engine.read_build() as con:
             over = batch_shares(con, limit)
-    except duckdb.Error:
+    except (duckdb.Error, EngineError):
         return ""
     if not over:
         return ""

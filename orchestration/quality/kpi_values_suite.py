@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
-from orchestration.engines.duckdb.connection import connect
 from orchestration.quality.gx_runner import ExpectationOutcome, SuiteResult, validate_frame
 
 __all__ = ["ExpectationOutcome", "SuiteResult"]
@@ -108,22 +108,21 @@ def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def read_tables(warehouse_path: Path) -> tuple[pd.DataFrame, list[KpiDefinition]]:
-    """Read kpi_values and the KPI definitions through a read-only connection."""
-    with connect(warehouse_path, read_only=True) as con:
-        kpi_values = con.execute(f"select * from {KPI_VALUES_TABLE}").df()
-        columns = {
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'config' and table_name = 'kpi_definitions'"
-            ).fetchall()
-        }
-        from_seed = {"value_min", "value_max"} <= columns
-        bounds = "value_min, value_max" if from_seed else "null, null"
-        rows = con.execute(
-            f"select kpi_code, kind, scale, {bounds} from {KPI_DEFINITIONS_TABLE} order by kpi_code"
+def read_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[KpiDefinition]]:
+    """Read kpi_values and the KPI definitions from a read-only view of the build."""
+    kpi_values = con.execute(f"select * from {KPI_VALUES_TABLE}").df()
+    columns = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'config' and table_name = 'kpi_definitions'"
         ).fetchall()
+    }
+    from_seed = {"value_min", "value_max"} <= columns
+    bounds = "value_min, value_max" if from_seed else "null, null"
+    rows = con.execute(
+        f"select kpi_code, kind, scale, {bounds} from {KPI_DEFINITIONS_TABLE} order by kpi_code"
+    ).fetchall()
     definitions = [
         KpiDefinition(str(code), str(kind), float(scale), _number(low), _number(high), from_seed)
         for code, kind, scale, low, high in rows
@@ -131,15 +130,14 @@ def read_tables(warehouse_path: Path) -> tuple[pd.DataFrame, list[KpiDefinition]
     return kpi_values, definitions
 
 
-def previous_row_count(served_path: Path) -> int | None:
-    """Row count of kpi_values in the currently served file; None before the first publish
-    (or when the served file cannot be read)."""
-    if not served_path.is_file():
+def previous_row_count(served: duckdb.DuckDBPyConnection | None) -> int | None:
+    """Row count of kpi_values in what is served now; None before the first publish
+    (or when the served copy cannot be read)."""
+    if served is None:
         return None
     try:
-        with connect(served_path, read_only=True) as con:
-            return int(con.execute(f"select count(*) from {KPI_VALUES_TABLE}").fetchone()[0])
-    except Exception:
+        return int(served.execute(f"select count(*) from {KPI_VALUES_TABLE}").fetchone()[0])
+    except duckdb.Error:
         return None
 
 
@@ -268,16 +266,16 @@ def validate_kpi_values(
 
 
 def run_suite(
-    warehouse_path: Path,
+    con: duckdb.DuckDBPyConnection,
     *,
-    served_path: Path | None = None,
+    served: duckdb.DuckDBPyConnection | None = None,
     band: float | None = None,
     docs_dir: Path | None = None,
 ) -> SuiteResult:
-    """Read kpi_values from the warehouse (read-only) and validate it; with
-    ``served_path``, compare the row count with the file served now."""
-    kpi_values, definitions = read_tables(warehouse_path)
-    previous = previous_row_count(served_path) if served_path else None
+    """Read kpi_values from a read-only view of the build and validate it; with
+    ``served`` (a view of what is served now), compare the row count with it."""
+    kpi_values, definitions = read_tables(con)
+    previous = previous_row_count(served)
     return validate_kpi_values(
         kpi_values,
         definitions,

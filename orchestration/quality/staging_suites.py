@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from orchestration.contract import TABLES
-from orchestration.engines.duckdb.connection import connect
 from orchestration.quality.gx_runner import SuiteResult, validate_frame
 
 STAGING_SCHEMA = "staging"
@@ -124,10 +125,10 @@ def build_staging_suite(spec: StagingSuite) -> Any:
     return suite
 
 
-def read_model(warehouse_path: Path, model: str) -> Any:
-    """The staging model as a pandas frame (decimals as floats), read-only."""
-    with connect(warehouse_path, read_only=True) as con:
-        frame = con.execute(f"select * from {STAGING_SCHEMA}.{model}").df()
+def read_model(con: duckdb.DuckDBPyConnection, model: str) -> Any:
+    """The staging model as a pandas frame (decimals as floats), from a read-only view of
+    the build (``Engine.read_build``)."""
+    frame = con.execute(f"select * from {STAGING_SCHEMA}.{model}").df()
     for column in frame.columns:
         if frame[column].dtype == object and len(frame) and _is_decimal(frame[column]):
             frame[column] = frame[column].astype(float)
@@ -142,8 +143,8 @@ def _is_decimal(series: Any) -> bool:
 
 
 def run_staging_suite(
-    warehouse_path: Path, model: str, docs_dir: Path | None = None
+    con: duckdb.DuckDBPyConnection, model: str, docs_dir: Path | None = None
 ) -> SuiteResult:
     spec = STAGING_SUITES[model]
-    frame = read_model(warehouse_path, model)
+    frame = read_model(con, model)
     return validate_frame(frame, lambda: build_staging_suite(spec), model, docs_dir)

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
-from orchestration.engines.duckdb.connection import connect
 from orchestration.quality.gx_runner import SuiteResult, validate_frame
 from orchestration.serving.summary import last_full_month, read_as_of
 
@@ -100,18 +100,17 @@ def build_trend_suite(sigmas: float) -> Any:
     return suite
 
 
-def read_monthly(warehouse_path: Path) -> tuple[pd.DataFrame, date | None]:
-    with connect(warehouse_path, read_only=True) as con:
-        as_of = read_as_of(con)
-        monthly = con.execute(
-            "select kpi_code, branch_code, period_start, cast(value as double) as value "
-            "from marts.kpi_values where grain = 'month' and branch_code is not null"
-        ).df()
+def read_monthly(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, date | None]:
+    as_of = read_as_of(con)
+    monthly = con.execute(
+        "select kpi_code, branch_code, period_start, cast(value as double) as value "
+        "from marts.kpi_values where grain = 'month' and branch_code is not null"
+    ).df()
     return monthly, (last_full_month(as_of) if as_of else None)
 
 
 def run_trend_suite(
-    warehouse_path: Path,
+    con: duckdb.DuckDBPyConnection,
     *,
     sigmas: float | None = None,
     window: int | None = None,
@@ -120,7 +119,7 @@ def run_trend_suite(
     """The z-score frame of the last full month and its GX validation."""
     sigmas = anomaly_sigmas() if sigmas is None else sigmas
     window = anomaly_window() if window is None else window
-    monthly, month = read_monthly(warehouse_path)
+    monthly, month = read_monthly(con)
     frame = (
         trend_frame(monthly, month, window)
         if month is not None

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -55,6 +54,14 @@ import duckdb
 
 from orchestration.config import WAREHOUSE_FILE_NAME
 from orchestration.engines.duckdb.connection import connect
+from orchestration.serving.files import (
+    fsync_dir,
+    fsync_tree,
+    new_build_id,
+    point_link,
+    prune_versions,
+    remove_stale,
+)
 from orchestration.serving.parquet import export_parquet as _export_served_parquet
 from orchestration.serving.selection import (
     BUILD_INFO,
@@ -98,11 +105,6 @@ def export_parquet_enabled() -> bool:
     return value not in {"0", "false", "no", "off"}
 
 
-def new_build_id(run_id: str | None = None) -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"{stamp}-{(run_id or secrets.token_hex(4))[:8]}"
-
-
 def kpi_values_fingerprint(con: duckdb.DuckDBPyConnection, table: str = REQUIRED_TABLE) -> str:
     """Row count and an order-independent sum of row hashes of ``table``."""
     count, total = con.execute(f"select count(*), sum(hash(t)) from {table} as t").fetchone()
@@ -114,16 +116,6 @@ def _readable_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o644 & ~umask
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def checkpoint(warehouse_path: Path) -> None:
@@ -204,48 +196,17 @@ def build_id_of(path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
-def _fsync_tree(directory: Path) -> None:
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    _fsync_dir(directory)
-
-
-def _point_link(link: Path, target_name: str) -> None:
-    """Make ``link`` a symbolic link to ``target_name`` (relative), atomically."""
-    if link.exists() and not link.is_symlink():  # a real directory from elsewhere: move aside
-        os.replace(link, link.with_name(f".{link.name}-replaced-{secrets.token_hex(4)}"))
-    temp = link.with_name(f".{link.name}.link-{secrets.token_hex(4)}")
-    os.symlink(target_name, temp)
-    try:
-        os.replace(temp, link)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-
-
 def _versioned(serving_dir: Path, link: str, build_id: str) -> Path:
     return serving_dir / f".{link}-{build_id}"
 
 
 def _prune(serving_dir: Path, keep_ids: set[str]) -> None:
     """Remove versioned directories of other builds and stale temporary files."""
+    for link in (PARQUET_LINK, DOCS_LINK):
+        prune_versions(serving_dir, f".{link}-", keep_ids)
     now = time.time()
-    for path in serving_dir.iterdir():
-        name = path.name
-        for link in (PARQUET_LINK, DOCS_LINK):
-            prefix = f".{link}-"
-            is_version = name.startswith(prefix) and path.is_dir() and not path.is_symlink()
-            if is_version and name[len(prefix) :] not in keep_ids:
-                shutil.rmtree(path, ignore_errors=True)
-        if name.startswith((".aftersales.", ".previous.", ".current.")) and name.endswith(".tmp"):
-            with contextlib.suppress(OSError):
-                if now - path.stat().st_mtime > _STALE_TEMP_SECONDS:
-                    path.unlink()
+    for prefix in (".aftersales.", ".previous.", ".current."):
+        remove_stale(serving_dir, f"{prefix}*.tmp", _STALE_TEMP_SECONDS, now)
 
 
 def _second_name(source: Path, directory: Path, prefix: str) -> Path:
@@ -365,7 +326,7 @@ def publish(
         exported: list[str] = []
         if export_parquet:
             exported = _export_served_parquet(temp, parquet_dir)
-            _fsync_tree(parquet_dir)
+            fsync_tree(parquet_dir)
         kept = None
         allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
         if served.exists() and _keepable(served, previous, allowed):
@@ -374,9 +335,9 @@ def publish(
         os.replace(temp, served)
         swapped = True
         if export_parquet:
-            _point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
+            point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
         _remove_served_docs(serving_dir)
-        _fsync_dir(serving_dir)
+        fsync_dir(serving_dir)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -418,7 +379,7 @@ def rollback(serving_dir: Path) -> Path:
         os.replace(previous, served)
         if current is not None:
             os.replace(current, previous)
-        _fsync_dir(serving_dir)
+        fsync_dir(serving_dir)
     finally:
         if current is not None:
             with contextlib.suppress(FileNotFoundError):
@@ -427,6 +388,6 @@ def rollback(serving_dir: Path) -> Path:
     if served_id:  # point the Parquet files back to the served build's
         version = _versioned(serving_dir, PARQUET_LINK, served_id)
         if version.is_dir():
-            _point_link(serving_dir / PARQUET_LINK, version.name)
-        _fsync_dir(serving_dir)
+            point_link(serving_dir / PARQUET_LINK, version.name)
+        fsync_dir(serving_dir)
     return served

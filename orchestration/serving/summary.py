@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 
@@ -65,20 +64,23 @@ def read_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return None
 
 
-def read_summary(served_path: Path, kpis: tuple[str, ...] = HEADLINE_KPIS) -> KpiSummary:
-    with duckdb.connect(str(served_path), read_only=True) as con:
-        as_of = read_as_of(con)
-        if as_of is None:
-            return KpiSummary(None, None, kpis, {})
-        month = last_full_month(as_of)
-        placeholders = ", ".join("?" for _ in kpis)
-        records = con.execute(
-            "select coalesce(branch_code, ?) as branch, kpi_code, value, meets_target "
-            "from marts.kpi_values "
-            f"where grain = 'month' and period_start = ? and kpi_code in ({placeholders}) "
-            "order by branch_code nulls last, kpi_code",
-            [NETWORK_LABEL, month, *kpis],
-        ).fetchall()
+def read_summary(
+    con: duckdb.DuckDBPyConnection, kpis: tuple[str, ...] = HEADLINE_KPIS
+) -> KpiSummary:
+    """The headline KPIs of the last full month, per branch and for the network, from a
+    read-only view of a build or of what is served (``Engine.read_served``)."""
+    as_of = read_as_of(con)
+    if as_of is None:
+        return KpiSummary(None, None, kpis, {})
+    month = last_full_month(as_of)
+    placeholders = ", ".join("?" for _ in kpis)
+    records = con.execute(
+        "select coalesce(branch_code, ?) as branch, kpi_code, value, meets_target "
+        "from marts.kpi_values "
+        f"where grain = 'month' and period_start = ? and kpi_code in ({placeholders}) "
+        "order by branch_code nulls last, kpi_code",
+        [NETWORK_LABEL, month, *kpis],
+    ).fetchall()
     rows: dict[str, dict[str, Cell]] = {}
     for branch, code, value, meets in records:
         rows.setdefault(branch, {})[code] = Cell(

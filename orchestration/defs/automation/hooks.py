@@ -1,4 +1,5 @@
-"""The failure hook of the refresh job: record why a step failed (``orchestration/defs/automation/run_log.py``).
+"""The failure hook of the refresh job: record why a step failed
+(``orchestration/defs/automation/run_log.py``).
 
 It runs after any failed step of a ``refresh`` run, in ``dagster dev`` and in
 ``aftersales-refresh`` alike (a blocking check that fails is a failed step too). It writes

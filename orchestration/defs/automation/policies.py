@@ -10,8 +10,9 @@
 - **Retries with backoff.** The writer steps have a ``RetryPolicy`` (``AFTERSALES_MAX_RETRIES``
   retries, default 3; first delay ``AFTERSALES_RETRY_DELAY_SECONDS``, default 10 s, doubled
   each time, ±50 % jitter). Only transient failures use it (a DuckDB lock, an I/O error;
-  see ``orchestration/engines/duckdb/connection.py``): any other failure is raised as a ``Failure`` with
-  ``allow_retries=False``, so a failing dbt test or a contract violation fails at once.
+  see ``orchestration/engines/duckdb/connection.py``): any other failure is raised as a
+  ``Failure`` with ``allow_retries=False``, so a failing dbt test or a contract violation
+  fails at once.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 ``landing_files_sensor`` starts a ``refresh`` run when files appear in the landing
 directory that were neither loaded yet nor seen before:
 
-- *loaded*: the file's (table, name) is in the build warehouse's ``raw._loaded_files``
-  (read through a read-only connection; when the warehouse cannot be opened, e.g. a
-  ``aftersales-refresh`` outside Dagster holds it, only the cursor is used);
+- *loaded*: the file's (table, name) is in the build's ``raw._loaded_files``, read through
+  the engine (``Engine.read_build``: the same on DuckDB and Spark; when the build cannot be
+  opened, e.g. an ``aftersales-refresh`` outside Dagster holds it, only the cursor is used);
 - *seen*: the sensor's cursor keeps ``table/name → size:mtime_ns`` of every file it has
   already asked a run for, so the same file never triggers twice, and a file rewritten in
   place (new size or mtime) under a name not loaded yet triggers again.
@@ -34,10 +34,11 @@ from dagster import (
     sensor,
 )
 
-from orchestration.config import Settings, load_settings
 from orchestration.contract import TABLES
-from orchestration.engines.duckdb.ingest import FILE_SUFFIXES, LOADED_FILES_TABLE
+from orchestration.engines import Engine, EngineError
 from orchestration.landing.discovery import settle_seconds
+from orchestration.landing.readers import DATA_SUFFIXES as FILE_SUFFIXES
+from orchestration.landing.register import LOADED_FILES_TABLE
 
 SENSOR_NAME = "landing_files"
 MINIMUM_INTERVAL_SECONDS = 60
@@ -72,13 +73,13 @@ def landing_signatures(landing_dir: Path) -> dict[str, str]:
     return found
 
 
-def loaded_files(warehouse_path: Path) -> set[str] | None:
-    """``table/name`` of every registered file; None when the warehouse cannot be read."""
-    if not warehouse_path.is_file():
-        return set()
+def loaded_files(engine: Engine) -> set[str] | None:
+    """``table/name`` of every registered file; None when the build cannot be read."""
     try:
-        with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        with engine.read_build() as con:
             rows = con.execute(f"select table_name, file_name from {LOADED_FILES_TABLE}").fetchall()
+    except EngineError:
+        return set()  # no build warehouse yet: nothing is loaded
     except duckdb.CatalogException:
         return set()  # a warehouse without the register has loaded nothing
     except duckdb.Error:
@@ -115,13 +116,14 @@ def run_in_progress(context: SensorEvaluationContext, job_name: str) -> bool:
 
 
 def evaluate_landing(
-    context: SensorEvaluationContext, job_name: str, settings: Settings
+    context: SensorEvaluationContext, job_name: str, engine: Engine
 ) -> SensorResult | SkipReason:
     if run_in_progress(context, job_name):
         return SkipReason(f"a {job_name} run is queued or in progress")
     seen = _decode(context.cursor)
+    settings = engine.settings
     signatures = landing_signatures(settings.landing_dir)
-    loaded = loaded_files(settings.warehouse_path)
+    loaded = loaded_files(engine)
     new = new_landing_files(signatures, seen, loaded)
     if not new:
         return SkipReason(f"no new files in {settings.landing_dir}")
@@ -142,8 +144,9 @@ def evaluate_landing(
     )
 
 
-def make_landing_sensor(job: object, settings_factory: Callable[[], Settings] = load_settings):
-    """The sensor for ``job``; settings (landing dir, warehouse) are read on every tick."""
+def make_landing_sensor(job: object, engine_factory: Callable[[], Engine]):
+    """The sensor for ``job``; the engine and its settings (landing dir, warehouse) are
+    resolved on every tick, so the sensor works on both engines."""
 
     @sensor(
         name=SENSOR_NAME,
@@ -156,6 +159,6 @@ def make_landing_sensor(job: object, settings_factory: Callable[[], Settings] = 
         ),
     )
     def landing_files(context: SensorEvaluationContext) -> SensorResult | SkipReason:
-        return evaluate_landing(context, job.name, settings_factory())  # type: ignore[attr-defined]
+        return evaluate_landing(context, job.name, engine_factory())  # type: ignore[attr-defined]
 
     return landing_files

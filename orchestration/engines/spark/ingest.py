@@ -1,7 +1,7 @@
 """Load new landing files into the ``raw`` tables of the Spark warehouse (``spark`` target).
 
-The same raw schema as ``orchestration/engines/duckdb/ingest.py`` writes to DuckDB: one ``raw.<table>``
-per contract table with every contract column as text plus ``_source_file``,
+The same raw schema as the DuckDB ingest (``orchestration/engines/duckdb/ingest.py``): one
+``raw.<table>`` per contract table with every contract column as text plus ``_source_file``,
 ``_file_hash``, ``_row_number`` and ``_loaded_at``, and the ``raw._loaded_files``
 register. Files are found, read and given their status by ``orchestration.landing``, the
 engine-neutral reading layer the DuckDB ingest uses too (a name already registered is
@@ -20,6 +20,7 @@ than per file: a Spark job costs about a second even for a tiny file.
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,16 +30,12 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from orchestration.contract import TABLES, Table
-from orchestration.engines.duckdb.ingest import (
-    LOADED_FILES_TABLE,
-    RAW_SCHEMA,
-    IngestReport,
-    LoadedFile,
-)
 from orchestration.engines.spark.session import spark_session
 from orchestration.landing.context import load_source
 from orchestration.landing.discovery import LandingDirError, check_landing_dir
 from orchestration.landing.model import DUPLICATE, LOADED
+from orchestration.landing.register import LOADED_FILES_TABLE, RAW_SCHEMA
+from orchestration.landing.report import IngestReport, LoadedFile
 from orchestration.landing.scan import scan_landing
 
 if TYPE_CHECKING:
@@ -248,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--landing-dir", type=Path, default=settings.landing_dir)
     parser.add_argument("--warehouse-dir", type=Path, default=settings.warehouse_dir)
+    parser.add_argument(
+        "--report", type=Path, help="write the IngestReport here (pickle), for the caller"
+    )
     args = parser.parse_args(argv)
     try:
         report = ingest_landing_spark(args.landing_dir, args.warehouse_dir.resolve())
@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<14} {rows:>10}")
     for line in report.lines():
         print(line)
+    if args.report:
+        args.report.write_bytes(pickle.dumps(report))
     if report.files_rejected:
         # last on stderr, after the JVM's log: the refresh shows the tail of stderr
         print(report.rejection_message(), file=sys.stderr)

@@ -18,16 +18,15 @@ from orchestration.landing.mapping.apply import (
     is_rejected,
     mapped_or_raise,
 )
-from orchestration.landing.mapping.load import (
+from orchestration.landing.mapping.load import MappingError, parse_mapping
+from orchestration.landing.mapping.model import Mapping
+from orchestration.landing.mapping.select import (
     LANDING_MAPPING_FILE,
     MAPPING_ENV,
     MAPPINGS_DIR,
-    MappingError,
     load_mapping,
-    parse_mapping,
     select_mapping,
 )
-from orchestration.landing.mapping.model import Mapping
 
 __all__ = [
     "LANDING_MAPPING_FILE",

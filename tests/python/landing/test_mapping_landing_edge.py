@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli.refresh import landing_report
+from orchestration.cli.batches import landing_report
+from orchestration.config import Settings
 from orchestration.contract import TABLES
+from orchestration.engines import engine_for
 from orchestration.engines.duckdb.ingest import ingest_landing
 from orchestration.landing.context import LandingConfigError, load_source
 from orchestration.landing.dry_run import DryRun, FileCheck, format_report
@@ -72,7 +74,7 @@ def test_mapping_problems_become_file_statuses_and_register_rows(tmp_path: Path)
     )
     # the mapped header of attempted_at is missing: rejected, the others load all the same
     _csv(folder / "03.csv", {k: v for k, v in ROW.items() if k != "回访时间"}, ",", "utf-8")
-    warehouse = tmp_path / "wh.duckdb"
+    warehouse = tmp_path / "aftersales.duckdb"
     report = ingest_landing(landing, warehouse)
 
     assert [f.file_name for f in report.files_loaded] == ["01.csv", "02.csv"]
@@ -106,7 +108,7 @@ def test_mapping_problems_become_file_statuses_and_register_rows(tmp_path: Path)
     assert snapshot[0][2] is None and "飞鸽" in snapshot[1][2]
     assert {m for *_, m in snapshot} == {DMS.fingerprint}
     assert loaded == [("01.csv", DMS.fingerprint), ("02.csv", DMS.fingerprint)]
-    summary = "\n".join(landing_report(warehouse))
+    summary = "\n".join(landing_report(engine_for(Settings(tmp_path, tmp_path, tmp_path, None))))
     assert "REJECTED callbacks/03.csv" in summary
     assert "WARNING  callbacks/02.csv" in summary and "飞鸽" in summary
     # no personal data in the messages: the free-text comment never appears

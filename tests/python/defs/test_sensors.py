@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from pathlib import Path
@@ -21,9 +22,12 @@ from orchestration.config import Settings
 from orchestration.defs.automation.sensors import (
     evaluate_landing,
     landing_signatures,
+    loaded_files,
     new_landing_files,
 )
+from orchestration.engines import engine_for
 from orchestration.engines.duckdb.ingest import ensure_raw_tables
+from orchestration.engines.spark.tables import table_dir
 
 JOB = "refresh"
 
@@ -57,7 +61,7 @@ def register(settings: Settings, table: str, name: str) -> None:
 
 def tick(instance: DagsterInstance, cursor: str | None, s: Settings):
     context = build_sensor_context(instance=instance, cursor=cursor)
-    return evaluate_landing(context, JOB, s)
+    return evaluate_landing(context, JOB, engine_for(s))
 
 
 @pytest.fixture
@@ -136,3 +140,18 @@ def test_unreadable_warehouse_falls_back_to_the_cursor(tmp_path: Path) -> None:
     assert new_landing_files(signatures, {}, None) == signatures
     assert new_landing_files(signatures, dict(signatures), None) == {}
     assert new_landing_files(signatures, {}, {"tickets/a.csv"}) == {}
+
+
+def test_the_sensor_reads_the_spark_register_too(tmp_path: Path) -> None:
+    """On Spark the register is a Parquet table; the sensor reads it through the engine."""
+    s = dataclasses.replace(settings(tmp_path), target="spark")
+    assert loaded_files(engine_for(s)) == set()  # nothing built yet: nothing loaded
+    directory = table_dir(s.warehouse_dir, "raw", "_loaded_files")
+    directory.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'tickets' as table_name, 'a.csv' as file_name, 'x' as file_hash, "
+            "1::bigint as row_count, now()::timestamp as loaded_at, 'loaded' as status, "
+            f"null::varchar as duplicate_of) to '{directory / 'part-0.parquet'}'"
+        )
+    assert loaded_files(engine_for(s)) == {"tickets/a.csv"}

@@ -44,7 +44,8 @@ def test_read_summary_from_a_served_file(tmp_path: Path) -> None:
             "('nps', 'month', '2025-02-01', 'EC01', 40, true)"
         )
 
-    summary = read_summary(served)
+    with duckdb.connect(str(served), read_only=True) as con:
+        summary = read_summary(con)
 
     assert summary.month_start == date(2025, 2, 1)
     assert list(summary.rows) == ["EC01", NETWORK_LABEL]

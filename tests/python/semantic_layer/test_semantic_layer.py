@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration import semantic_layer as sl
+from orchestration.semantic_layer import build as sl
 from orchestration.config import PROJECT_DIR
 from orchestration.engines.duckdb.ingest import ingest_landing
 

@@ -12,6 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.config import Settings
+from orchestration.engines.spark.tables import table_dir
 from orchestration.quality.kpi_values_suite import KPI_VALUES_COLUMNS
 from orchestration.serving.selection import served_tables
 
@@ -38,9 +40,32 @@ def orch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
         assert not dbt_project.manifest_path.is_relative_to(dbt_project.project_dir)
         prepare_manifest(load_settings())
 
-        from orchestration import assets, checks, definitions
+        from orchestration import definitions
+        from orchestration.defs.automation import schedule
+        from orchestration.defs.checks import gx
+        from orchestration.defs.dbt import assets as dbt_assets
+        from orchestration.defs.ingest import assets as ingest_assets
+        from orchestration.defs.ingest import freshness
+        from orchestration.defs.publish import assets as publish_assets
+        from orchestration.defs.resources import AftersalesConfig
 
-        yield SimpleNamespace(assets=assets, checks=checks, definitions=definitions)
+        assets = SimpleNamespace(
+            INGEST_KEY=ingest_assets.INGEST_KEY,
+            PUBLISH_KEY=publish_assets.PUBLISH_KEY,
+            KPI_VALUES_KEY=dbt_assets.KPI_VALUES_KEY,
+            AftersalesConfig=AftersalesConfig,
+            dbt_project=dbt_project,
+            publish_warehouse=publish_assets.publish_warehouse,
+        )
+        checks = SimpleNamespace(
+            gx_kpi_values_suite=gx.gx_kpi_values_suite,
+            gx_staging_suites=gx.gx_staging_suites,
+            gx_kpi_trend=gx.gx_kpi_trend,
+            landing_freshness_check=freshness.landing_freshness_check,
+        )
+        yield SimpleNamespace(
+            assets=assets, checks=checks, definitions=definitions, schedule=schedule
+        )
 
 
 def test_definitions_load(orch: SimpleNamespace) -> None:
@@ -62,7 +87,7 @@ def test_schedule_is_daily_and_running_by_default(
 
     monkeypatch.setenv("AFTERSALES_SCHEDULE_CRON", "30 6 * * 1-5")
     monkeypatch.setenv("AFTERSALES_SCHEDULE_TZ", "Europe/Berlin")
-    custom = orch.definitions.daily_schedule()
+    custom = orch.schedule.daily_schedule()
     assert (custom.cron_schedule, custom.execution_timezone) == ("30 6 * * 1-5", "Europe/Berlin")
     assert custom.default_status == DefaultScheduleStatus.RUNNING
 
@@ -237,34 +262,51 @@ def _kpi_rows(value: float) -> pd.DataFrame:
     return pd.DataFrame([(*row, *labels)], columns=list(KPI_VALUES_COLUMNS))
 
 
+def _write_build(settings: Settings, manifest_path: Path, value: float) -> None:
+    """A stand-in for the dbt build: kpi_values, the KPI definitions and the other served
+    marts, written where the engine's dbt build writes them."""
+    tables = {
+        "marts.kpi_values": "select * from rows",
+        "config.kpi_definitions": "select 'revisit_rate' as kpi_code, 'ratio' as kind, 1 as scale",
+    }
+    for table in served_tables(manifest_path):
+        tables.setdefault(table.qualified, "select 1 as x")
+    with duckdb.connect(
+        str(settings.warehouse_path) if settings.target == "duckdb" else ":memory:"
+    ) as con:
+        con.register("rows", _kpi_rows(value))
+        for qualified, sql in tables.items():
+            schema, name = qualified.split(".")
+            if settings.target == "duckdb":
+                con.execute(f"create schema if not exists {schema}")
+                con.execute(f"create or replace table {qualified} as {sql}")
+            else:  # a Spark table: a directory of Parquet files
+                directory = table_dir(settings.warehouse_dir, schema, name)
+                directory.mkdir(parents=True, exist_ok=True)
+                con.execute(f"copy ({sql}) to '{directory / 'part-00000.parquet'}'")
+
+
+@pytest.mark.parametrize("target", ["duckdb", "spark"])
 @pytest.mark.parametrize(("value", "published"), [(0.65, True), (1.5, False)])
 def test_failing_gx_check_blocks_publish(
-    orch: SimpleNamespace, tmp_path: Path, value: float, published: bool
+    orch: SimpleNamespace, tmp_path: Path, value: float, published: bool, target: str
 ) -> None:
-    """A stand-in for the dbt-built kpi_values, with the real GX check and publish asset."""
+    """A stand-in for the dbt-built kpi_values, with the real GX check and publish asset,
+    on both engines: the same assets and checks, the engine's storage."""
     from dagster import asset, materialize
 
     a = orch.assets
     config = a.AftersalesConfig(
-        warehouse_dir=str(tmp_path / "warehouse"), serving_dir=str(tmp_path / "serving")
+        warehouse_dir=str(tmp_path / "warehouse"),
+        serving_dir=str(tmp_path / "serving"),
+        target=target,
     )
 
     @asset(key=a.KPI_VALUES_KEY, required_resource_keys={"aftersales"})
     def kpi_values_stub(context) -> None:
-        path = context.resources.aftersales.settings().warehouse_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(path)) as con:
-            con.execute("create schema if not exists marts")
-            con.execute("create schema if not exists config")
-            con.register("rows", _kpi_rows(value))
-            con.execute("create or replace table marts.kpi_values as select * from rows")
-            con.execute(
-                "create or replace table config.kpi_definitions as "
-                "select 'revisit_rate' as kpi_code, 'ratio' as kind, 1 as scale"
-            )
-            for table in served_tables(a.dbt_project.manifest_path):  # the other served marts
-                if table.name != "kpi_values":
-                    con.execute(f"create or replace table {table.qualified} as select 1 as x")
+        settings = context.resources.aftersales.settings()
+        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        _write_build(settings, a.dbt_project.manifest_path, value)
 
     result = materialize(
         [kpi_values_stub, orch.checks.gx_kpi_values_suite, a.publish_warehouse],
@@ -276,4 +318,5 @@ def test_failing_gx_check_blocks_publish(
     assert [e.passed for e in evaluations] == [published]
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert (a.PUBLISH_KEY in materialized) is published
-    assert (tmp_path / "serving" / "aftersales.duckdb").exists() is published
+    served = "aftersales.duckdb" if target == "duckdb" else "parquet/marts/kpi_values"
+    assert (tmp_path / "serving" / served).exists() is published

@@ -6,10 +6,11 @@ change of 2025-03-30; a re-sent file and injected contract violations) is built 
 in separate warehouse dirs and dbt target paths:
 
 - DuckDB: ``orchestration.engines.duckdb.ingest`` + ``dbt build`` (target ``duckdb``);
-- Spark: the Spark refresh command (``AFTERSALES_TARGET=spark``,
-  ``orchestration/engines/spark/refresh.py``): the Spark ingest in its own process, ``dbt build
-  --target spark`` (the same seeds, models, data tests and unit tests), the GX suite on
-  kpi_values, and the Parquet publish.
+- Spark: ``aftersales-refresh`` with ``AFTERSALES_TARGET=spark``: the same Dagster job as
+  on DuckDB (``orchestration/definitions.py``) on the Spark engine
+  (``orchestration/engines/spark``): the ingest in its own process, ``dbt build --target
+  spark`` (the same seeds, models and data tests), the GX suites on the staging facts and
+  kpi_values, the trend and landing-freshness checks, and the Parquet publish.
 
 Then ``kpi_values`` must be equal row for row on the key (kpi_code, grain, period_start,
 branch_code): numerator and denominator exactly equal as decimals, value equal within
@@ -19,7 +20,7 @@ per table, and the orphan punches per reason. The published Parquet copy of kpi_
 must be the Spark build's table.
 
 Spark tables are read without a JVM, as the Parquet files of
-``<warehouse>/spark/tables/<schema>.db/<table>/`` (``spark_refresh.read_spark_table``).
+``<warehouse>/spark/tables/<schema>.db/<table>/`` (``orchestration.engines.spark.tables``).
 Needs the ``spark`` extra and Java (``scripts/bootstrap.sh`` installs the extra; CI has
 Java); skipped otherwise. About 3.5 minutes on two cores (up to 6 on a busy machine), most
 of it the Spark build; the times are printed at the end.
@@ -66,14 +67,10 @@ if importlib.util.find_spec("pyspark") is None:
 if not _java_works():
     pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
 
+from orchestration.cli.refresh import main  # noqa: E402
 from orchestration.engines.duckdb.ingest import ingest_landing  # noqa: E402
-from orchestration.engines.spark.refresh import (  # noqa: E402
-    PARQUET_LINK,
-    main,
-    parquet_source,
-    read_build_info,
-    table_dir,
-)
+from orchestration.engines.spark.publish import PARQUET_LINK, read_build_info  # noqa: E402
+from orchestration.engines.spark.tables import parquet_source, table_dir  # noqa: E402
 
 PARITY_LANDING = {
     "seed": 7,
@@ -331,13 +328,35 @@ def test_spark_refresh_published_its_build(spark_build: Build) -> None:
         ).fetchone()
     assert served == built
     assert info["kpi_values_rows"] == served[0]
-    assert info["as_of"] is not None
+    assert info["data_as_of"] is not None
     for name in info["tables"]:
         schema, table = name.split(".")
         assert (parquet / schema / table).is_dir(), name
     text = spark_build.output
     assert "kpi_values: " in text and "expectations passed" in text
     assert "Refresh succeeded" in text
+
+
+def test_spark_runs_the_same_job_and_checks(spark_build: Build) -> None:
+    """One job graph for both engines: on Spark the refresh runs the same steps as on
+    DuckDB, the staging GX suites, the trend and landing-freshness checks included."""
+    text = spark_build.output
+    assert "engine    spark" in text
+    steps = re.findall(r"^==> (.+)$", text, re.M)
+    for label in (
+        "ingest landing files",
+        "dbt build (seeds, models, data tests)",
+        "landing freshness from the ingest register (warning only)",
+        "Great Expectations suites on the staging facts",
+        "KPI trend check (warning only)",
+        "Great Expectations suite on kpi_values",
+        "publish to the serving directory",
+    ):
+        assert label in steps, (label, steps)
+    for model in ("stg_dms__tickets", "stg_dms__part_requests", "stg_dms__callbacks"):
+        passed = re.search(rf"^    {model}: (\d+)/(\d+) expectations passed", text, re.M)
+        assert passed and passed.group(1) == passed.group(2), model
+    assert "CHECK FAILED" not in text
     assert "KPIs for 2025-03" in text  # the last full month before the as-of (April)
     assert "(network)" in text
 

@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.config import PROJECT_DIR
+from orchestration.config import PROJECT_DIR, Settings
+from orchestration.engines import engine_for
 from orchestration.quality.gx_runner import validate_frame
 from orchestration.quality.kpi_values_suite import (
     KPI_VALUES_COLUMNS,
@@ -189,9 +190,12 @@ def test_run_suite_reads_the_warehouse_read_only(tmp_path: Path) -> None:
             ),
         )
         con.execute("create table config.kpi_definitions as select * from defs")
+    engine = engine_for(Settings(tmp_path, tmp_path, tmp_path / "serving", None))
     reader = duckdb.connect(str(warehouse), read_only=True)  # another reader is fine
     try:
-        result = run_suite(warehouse)
+        with engine.read_build() as con, engine.read_served() as served:
+            assert served is None  # nothing published yet: no row-count band
+            result = run_suite(con, served=served)
     finally:
         reader.close()
     assert result.success, result.summary()
@@ -216,13 +220,15 @@ def test_seed_bounds_are_used_when_the_warehouse_has_them(tmp_path: Path) -> Non
             pd.DataFrame(seeded, columns=["kpi_code", "kind", "scale", "value_min", "value_max"]),
         )
         con.execute("create table config.kpi_definitions as select * from defs")
-    _, definitions = read_tables(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        _, definitions = read_tables(con)
     assert {d.kpi_code: value_bounds(d) for d in definitions} == {
         "nps": (-100.0, 100.0),
         "open_rate": (0.0, None),
         "revisit_rate": (0.0, 1.0),
     }
-    assert run_suite(warehouse).success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert run_suite(con).success
 
 
 def test_seed_bounds_agree_with_the_formulas() -> None:

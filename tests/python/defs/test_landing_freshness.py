@@ -8,15 +8,23 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.config import Settings
 from orchestration.contract import TABLES
-from orchestration.defs.checks.asset_checks import (
+from orchestration.defs.ingest.freshness import (
     DEFAULT_WARN_AFTER,
     landing_freshness,
     landing_warn_after,
 )
+from orchestration.engines import Engine, engine_for
 from orchestration.engines.duckdb.ingest import LOADED_FILES_TABLE, ensure_raw_tables
 
 NOW = datetime(2025, 6, 10, 12, 0, 0)
+
+
+def _engine(path: Path) -> Engine:
+    """The DuckDB engine of a warehouse file ``path``."""
+    base = Settings(path.parent / "landing", path.parent, path.parent / "serving", None)
+    return engine_for(base)
 
 
 def _register(path: Path, rows: list[tuple[str, str, datetime, str]]) -> None:
@@ -31,7 +39,7 @@ def _register(path: Path, rows: list[tuple[str, str, datetime, str]]) -> None:
 
 
 def test_fresh_stale_and_never_loaded(tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
+    warehouse = tmp_path / "aftersales.duckdb"
     recent, old = NOW - timedelta(hours=5), NOW - timedelta(days=3)
     rows = [(table, f"{table}-1.csv", recent, "loaded") for table in TABLES if table != "assets"]
     rows += [
@@ -42,7 +50,7 @@ def test_fresh_stale_and_never_loaded(tmp_path: Path) -> None:
         ("assets", "assets-1.csv", old, "loaded"),
     ]
     _register(warehouse, rows)
-    fresh, result = landing_freshness(warehouse, timedelta(days=2), now=NOW)
+    fresh, result = landing_freshness(_engine(warehouse), timedelta(days=2), now=NOW)
     by_table = {row["table"]: row for row in result}
     assert not fresh
     assert set(by_table) == set(TABLES)
@@ -51,14 +59,14 @@ def test_fresh_stale_and_never_loaded(tmp_path: Path) -> None:
     assert by_table["tickets"]["status"] == "pass"
     assert by_table["tickets"]["age_hours"] == 5.0
 
-    fresh, _ = landing_freshness(warehouse, timedelta(days=4), now=NOW)
+    fresh, _ = landing_freshness(_engine(warehouse), timedelta(days=4), now=NOW)
     assert fresh
 
 
 def test_a_table_that_never_received_a_file_is_stale(tmp_path: Path) -> None:
-    warehouse = tmp_path / "w.duckdb"
+    warehouse = tmp_path / "aftersales.duckdb"
     _register(warehouse, [("tickets", "t.csv", NOW, "loaded")])
-    fresh, result = landing_freshness(warehouse, timedelta(days=2), now=NOW)
+    fresh, result = landing_freshness(_engine(warehouse), timedelta(days=2), now=NOW)
     by_table = {row["table"]: row for row in result}
     assert not fresh
     assert by_table["branches"] == {

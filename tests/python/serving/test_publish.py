@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import publish as publish_module
+from orchestration.serving import publish as publish_module
 from orchestration.serving.publish import PREVIOUS_FILE_NAME, PublishError, PublishResult, rollback
 from orchestration.serving.selection import ServedColumn, ServedTable
 

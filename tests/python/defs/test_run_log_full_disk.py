@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import run_log
+from orchestration.defs.automation import run_log
 from orchestration.defs.automation.run_log import (
     RunFailure,
     read_run_log,

@@ -1,0 +1,100 @@
+"""How long ``dbt build`` spends per layer: from ``run_results.json``, by model folder
+(staging / intermediate / marts), seeds, data tests and unit tests. ``busy`` is the sum of
+the nodes' execution times, ``span`` the wall time from the group's first node start to its
+last node end (dbt runs tests as soon as their model is built, so groups overlap)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from orchestration.config import PROJECT_DIR, Settings
+from orchestration.defs.dbt.project import ensure_dbt_on_path
+
+DBT_GROUPS = ("seeds", "staging", "intermediate", "marts", "data_tests", "unit_tests")
+
+
+def dbt_env(settings: Settings, target: Path, threads: int | None) -> dict[str, str]:
+    env = {**os.environ, **settings.dbt_env()}
+    env["DBT_TARGET_PATH"] = str(target)
+    env["DBT_LOG_PATH"] = str(target / "logs")
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    if threads:
+        env["AFTERSALES_DBT_THREADS"] = str(threads)
+    return env
+
+
+def run_dbt(args: Sequence[str], env: dict[str, str], log: Path) -> None:
+    ensure_dbt_on_path()
+    command = [shutil.which("dbt") or "dbt", *args, "--profiles-dir", str(PROJECT_DIR)]
+    with log.open("a", encoding="utf-8") as handle:
+        completed = subprocess.run(
+            command, cwd=PROJECT_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+    if completed.returncode != 0:
+        tail = log.read_text(encoding="utf-8").splitlines()[-30:]
+        raise RuntimeError(f"dbt {' '.join(args)} failed:\n" + "\n".join(tail))
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def dbt_breakdown(target: Path) -> dict[str, dict[str, float]]:
+    """Per group (seeds, model folders, data/unit tests): nodes, busy and span seconds."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    groups: dict[str, dict[str, Any]] = {}
+    for result in run_results["results"]:
+        unique_id = result["unique_id"]
+        kind = unique_id.split(".", 1)[0]
+        if kind == "model":
+            fqn = nodes.get(unique_id, {}).get("fqn", [])
+            group = fqn[1] if len(fqn) > 2 else "models"
+        elif kind == "seed":
+            group = "seeds"
+        elif kind == "test":
+            group = "data_tests"
+        elif kind == "unit_test":
+            group = "unit_tests"
+        else:
+            group = kind
+        entry = groups.setdefault(group, {"nodes": 0, "busy_s": 0.0, "starts": [], "ends": []})
+        entry["nodes"] += 1
+        entry["busy_s"] += float(result.get("execution_time") or 0.0)
+        for timing in result.get("timing", []):
+            if timing.get("started_at") and timing.get("completed_at"):
+                entry["starts"].append(_parse_time(timing["started_at"]))
+                entry["ends"].append(_parse_time(timing["completed_at"]))
+    out: dict[str, dict[str, float]] = {}
+    for group, entry in groups.items():
+        span = (max(entry["ends"]) - min(entry["starts"])).total_seconds() if entry["ends"] else 0
+        out[group] = {
+            "nodes": entry["nodes"],
+            "busy_s": round(entry["busy_s"], 3),
+            "span_s": round(span, 3),
+        }
+    return out
+
+
+def median_breakdown(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    groups = sorted({g for run in runs for g in run}, key=_group_order)
+    return {
+        group: {
+            metric: round(statistics.median(run.get(group, {}).get(metric, 0) for run in runs), 3)
+            for metric in ("nodes", "busy_s", "span_s")
+        }
+        for group in groups
+    }
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    return (DBT_GROUPS.index(group) if group in DBT_GROUPS else len(DBT_GROUPS), group)

@@ -1,0 +1,159 @@
+"""Great Expectations suites as Dagster asset checks, the same on both engines.
+
+Blocking (severity ERROR; a failure skips ``publish`` in the same run, so what is served
+stays as it was):
+
+- ``gx_kpi_values_suite`` on ``kpi_values`` (``orchestration/quality/kpi_values_suite.py``),
+  including the row-count band against what is served now;
+- ``gx_staging_suite`` on ``stg_dms__tickets``, ``stg_dms__part_requests`` and
+  ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``).
+
+Warning (severity WARN, never blocks): ``gx_kpi_trend`` on ``kpi_values``, a branch's
+monthly value far from its trailing mean (``orchestration/quality/trend_suite.py``).
+
+Every suite validates a frame read through ``Engine.read_build`` (a read-only DuckDB
+connection to the warehouse file, or views over the Spark tables' Parquet files). Each
+writes a GX data-docs site to ``<warehouse_dir>/data_docs/<suite>/``, for operators: it is
+not served (its samples of unexpected values may show raw values, and its pages load
+styles from a CDN; D-045).
+"""
+
+from pathlib import Path
+from typing import Any
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    MetadataValue,
+    asset_check,
+    multi_asset_check,
+)
+
+from orchestration.config import Settings
+from orchestration.defs.automation.policies import (
+    WAREHOUSE_POOL,
+    retry_only_transient,
+    writer_retry_policy,
+)
+from orchestration.defs.checks.results import check_result
+from orchestration.defs.dbt.assets import KPI_VALUES_KEY, dbt_build
+from orchestration.defs.resources import AftersalesConfig
+from orchestration.quality.kpi_values_suite import run_suite
+from orchestration.quality.staging_suites import STAGING_SUITES, run_staging_suite
+from orchestration.quality.trend_suite import anomaly_sigmas, run_trend_suite
+
+STAGING_CHECK_NAME = "gx_staging_suite"
+DOCS_DIR_NAME = "data_docs"
+
+
+def build_docs_dir(settings: Settings) -> Path:
+    """Where this build's GX data-docs sites are written (one sub-directory per suite)."""
+    return settings.warehouse_dir / DOCS_DIR_NAME
+
+
+@asset_check(
+    asset=KPI_VALUES_KEY,
+    name="gx_kpi_values_suite",
+    blocking=True,
+    pool=WAREHOUSE_POOL,
+    retry_policy=writer_retry_policy(),
+    description=(
+        "Great Expectations suite: contract columns, keys, grains, KPI codes, per-KPI value "
+        "bounds from kpi_definitions (value_min/value_max), non-negative denominators, "
+        "target/meets_target consistency, row count within the band of the last publish."
+    ),
+)
+def gx_kpi_values_suite(
+    context: AssetCheckExecutionContext, aftersales: AftersalesConfig
+) -> AssetCheckResult:
+    engine = aftersales.engine()
+    docs_dir = build_docs_dir(engine.settings) / "kpi_values"
+    with (
+        retry_only_transient("gx_kpi_values_suite"),
+        engine.read_build() as con,
+        engine.read_served() as served,
+    ):
+        result = run_suite(con, served=served, docs_dir=docs_dir)
+    context.log.info(result.summary())
+    return check_result(result)
+
+
+def _model_key(model: str) -> Any:
+    for spec in dbt_build.specs:
+        if spec.key.path[-1] == model:
+            return spec.key
+    raise KeyError(f"no dbt asset for {model}")
+
+
+STAGING_CHECK_KEYS: dict[str, AssetCheckKey] = {
+    model: AssetCheckKey(_model_key(model), STAGING_CHECK_NAME) for model in STAGING_SUITES
+}
+
+
+@multi_asset_check(
+    specs=[
+        AssetCheckSpec(
+            STAGING_CHECK_NAME,
+            asset=key.asset_key,
+            blocking=True,
+            description=f"Great Expectations suite on {model}: columns, key, enumerations, "
+            "required values, non-negative quantities and amounts.",
+        )
+        for model, key in STAGING_CHECK_KEYS.items()
+    ],
+    name="gx_staging_suites",
+    pool=WAREHOUSE_POOL,
+    retry_policy=writer_retry_policy(),
+)
+def gx_staging_suites(context: AssetCheckExecutionContext, aftersales: AftersalesConfig):
+    engine = aftersales.engine()
+    for model, key in STAGING_CHECK_KEYS.items():
+        with retry_only_transient(f"gx_staging_suite on {model}"), engine.read_build() as con:
+            result = run_staging_suite(con, model, docs_dir=build_docs_dir(engine.settings) / model)
+        context.log.info(result.summary())
+        yield check_result(result, asset_key=key.asset_key, check_name=key.name)
+
+
+@asset_check(
+    asset=KPI_VALUES_KEY,
+    name="gx_kpi_trend",
+    blocking=False,
+    pool=WAREHOUSE_POOL,
+    retry_policy=writer_retry_policy(),
+    description=(
+        "WARNING: a branch's monthly KPI value (last full month) more than "
+        "AFTERSALES_ANOMALY_SIGMAS (default 3) standard deviations from its mean over the "
+        "AFTERSALES_ANOMALY_WINDOW (default 6) months before."
+    ),
+)
+def gx_kpi_trend(
+    context: AssetCheckExecutionContext, aftersales: AftersalesConfig
+) -> AssetCheckResult:
+    engine = aftersales.engine()
+    with retry_only_transient("gx_kpi_trend"), engine.read_build() as con:
+        result, frame = run_trend_suite(
+            con, docs_dir=build_docs_dir(engine.settings) / "kpi_values_trend"
+        )
+    flagged = frame[frame["abs_z_score"] > anomaly_sigmas()] if len(frame) else frame
+    context.log.info(result.summary())
+    check = check_result(result, AssetCheckSeverity.WARN)
+    return AssetCheckResult(
+        passed=check.passed,
+        severity=check.severity,
+        description=f"{len(flagged)} of {len(frame)} branch KPIs outside the band",
+        metadata={
+            **check.metadata,
+            "flagged": MetadataValue.json(
+                [
+                    {k: (str(v) if k == "period_start" else v) for k, v in row.items()}
+                    for row in flagged.head(50).to_dict(orient="records")
+                ]
+            ),
+        },
+    )
+
+
+GX_CHECKS = [gx_kpi_values_suite, gx_staging_suites, gx_kpi_trend]

@@ -1,0 +1,1 @@
+"""Landing files into the raw tables: the ``ingest`` asset and the landing freshness check."""

@@ -1,0 +1,1 @@
+"""The ``publish`` asset: the checked build swapped in for BI readers."""
