@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from orchestration.contract import TABLES as CONTRACT_TABLES
 from orchestration.landing.mapping import LANDING_MAPPING_FILE
 from orchestration.landing.parquet_reader import as_text as parquet_text
 from orchestration.sample_data.callbacks import follow_ups
@@ -50,15 +51,7 @@ from orchestration.sample_data.writers import (
 
 Rows = dict[str, np.ndarray]
 GENERATOR_DIR = "_generator"
-TABLE_ORDER = (
-    "branches",
-    "technicians",
-    "assets",
-    "tickets",
-    "part_requests",
-    "time_punches",
-    "callbacks",
-)
+TABLE_ORDER = tuple(CONTRACT_TABLES)  # the contract order: branches first
 PARQUET_SHARE = 0.2
 ORPHAN_RATE = 0.08
 

@@ -70,21 +70,10 @@ def refreshed(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
     copy of ``small_landing``, with the default settings (Parquet export on), shared by the
     tests of the scheduled refresh and of what is served. Treat its directories as
     read-only: copy them before changing anything."""
-    from types import SimpleNamespace
+    from refresh_env import refresh_dirs
 
     from orchestration.cli.refresh import main
 
-    base = tmp_path_factory.mktemp("refreshed")
-    landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"
-    shutil.copytree(small_landing, landing)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
-        patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
-        patch.setenv("AFTERSALES_SERVING_DIR", str(serving))
-        patch.delenv("AFTERSALES_EXPORT_PARQUET", raising=False)  # on by default
-        patch.delenv("AFTERSALES_AS_OF", raising=False)
-        patch.delenv("AFTERSALES_FAILURE_WEBHOOK_URL", raising=False)
-        exit_code = main([])
-    return SimpleNamespace(
-        base=base, landing=landing, warehouse=warehouse, serving=serving, exit_code=exit_code
-    )
+    with refresh_dirs(small_landing, tmp_path_factory.mktemp("refreshed")) as dirs:
+        dirs.exit_code = main([])
+    return dirs

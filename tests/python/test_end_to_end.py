@@ -36,18 +36,13 @@ import duckdb
 import pandas as pd
 import pytest
 from oracle import HOURS_PARTS, KPI_CODES, NO_DENOMINATOR, Oracle, run_oracle
+from refresh_env import refresh_dirs
+
+from orchestration.contract import TABLES as CONTRACT_TABLES
 
 COUNT_TOLERANCE = 1e-6
 RELATIVE_TOLERANCE = 1e-9
-TABLES = (
-    "branches",
-    "technicians",
-    "assets",
-    "tickets",
-    "part_requests",
-    "time_punches",
-    "callbacks",
-)
+TABLES = tuple(CONTRACT_TABLES)
 RESENT_TABLE = "time_punches"
 
 
@@ -99,16 +94,8 @@ def _refresh(serving: Path, warehouse: Path) -> Snapshot:
 
 @pytest.fixture(scope="module")
 def pipeline(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    base = tmp_path_factory.mktemp("end_to_end")
-    landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"
-    shutil.copytree(small_landing, landing)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
-        patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
-        patch.setenv("AFTERSALES_SERVING_DIR", str(serving))
-        patch.delenv("AFTERSALES_AS_OF", raising=False)
-        patch.setenv("DBT_LOG_PATH", str(base / "dbt_logs"))
-
+    with refresh_dirs(small_landing, tmp_path_factory.mktemp("end_to_end")) as dirs:
+        landing, warehouse, serving = dirs.landing, dirs.warehouse, dirs.serving
         result = Pipeline(landing, serving, warehouse, run_oracle(landing))
         result.runs.append(_refresh(serving, warehouse))
         assert result.runs[0].exit_code == 0, "the first refresh failed"

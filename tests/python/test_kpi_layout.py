@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration import summary
 from orchestration.config import PROJECT_DIR
+from orchestration.serving import summary
 
 KPIS_DIR = PROJECT_DIR / "models" / "intermediate" / "kpis"
 SEED = PROJECT_DIR / "seeds" / "kpi_definitions.csv"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import math
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -33,19 +32,13 @@ Key = tuple[str, str, object]  # branch_code, grain, period_start
 
 @pytest.fixture(scope="module")
 def served(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from refresh_env import refresh_dirs
+
     from orchestration.cli.refresh import main
 
-    base = tmp_path_factory.mktemp("scorecard")
-    landing, warehouse, serving = base / "landing", base / "warehouse", base / "serving"
-    shutil.copytree(small_landing, landing)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AFTERSALES_LANDING_DIR", str(landing))
-        patch.setenv("AFTERSALES_WAREHOUSE_DIR", str(warehouse))
-        patch.setenv("AFTERSALES_SERVING_DIR", str(serving))
-        patch.delenv("AFTERSALES_AS_OF", raising=False)
-        patch.setenv("DBT_LOG_PATH", str(base / "dbt_logs"))
+    with refresh_dirs(small_landing, tmp_path_factory.mktemp("scorecard")) as dirs:
         assert main([]) == 0, "the refresh failed"
-    return serving / "aftersales.duckdb"
+    return dirs.serving / "aftersales.duckdb"
 
 
 def _weights() -> dict[str, float]:

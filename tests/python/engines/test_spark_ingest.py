@@ -16,7 +16,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("a Java runtime is needed for Spark", allow_module_level=True)
 
-from test_ingest import (
+from test_duckdb_ingest import (
     BRANCH_HEADER,
     _write_branches_csv,
     _write_branches_parquet,

@@ -68,6 +68,7 @@ if not _java_works():
     pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
 
 from orchestration.cli.refresh import main  # noqa: E402
+from orchestration.contract import TABLES as CONTRACT_TABLES  # noqa: E402
 from orchestration.engines.duckdb.ingest import ingest_landing  # noqa: E402
 from orchestration.engines.spark.publish import PARQUET_LINK, read_build_info  # noqa: E402
 from orchestration.engines.spark.tables import parquet_source, table_dir  # noqa: E402
@@ -79,15 +80,7 @@ PARITY_LANDING = {
     "orders_per_day": 6,
     "start_date": date(2025, 3, 10),
 }
-TABLES = (
-    "branches",
-    "technicians",
-    "assets",
-    "tickets",
-    "part_requests",
-    "time_punches",
-    "callbacks",
-)
+TABLES = tuple(CONTRACT_TABLES)
 KEY = ("kpi_code", "grain", "period_start", "branch_code")
 VALUE_RELATIVE_TOLERANCE = 1e-12
 _BUILDS = pytest.StashKey[dict[str, "Build"]]()
@@ -359,6 +352,34 @@ def test_spark_runs_the_same_job_and_checks(spark_build: Build) -> None:
     assert "CHECK FAILED" not in text
     assert "KPIs for 2025-03" in text  # the last full month before the as-of (April)
     assert "(network)" in text
+
+
+def test_unit_tests_pass_on_spark(spark_build: Build, tmp_path: Path) -> None:
+    """A refresh runs no unit tests (D-070); CI runs them on Spark here, against the
+    parity build's tables, as tests/python/defs/test_dbt_unit_tests.py does on DuckDB."""
+    from orchestration.config import PROJECT_DIR
+
+    env = {
+        **os.environ,
+        "AFTERSALES_TARGET": "spark",
+        "AFTERSALES_WAREHOUSE_DIR": str(spark_build.warehouse),
+        "AFTERSALES_AS_OF": "",
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "DBT_USE_COLORS": "false",
+    }
+    command = [_dbt(), "test", "--select", "resource_type:unit_test", "--target", "spark"]
+    folders = ["--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)]
+    result = subprocess.run(
+        [*command, *folders, "--target-path", str(tmp_path / "target")],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    passed = re.search(r"PASS=(\d+)", result.stdout)
+    assert passed and int(passed.group(1)) > 50, result.stdout[-2000:]
 
 
 @pytest.fixture(scope="module", autouse=True)

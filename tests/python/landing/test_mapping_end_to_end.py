@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
+from orchestration.contract import TABLES as CONTRACT_TABLES
 from orchestration.landing.mapping import LANDING_MAPPING_FILE
 
 BATCH_TOTALS = (
@@ -23,15 +24,7 @@ REASONS = (
     "select '{t}', quarantine_reason, count(*) from staging.stg_dms__{t}_quarantine "
     "group by quarantine_reason"
 )
-TABLES = (
-    "branches",
-    "technicians",
-    "assets",
-    "tickets",
-    "part_requests",
-    "time_punches",
-    "callbacks",
-)
+TABLES = tuple(CONTRACT_TABLES)
 
 
 @pytest.fixture(scope="module")

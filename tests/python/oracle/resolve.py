@@ -15,15 +15,7 @@ from .contract import PRIMARY_KEYS, TABLES, parse_row
 from .landing import LandedFile, LandedRow, read_table
 
 # Branches first: every other table checks its branch_code against them.
-TABLE_ORDER = (
-    "branches",
-    "technicians",
-    "assets",
-    "tickets",
-    "part_requests",
-    "time_punches",
-    "callbacks",
-)
+TABLE_ORDER = tuple(TABLES)  # the contract order
 
 
 @dataclass(frozen=True)

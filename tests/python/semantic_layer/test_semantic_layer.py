@@ -27,9 +27,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.semantic_layer import build as sl
 from orchestration.config import PROJECT_DIR
 from orchestration.engines.duckdb.ingest import ingest_landing
+from orchestration.semantic_layer import build as sl
 
 BIN = Path(sys.executable).parent
 RELATIVE_TOLERANCE = 1e-9
