@@ -3,7 +3,7 @@
 # end-to-end run of the real job — ingest, dbt build with every dbt data and unit
 # test, Great Expectations, publish — on a generated landing directory; and the same
 # dbt project built on DuckDB and on Spark from one landing directory, whose KPIs must be
-# equal: tests/python/test_spark_parity.py, about 4 minutes, needs Java 17).
+# equal: tests/python/engines/test_spark_parity.py, about 4 minutes, needs Java 17).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh

@@ -80,3 +80,12 @@ class IngestReport:
                 text = outcome.reason if label == "rejected" else f"{where}: {outcome.reason}"
                 out.append(f"{label.upper():<8} {text}")
         return out
+
+    def summary(self) -> list[str]:
+        """Counts, rows per table, then :meth:`lines` (for a command's output)."""
+        head = (
+            f"loaded {len(self.files_loaded)} files ({self.total_rows} rows), "
+            f"{len(self.files_duplicate)} duplicate content, {self.files_skipped} already loaded"
+        )
+        tables = [f"  {name:<14} {rows:>10}" for name, rows in self.rows_loaded.items()]
+        return [head, *tables, *self.lines()]

@@ -210,14 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     except LandingDirError as error:
         print(f"ingest refused: {error}")
         return 1
-    print(
-        f"loaded {len(report.files_loaded)} files ({report.total_rows} rows), "
-        f"{len(report.files_duplicate)} duplicate content, {report.files_skipped} already loaded"
-    )
-    for name, rows in report.rows_loaded.items():
-        print(f"  {name:<14} {rows:>10}")
-    for line in report.lines():
-        print(line)
+    print("\n".join(report.summary()))
     return 1 if report.files_rejected else 0
 
 

@@ -254,14 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     except LandingDirError as error:
         print(f"ingest refused: {error}", file=sys.stderr)
         return 1
-    print(
-        f"loaded {len(report.files_loaded)} files ({report.total_rows} rows), "
-        f"{len(report.files_duplicate)} duplicate content, {report.files_skipped} already loaded"
-    )
-    for name, rows in report.rows_loaded.items():
-        print(f"  {name:<14} {rows:>10}")
-    for line in report.lines():
-        print(line)
+    print("\n".join(report.summary()))
     if args.report:
         args.report.write_bytes(pickle.dumps(report))
     if report.files_rejected:

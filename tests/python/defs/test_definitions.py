@@ -56,6 +56,8 @@ def orch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
             AftersalesConfig=AftersalesConfig,
             dbt_project=dbt_project,
             publish_warehouse=publish_assets.publish_warehouse,
+            dbt_build=dbt_assets.dbt_build,
+            ingest=ingest_assets.ingest,
         )
         checks = SimpleNamespace(
             gx_kpi_values_suite=gx.gx_kpi_values_suite,
@@ -107,6 +109,24 @@ def test_refresh_job_covers_all_assets_and_checks(orch: SimpleNamespace) -> None
     dbt_check_keys = check_keys - {gx_key}
     assert dbt_check_keys, "dbt tests should be loaded as asset checks"
     assert any(key.asset_key == a.KPI_VALUES_KEY for key in dbt_check_keys)
+
+
+def test_one_job_graph_for_both_engines(orch: SimpleNamespace) -> None:
+    """The engine is a resource setting: the Spark job has the DuckDB job's assets and
+    checks, and its resource resolves to the Spark engine."""
+    from orchestration.engines.duckdb.engine import DuckDbEngine
+    from orchestration.engines.spark.engine import SparkEngine
+
+    def graph(target: str) -> tuple[set, set]:
+        config = orch.assets.AftersalesConfig(target=target)
+        job = orch.definitions.build_definitions(config).resolve_job_def("refresh")
+        return set(job.asset_layer.executable_asset_keys), set(
+            job.asset_layer.asset_graph.asset_check_keys
+        )
+
+    assert graph("spark") == graph("duckdb")
+    assert isinstance(orch.assets.AftersalesConfig(target="spark").engine(), SparkEngine)
+    assert isinstance(orch.assets.AftersalesConfig(target="duckdb").engine(), DuckDbEngine)
 
 
 def test_groups_and_lineage(orch: SimpleNamespace) -> None:

@@ -72,6 +72,7 @@ from orchestration.contract import TABLES as CONTRACT_TABLES  # noqa: E402
 from orchestration.engines.duckdb.ingest import ingest_landing  # noqa: E402
 from orchestration.engines.spark.publish import PARQUET_LINK, read_build_info  # noqa: E402
 from orchestration.engines.spark.tables import parquet_source, table_dir  # noqa: E402
+from orchestration.quality.kpi_values_suite import KPI_VALUES_COLUMNS  # noqa: E402
 
 PARITY_LANDING = {
     "seed": 7,
@@ -199,18 +200,7 @@ def _keyed(rows: list[tuple[Any, ...]], columns: list[str]) -> dict[tuple, dict[
     return keyed
 
 
-KPI_COLUMNS = [
-    "kpi_code",
-    "grain",
-    "period_start",
-    "branch_code",
-    "numerator",
-    "denominator",
-    "value",
-    "target",
-    "comparator",
-    "meets_target",
-]
+KPI_COLUMNS = list(KPI_VALUES_COLUMNS[:10])  # the key, the measures and the target
 KPI_SQL = "select {} from {{}}".format(", ".join(KPI_COLUMNS))
 
 
