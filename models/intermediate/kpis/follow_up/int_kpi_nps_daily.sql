@@ -51,16 +51,10 @@ ticket_scores as (
 ),
 
 final as (
-    select
-        'nps' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(promoter_minus_detractor) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_scored) as {{ type_kpi_measure() }}) as denominator
-    from ticket_scores
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'nps', 'ticket_scores',
+        'sum(promoter_minus_detractor)', 'sum(is_scored)'
+    ) }}
 )
 
 select * from final

@@ -46,16 +46,10 @@ ticket_answers as (
 ),
 
 final as (
-    select
-        'satisfaction_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_satisfied) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_answered) as {{ type_kpi_measure() }}) as denominator
-    from ticket_answers
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'satisfaction_rate', 'ticket_answers',
+        'sum(is_satisfied)', 'sum(is_answered)'
+    ) }}
 )
 
 select * from final

@@ -19,16 +19,10 @@ delivered_repairs as (
 ),
 
 final as (
-    select
-        'first_time_fix_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_fixed_first_time) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_outcome_known) as {{ type_kpi_measure() }}) as denominator
-    from delivered_repairs
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'first_time_fix_rate', 'delivered_repairs',
+        'sum(is_fixed_first_time)', 'sum(is_outcome_known)'
+    ) }}
 )
 
 select * from final
