@@ -11,7 +11,13 @@
 
     kpi_elapsed_hours_daily(kpi_code, end_column): Σ absolute hours from opened_at to
     `end_column` / count, over D(P) with `end_column`; each work order's hours are rounded
-    to the measure's scale before summing (mttr_hours, completion_cycle_hours). -#}
+    to the measure's scale before summing (mttr_hours, completion_cycle_hours).
+
+    kpi_rework_outcome_rate_daily(kpi_code, counted): delivered repairs R(P) (repair or
+    warranty tickets of int_tickets_rework_flagged) for which the condition `counted`
+    holds / delivered repairs whose rework outcome is known (is_rework_outcome_known);
+    `counted` reads is_reworked and is_rework_outcome_known (comeback_rate,
+    first_time_fix_rate). -#}
 
 {% macro kpi_done_by_promise_daily(kpi_code, done_column, margin_seconds='0') -%}
 with promised_work_orders as (
@@ -51,6 +57,32 @@ work_order_hours as (
 
 final as (
     {{ kpi_daily_measures(kpi_code, 'work_order_hours', 'sum(elapsed_hours)', 'count(*)') }}
+)
+
+select * from final
+{%- endmacro %}
+
+
+{% macro kpi_rework_outcome_rate_daily(kpi_code, counted) -%}
+with rework_flagged_tickets as (
+    select * from {{ ref('int_tickets_rework_flagged') }}
+),
+
+delivered_repairs as (
+    select
+        branch_code,
+        cast(delivered_at as date) as date_day,
+        is_reworked,
+        is_rework_outcome_known
+    from rework_flagged_tickets
+    where ticket_type in ('repair', 'warranty')
+),
+
+final as (
+    {{ kpi_daily_measures(
+        kpi_code, 'delivered_repairs',
+        count_where(counted), count_where('is_rework_outcome_known')
+    ) }}
 )
 
 select * from final
