@@ -17,11 +17,24 @@
     'booked_ahead', 'sum(is_reminded)', 'count(*)'); a count or amount KPI has the
     denominator 'null'. -#}
 {% macro kpi_daily_measures(kpi_code, relation, numerator, denominator) -%}
-    {{ kpi_measures_by(['branch_code', 'date_day'], kpi_code, relation, numerator, denominator) }}
+    {{ kpi_measures_by(kpi_grain_columns('daily'), kpi_code, relation, numerator, denominator) }}
 {%- endmacro %}
 
 {% macro kpi_period_measures(kpi_code, relation, numerator, denominator) -%}
-    {{ kpi_measures_by(['grain', 'period_start', 'branch_code'], kpi_code, relation, numerator, denominator) }}
+    {{ kpi_measures_by(kpi_grain_columns('periods'), kpi_code, relation, numerator, denominator) }}
+{%- endmacro %}
+
+{#- The grain columns of a KPI model after kpi_code, in output order: 'daily' models
+    (int_kpi_<code>_daily) or 'periods' models (int_kpi_<code>_periods). -#}
+{% macro kpi_grain_columns(interface) -%}
+    {%- set grains = {
+        'daily': ['branch_code', 'date_day'],
+        'periods': ['grain', 'period_start', 'branch_code'],
+    } -%}
+    {%- if interface not in grains -%}
+        {{ exceptions.raise_compiler_error("kpi_grain_columns: interface must be daily or periods, got " ~ interface) }}
+    {%- endif -%}
+    {{ return(grains[interface]) }}
 {%- endmacro %}
 
 {% macro kpi_measures_by(keys, kpi_code, relation, numerator, denominator) -%}

@@ -1,9 +1,14 @@
 {#- The whole body of int_kpi_daily_unioned and int_kpi_periods_unioned: every model of
-    `model_names` stacked, with its `keys` (a list of (column, type) pairs, in output
-    order) and numerator and denominator cast to one type each, so that every KPI model
-    contributes the same columns. With no model, an empty relation with those columns.
-    Emits a complete select statement ending in `select * from final`. -#}
-{% macro kpi_models_unioned(model_names, keys) -%}
+    `model_names` stacked, with kpi_code and the grain columns of its `interface`
+    ('daily' or 'periods', kpi_grain_columns) as text, or date for date_day and
+    period_start, and numerator and denominator as type_kpi_measure(), so that every KPI
+    model contributes the same columns. With no model, an empty relation with those
+    columns. Emits a complete select statement ending in `select * from final`. -#}
+{% macro kpi_models_unioned(model_names, interface) -%}
+{%- set keys = [] -%}
+{%- for column in ['kpi_code'] + kpi_grain_columns(interface) -%}
+    {%- do keys.append((column, 'date' if column in ('date_day', 'period_start') else dbt.type_string())) -%}
+{%- endfor %}
 with
 {% for model_name in model_names %}
 {{ model_name }} as (

@@ -2,8 +2,4 @@
     (kpi_code, branch_code, date_day). SQL: macro kpi_models_unioned
     (macros/kpi/kpi_models_unioned.sql). -#}
 {{ assert_kpi_registry_complete() }}
-{{ kpi_models_unioned(kpi_daily_models(), keys=[
-    ('kpi_code', dbt.type_string()),
-    ('branch_code', dbt.type_string()),
-    ('date_day', 'date'),
-]) }}
+{{ kpi_models_unioned(kpi_daily_models(), interface='daily') }}

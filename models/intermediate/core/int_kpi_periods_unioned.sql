@@ -3,9 +3,4 @@
     branch_code). Doc block int_kpi_periods_unioned. SQL: macro kpi_models_unioned
     (macros/kpi/kpi_models_unioned.sql). -#}
 {{ assert_kpi_registry_complete() }}
-{{ kpi_models_unioned(kpi_period_models(), keys=[
-    ('kpi_code', dbt.type_string()),
-    ('grain', dbt.type_string()),
-    ('period_start', 'date'),
-    ('branch_code', dbt.type_string()),
-]) }}
+{{ kpi_models_unioned(kpi_period_models(), interface='periods') }}
