@@ -12,7 +12,13 @@
     follow_up_customer_deliveries(). Columns: those of stg_dms__callbacks. Each KPI
     applies its own filter (e.g. is_successful_follow_up) and ordering.
 
-    Both emit a select statement (use each as the body of a CTE). -#}
+    first_successful_follow_up(follow_ups, answer, answered_only=false): per ticket, the
+    `answer` column of its first successful follow-up (is_successful_follow_up) among
+    `follow_ups` (a CTE of follow_ups_after_delivery), by attempted_at then callback_id;
+    answered_only skips the follow-ups where `answer` is null. Columns: ticket_id and
+    `answer` (satisfaction_rate: satisfied; nps: nps_score, answered only).
+
+    All three emit a select statement (use each as the body of a CTE). -#}
 {% macro follow_up_customer_deliveries() -%}
     select
         tickets.ticket_id,
@@ -37,4 +43,27 @@
     where
         {{ local_to_epoch('callbacks.attempted_at', deliveries ~ '.timezone') }}
         >= {{ deliveries }}.delivered_epoch
+{%- endmacro %}
+
+
+{% macro first_successful_follow_up(follow_ups, answer, answered_only=false) -%}
+    select
+        ticket_id,
+        {{ answer }}
+    from (
+        select
+            ticket_id,
+            {{ answer }},
+            row_number() over (
+                partition by ticket_id
+                order by attempted_at, callback_id
+            ) as follow_up_order
+        from {{ follow_ups }}
+        where
+            {{ is_successful_follow_up('channel', 'outcome') }}
+            {%- if answered_only %}
+            and {{ answer }} is not null
+            {%- endif %}
+    ) as ordered_follow_ups
+    where follow_up_order = 1
 {%- endmacro %}

@@ -25,6 +25,14 @@
 {% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none) -%}
     {%- set key_cols = [] -%}
     {%- for key in keys -%}{%- do key_cols.append(key ~ ',') -%}{%- endfor -%}
+    {#- the columns that identify a rolled-up row, branch_code aside -#}
+    {%- set period_columns -%}
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+    {%- endset -%}
     {{ prefix }}_periods as (
         {%- for grain in kpi_grains() %}
         select
@@ -46,11 +54,7 @@
 
     {{ prefix }}_ranked as (
         select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
+            {{ period_columns }}
             branch_code,
             numerator,
             denominator,
@@ -63,91 +67,53 @@
 
     {{ prefix }}_day_branches as (
         select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
+            {{ period_columns }}
             branch_code,
             sum(case when kind = 'snapshot' and day_rank_desc > 1 then null else numerator end) as numerator,
             sum(case when kind = 'snapshot' and day_rank_desc > 1 then null else denominator end) as denominator
         from {{ prefix }}_ranked
         group by
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
+            {{ period_columns }}
             branch_code
     ),
 
     {{ prefix }}_branches as (
+        {%- for source in [prefix ~ '_day_branches'] + ([periods] if periods else []) %}
         select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
+            {{ period_columns }}
             branch_code,
             numerator,
             denominator
-        from {{ prefix }}_day_branches
-        {%- if periods %}
+        from {{ source }}
+        {%- if not loop.last %}
         union all
-        select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
-            branch_code,
-            numerator,
-            denominator
-        from {{ periods }}
         {%- endif %}
+        {%- endfor %}
     ),
 
     {{ prefix }}_network as (
         select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
+            {{ period_columns }}
             cast(null as {{ dbt.type_string() }}) as branch_code,
             sum(numerator) as numerator,
             sum(denominator) as denominator
         from {{ prefix }}_branches
         group by
-            kpi_code,
-            kind,
-            grain,
-            {{ key_cols | join(' ') }}
-            period_start
+            {{ period_columns | trim | trim(',') }}
     ),
 
     {{ prefix }}_rolled_up as (
+        {%- for level in ['branches', 'network'] %}
         select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
+            {{ period_columns }}
             branch_code,
             numerator,
             case when kind in ('count', 'amount') then null else denominator end as denominator
-        from {{ prefix }}_branches
+        from {{ prefix }}_{{ level }}
+        {%- if not loop.last %}
         union all
-        select
-            kpi_code,
-            kind,
-            grain,
-            period_start,
-            {{ key_cols | join(' ') }}
-            branch_code,
-            numerator,
-            case when kind in ('count', 'amount') then null else denominator end as denominator
-        from {{ prefix }}_network
+        {%- endif %}
+        {%- endfor %}
     )
 {%- endmacro %}
 
@@ -170,4 +136,20 @@
         when {{ comparator }} = '<' then {{ value }} < {{ target }}
         when {{ comparator }} = '<=' then {{ value }} <= {{ target }}
     end
+{%- endmacro %}
+
+{#- The target of a KPI row: the kpi_targets row (alias `targets`) of the row's kpi_code
+    that applies to its grain (a grain-specific target, or one without applies_to_grain
+    for every grain). Use as the condition of a left join. -#}
+{% macro kpi_target_applies(targets, kpi_code, grain) -%}
+    {{ targets }}.kpi_code = {{ kpi_code }}
+    and ({{ targets }}.applies_to_grain is null or {{ targets }}.applies_to_grain = {{ grain }})
+{%- endmacro %}
+
+{#- The published target columns of a KPI row: target, comparator and meets_target
+    (value against the target of `targets`, joined with kpi_target_applies). -#}
+{% macro kpi_target_columns(value, targets) -%}
+    cast({{ targets }}.target as decimal(18, 4)) as target,
+    cast({{ targets }}.comparator as {{ dbt.type_string() }}) as comparator,
+    {{ kpi_meets_target(value, targets ~ '.comparator', targets ~ '.target') }} as meets_target
 {%- endmacro %}

@@ -32,16 +32,10 @@ outcomes as (
 ),
 
 final as (
-    select
-        '{{ kpi_code }}' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_received_in_window) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_outcome_known) as {{ type_kpi_measure() }}) as denominator
-    from outcomes
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        kpi_code, 'outcomes',
+        'sum(is_received_in_window)', 'sum(is_outcome_known)'
+    ) }}
 )
 
 select * from final

@@ -26,16 +26,7 @@ valid_work_orders as (
 ),
 
 final as (
-    select
-        '{{ kpi_code }}' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_met) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_known) as {{ type_kpi_measure() }}) as denominator
-    from valid_work_orders
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(kpi_code, 'valid_work_orders', 'sum(is_met)', 'sum(is_known)') }}
 )
 
 select * from final

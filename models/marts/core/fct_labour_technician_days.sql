@@ -15,8 +15,8 @@ sold_hours as (
     select * from {{ ref('int_sold_hours_allocated') }}
 ),
 
-tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
+deliveries as (
+    {{ delivered_work_orders() }}
 ),
 
 technicians as (
@@ -48,21 +48,19 @@ job_rows as (
 sold_rows as (
     select
         sold_hours.employee_id,
-        tickets.branch_code,
-        cast(tickets.delivered_at as date) as date_day,
+        deliveries.branch_code,
+        deliveries.date_day,
         cast(0 as {{ type_kpi_measure() }}) as shift_hours,
         cast(0 as {{ type_kpi_measure() }}) as job_share_hours,
         sold_hours.sold_hours_allocated
     from sold_hours
-    inner join tickets
-        on sold_hours.ticket_id = tickets.ticket_id
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and sold_hours.employee_id is not null
+    inner join deliveries
+        on sold_hours.ticket_id = deliveries.ticket_id
+    where sold_hours.employee_id is not null
 ),
 
 combined as (
+    {%- for rows in ['shift_rows', 'job_rows', 'sold_rows'] %}
     select
         employee_id,
         branch_code,
@@ -70,25 +68,11 @@ combined as (
         cast(shift_hours as {{ type_kpi_measure() }}) as shift_hours,
         cast(job_share_hours as {{ type_kpi_measure() }}) as job_share_hours,
         cast(sold_hours_allocated as {{ type_kpi_measure() }}) as sold_hours_allocated
-    from shift_rows
+    from {{ rows }}
+    {%- if not loop.last %}
     union all
-    select
-        employee_id,
-        branch_code,
-        date_day,
-        cast(shift_hours as {{ type_kpi_measure() }}) as shift_hours,
-        cast(job_share_hours as {{ type_kpi_measure() }}) as job_share_hours,
-        cast(sold_hours_allocated as {{ type_kpi_measure() }}) as sold_hours_allocated
-    from job_rows
-    union all
-    select
-        employee_id,
-        branch_code,
-        date_day,
-        cast(shift_hours as {{ type_kpi_measure() }}) as shift_hours,
-        cast(job_share_hours as {{ type_kpi_measure() }}) as job_share_hours,
-        cast(sold_hours_allocated as {{ type_kpi_measure() }}) as sold_hours_allocated
-    from sold_rows
+    {%- endif %}
+    {%- endfor %}
 ),
 
 employee_days as (

@@ -99,15 +99,11 @@ final as (
         cast(valued.numerator as {{ type_kpi_measure() }}) as numerator,
         cast(valued.denominator as {{ type_kpi_measure() }}) as denominator,
         cast(valued.value as double) as value,
-        cast(kpi_targets.target as decimal(18, 4)) as target,
-        cast(kpi_targets.comparator as {{ dbt.type_string() }}) as comparator,
-        {{ kpi_meets_target('valued.value', 'kpi_targets.comparator', 'kpi_targets.target') }} as meets_target,
+        {{ kpi_target_columns('valued.value', 'kpi_targets') }},
         cast(valued.branch_code is null as boolean) as is_all_branches
     from valued
     left join kpi_targets
-        on
-            valued.kpi_code = kpi_targets.kpi_code
-            and (kpi_targets.applies_to_grain is null or kpi_targets.applies_to_grain = valued.grain)
+        on {{ kpi_target_applies('kpi_targets', 'valued.kpi_code', 'valued.grain') }}
 )
 
 select * from final

@@ -9,16 +9,7 @@ with kpi_days as (
 
 final as (
     select
-        cast(
-            {{ dbt.concat([
-                'kpi_days.kpi_code',
-                "'|'",
-                'kpi_days.branch_code',
-                "'|'",
-                'cast(kpi_days.date_day as ' ~ dbt.type_string() ~ ')',
-            ]) }}
-            as {{ dbt.type_string() }}
-        ) as kpi_day_key,
+        {{ concat_key(['kpi_days.kpi_code', 'kpi_days.branch_code', 'kpi_days.date_day']) }} as kpi_day_key,
         cast(kpi_days.kpi_code as {{ dbt.type_string() }}) as kpi_code,
         cast(kpi_days.branch_code as {{ dbt.type_string() }}) as branch_code,
         cast(kpi_days.date_day as date) as date_day,

@@ -21,16 +21,7 @@ technician_days as (
 
 final as (
     select
-        cast(
-            {{ dbt.concat([
-                'employee_id',
-                "'|'",
-                'branch_code',
-                "'|'",
-                'cast(date_day as ' ~ dbt.type_string() ~ ')',
-            ]) }}
-            as {{ dbt.type_string() }}
-        ) as technician_day_key,
+        {{ concat_key(['employee_id', 'branch_code', 'date_day']) }} as technician_day_key,
         cast(employee_id as {{ dbt.type_string() }}) as employee_id,
         cast(branch_code as {{ dbt.type_string() }}) as branch_code,
         cast(date_day as date) as date_day,

@@ -1,6 +1,4 @@
-{#- Quarantined assets (customer vehicles and equipment) rows: every raw row with at
-    least one quarantine reason, with the raw text of every contract column, the file it
-    came from and the reasons.
-    Columns: the raw contract (var raw_contract in dbt_project.yml);
-    SQL: macros/staging/dms_contract.sql. -#}
+{#- Quarantined assets (customer vehicles and equipment) rows as they landed, with their file, row number
+    and reasons (doc block dms_source, step 2). SQL: macro dms_quarantined
+    (macros/staging/dms_contract.sql), columns from var raw_contract. -#}
 {{ dms_quarantined('assets') }}

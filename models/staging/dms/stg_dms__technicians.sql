@@ -1,7 +1,5 @@
-{#- Current technicians (service staff): valid rows only, one row per employee_id: the
-    version with the greatest updated_at, then the later file, then the later row; a
-    winning deleted version removes the key. Names and phone numbers (personal data) are
-    dropped here and never leave staging.
-    Columns: the raw contract (var raw_contract in dbt_project.yml);
-    SQL: macros/staging/dms_contract.sql. -#}
+{#- Current technicians (service staff): valid rows only, one row per employee_id;
+    version rules: doc block dms_source.
+    Names and phone numbers (personal data) are dropped here and never leave staging.
+    SQL: macro dms_current_versions (macros/staging/dms_contract.sql). -#}
 {{ dms_current_versions('technicians') }}

@@ -1,6 +1,4 @@
-{#- Quarantined time_punches (clock events) rows: every raw row with at least one
-    quarantine reason, with the raw text of every contract column, the file it came from
-    and the reasons.
-    Columns: the raw contract (var raw_contract in dbt_project.yml);
-    SQL: macros/staging/dms_contract.sql. -#}
+{#- Quarantined time_punches (clock events) rows as they landed, with their file, row number
+    and reasons (doc block dms_source, step 2). SQL: macro dms_quarantined
+    (macros/staging/dms_contract.sql), columns from var raw_contract. -#}
 {{ dms_quarantined('time_punches') }}

@@ -6,49 +6,38 @@
     the ticket's branch. -#}
 {{ config(tags=['kpi_period']) }}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
+with deliveries as (
+    {{ delivered_work_orders() }}
 ),
 
 assets as (
     select * from {{ ref('stg_dms__assets') }}
 ),
 
-deliveries as (
+delivered_assets as (
     select
-        tickets.branch_code,
-        cast(tickets.delivered_at as date) as date_day,
-        tickets.asset_id,
+        deliveries.branch_code,
+        deliveries.date_day,
+        deliveries.asset_id,
         case
-            when cast(tickets.opened_at as date) >= assets.contract_start_on
-                and cast(tickets.opened_at as date) <= assets.contract_end_on
-                then tickets.asset_id
+            when cast(deliveries.opened_at as date) >= assets.contract_start_on
+                and cast(deliveries.opened_at as date) <= assets.contract_end_on
+                then deliveries.asset_id
         end as covered_asset_id
-    from tickets
+    from deliveries
     inner join assets
-        on tickets.asset_id = assets.asset_id
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
+        on deliveries.asset_id = assets.asset_id
 ),
 
 deliveries_by_period as (
-    {{ kpi_grain_periods('deliveries', 'date_day') }}
+    {{ kpi_grain_periods('delivered_assets', 'date_day') }}
 ),
 
 final as (
-    select
-        'contract_attach_rate' as kpi_code,
-        grain,
-        period_start,
-        branch_code,
-        cast(count(distinct covered_asset_id) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(distinct asset_id) as {{ type_kpi_measure() }}) as denominator
-    from deliveries_by_period
-    group by
-        grain,
-        period_start,
-        branch_code
+    {{ kpi_period_measures(
+        'contract_attach_rate', 'deliveries_by_period',
+        'count(distinct covered_asset_id)', 'count(distinct asset_id)'
+    ) }}
 )
 
 select * from final

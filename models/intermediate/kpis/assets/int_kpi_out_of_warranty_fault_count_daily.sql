@@ -2,44 +2,8 @@
     unit test: unit_kpi_out_of_warranty_fault_count_boundaries.
     Valid repair/warranty tickets of known assets opened after warranty_end_on or whose
     asset has no warranty end, by opened date at the ticket's branch. A count KPI: no
-    denominator. -#}
-
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-assets as (
-    select * from {{ ref('stg_dms__assets') }}
-),
-
-repairs as (
-    select
-        tickets.branch_code,
-        cast(tickets.opened_at as date) as date_day,
-        case
-            when assets.warranty_end_on is null then 1
-            when cast(tickets.opened_at as date) > assets.warranty_end_on then 1
-            else 0
-        end as is_out_of_warranty
-    from tickets
-    inner join assets
-        on tickets.asset_id = assets.asset_id
-    where
-        tickets.status <> 'cancelled'
-        and tickets.ticket_type in ('repair', 'warranty')
-),
-
-final as (
-    select
-        'out_of_warranty_fault_count' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_out_of_warranty) as {{ type_kpi_measure() }}) as numerator,
-        cast(null as {{ type_kpi_measure() }}) as denominator
-    from repairs
-    group by
-        branch_code,
-        date_day
-)
-
-select * from final
+    denominator.
+    SQL: macro kpi_asset_repair_count_daily (macros/kpi/assets_repairs_counted.sql). -#}
+{{ kpi_asset_repair_count_daily(
+    'out_of_warranty_fault_count', 'warranty_end_on is null or opened_on > warranty_end_on'
+) }}

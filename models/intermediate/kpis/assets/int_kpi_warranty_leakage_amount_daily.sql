@@ -11,16 +11,10 @@ with warranty_claims as (
 ),
 
 final as (
-    select
-        'warranty_leakage_amount' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(case when is_leaked = 1 then ticket_amount else 0 end) as {{ type_kpi_measure() }}) as numerator,
-        cast(null as {{ type_kpi_measure() }}) as denominator
-    from warranty_claims
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'warranty_leakage_amount', 'warranty_claims',
+        'sum(case when is_leaked = 1 then ticket_amount else 0 end)', 'null'
+    ) }}
 )
 
 select * from final

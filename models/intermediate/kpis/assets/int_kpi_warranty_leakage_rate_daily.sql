@@ -11,16 +11,10 @@ with warranty_claims as (
 ),
 
 final as (
-    select
-        'warranty_leakage_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_leaked) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from warranty_claims
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'warranty_leakage_rate', 'warranty_claims',
+        'sum(is_leaked)', 'count(*)'
+    ) }}
 )
 
 select * from final

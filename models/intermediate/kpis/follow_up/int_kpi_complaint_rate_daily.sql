@@ -29,16 +29,7 @@ ticket_outcomes as (
 ),
 
 final as (
-    select
-        'complaint_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(has_complaint) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from ticket_outcomes
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures('complaint_rate', 'ticket_outcomes', 'sum(has_complaint)', 'count(*)') }}
 )
 
 select * from final

@@ -13,26 +13,8 @@ delivery_follow_ups as (
     {{ follow_ups_after_delivery('customer_deliveries') }}
 ),
 
-scored_follow_ups as (
-    select
-        ticket_id,
-        nps_score,
-        row_number() over (
-            partition by ticket_id
-            order by attempted_at, callback_id
-        ) as follow_up_order
-    from delivery_follow_ups
-    where
-        {{ is_successful_follow_up('channel', 'outcome') }}
-        and nps_score is not null
-),
-
 first_scores as (
-    select
-        ticket_id,
-        nps_score
-    from scored_follow_ups
-    where follow_up_order = 1
+    {{ first_successful_follow_up('delivery_follow_ups', 'nps_score', answered_only=true) }}
 ),
 
 ticket_scores as (
@@ -51,16 +33,10 @@ ticket_scores as (
 ),
 
 final as (
-    select
-        'nps' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(promoter_minus_detractor) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_scored) as {{ type_kpi_measure() }}) as denominator
-    from ticket_scores
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'nps', 'ticket_scores',
+        'sum(promoter_minus_detractor)', 'sum(is_scored)'
+    ) }}
 )
 
 select * from final

@@ -39,16 +39,10 @@ ticket_outcomes as (
 ),
 
 final as (
-    select
-        'problem_resolution_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_resolved) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_reported) as {{ type_kpi_measure() }}) as denominator
-    from ticket_outcomes
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'problem_resolution_rate', 'ticket_outcomes',
+        'sum(is_resolved)', 'sum(is_reported)'
+    ) }}
 )
 
 select * from final

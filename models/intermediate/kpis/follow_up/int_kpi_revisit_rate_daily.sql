@@ -78,16 +78,10 @@ known_outcomes as (
 ),
 
 final as (
-    select
-        'revisit_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(has_successful_follow_up) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_outcome_known) as {{ type_kpi_measure() }}) as denominator
-    from known_outcomes
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'revisit_rate', 'known_outcomes',
+        'sum(has_successful_follow_up)', 'sum(is_outcome_known)'
+    ) }}
 )
 
 select * from final

@@ -14,24 +14,8 @@ delivery_follow_ups as (
     {{ follow_ups_after_delivery('customer_deliveries') }}
 ),
 
-successful_follow_ups as (
-    select
-        ticket_id,
-        satisfied,
-        row_number() over (
-            partition by ticket_id
-            order by attempted_at, callback_id
-        ) as follow_up_order
-    from delivery_follow_ups
-    where {{ is_successful_follow_up('channel', 'outcome') }}
-),
-
 first_answers as (
-    select
-        ticket_id,
-        satisfied
-    from successful_follow_ups
-    where follow_up_order = 1
+    {{ first_successful_follow_up('delivery_follow_ups', 'satisfied') }}
 ),
 
 ticket_answers as (
@@ -46,16 +30,10 @@ ticket_answers as (
 ),
 
 final as (
-    select
-        'satisfaction_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_satisfied) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_answered) as {{ type_kpi_measure() }}) as denominator
-    from ticket_answers
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'satisfaction_rate', 'ticket_answers',
+        'sum(is_satisfied)', 'sum(is_answered)'
+    ) }}
 )
 
 select * from final

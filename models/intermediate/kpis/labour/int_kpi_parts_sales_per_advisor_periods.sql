@@ -6,20 +6,8 @@
     ticket's branch. -#}
 {{ config(tags=['kpi_period']) }}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-delivered as (
-    select
-        branch_code,
-        cast(delivered_at as date) as date_day,
-        advisor_id,
-        coalesce(parts_amount, 0) as parts_amount
-    from tickets
-    where
-        status <> 'cancelled'
-        and delivered_at is not null
+with delivered as (
+    {{ delivered_work_orders() }}
 ),
 
 delivered_by_period as (
@@ -27,18 +15,10 @@ delivered_by_period as (
 ),
 
 final as (
-    select
-        'parts_sales_per_advisor' as kpi_code,
-        grain,
-        period_start,
-        branch_code,
-        cast(sum(parts_amount) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(distinct advisor_id) as {{ type_kpi_measure() }}) as denominator
-    from delivered_by_period
-    group by
-        grain,
-        period_start,
-        branch_code
+    {{ kpi_period_measures(
+        'parts_sales_per_advisor', 'delivered_by_period',
+        'sum(coalesce(parts_amount, 0))', 'count(distinct advisor_id)'
+    ) }}
 )
 
 select * from final

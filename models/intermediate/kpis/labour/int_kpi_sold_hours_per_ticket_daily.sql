@@ -1,33 +1,5 @@
 {#- sold_hours_per_ticket (每工单工时销售). Doc block: kpi_sold_hours_per_ticket; unit
     test: unit_kpi_sold_hours_per_ticket_delivered. Sold hours of the delivered valid
-    tickets (D(P)) / their number, by delivered date at the ticket's branch. -#}
-
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-delivered as (
-    select
-        branch_code,
-        cast(delivered_at as date) as date_day,
-        coalesce(sold_hours, 0) as sold_hours
-    from tickets
-    where
-        status <> 'cancelled'
-        and delivered_at is not null
-),
-
-final as (
-    select
-        'sold_hours_per_ticket' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(sold_hours) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from delivered
-    group by
-        branch_code,
-        date_day
-)
-
-select * from final
+    tickets (D(P)) / their number, by delivered date at the ticket's branch.
+    SQL: macro kpi_delivered_average_daily (macros/kpi/delivered_work_orders.sql). -#}
+{{ kpi_delivered_average_daily('sold_hours_per_ticket', 'coalesce(sold_hours, 0)') }}

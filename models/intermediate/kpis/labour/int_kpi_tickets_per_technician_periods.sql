@@ -3,46 +3,16 @@
     technicians cannot be added over days): per branch and period of every grain, the
     number of delivered valid tickets (D(P), by delivered date at the ticket's branch) /
     the number of distinct technicians with a paired shift starting in the period at
-    that branch (shift start date, punch branch). -#}
+    that branch (shift start date, punch branch). Inputs: macros delivered_work_orders
+    and technician_shifts (macros/kpi/). -#}
 {{ config(tags=['kpi_period']) }}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-shifts as (
-    select * from {{ ref('int_shifts_paired') }}
-),
-
-technicians as (
-    select * from {{ ref('stg_dms__technicians') }}
-),
-
-technician_ids as (
-    select employee_id
-    from technicians
-    where role = 'technician'
-),
-
-delivered as (
-    select
-        branch_code,
-        cast(delivered_at as date) as date_day,
-        ticket_id
-    from tickets
-    where
-        status <> 'cancelled'
-        and delivered_at is not null
+with delivered as (
+    {{ delivered_work_orders() }}
 ),
 
 technician_shifts as (
-    select
-        shifts.branch_code,
-        cast(shifts.started_at as date) as date_day,
-        shifts.employee_id
-    from shifts
-    inner join technician_ids
-        on shifts.employee_id = technician_ids.employee_id
+    {{ technician_shifts() }}
 ),
 
 delivered_by_period as (
@@ -88,18 +58,10 @@ combined as (
 ),
 
 final as (
-    select
-        'tickets_per_technician' as kpi_code,
-        grain,
-        period_start,
-        branch_code,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
-    from combined
-    group by
-        grain,
-        period_start,
-        branch_code
+    {{ kpi_period_measures(
+        'tickets_per_technician', 'combined',
+        'sum(numerator)', 'sum(denominator)'
+    ) }}
 )
 
 select * from final

@@ -64,16 +64,10 @@ ticket_lines as (
 ),
 
 final as (
-    select
-        'parts_prepick_ontime_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(case when ontime_line_count = line_count then 1 else 0 end) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from ticket_lines
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures(
+        'parts_prepick_ontime_rate', 'ticket_lines',
+        'sum(case when ontime_line_count = line_count then 1 else 0 end)', 'count(*)'
+    ) }}
 )
 
 select * from final

@@ -1,8 +1,5 @@
-{#- parts_receipt_48h_rate (48小时签收率). Doc block: kpi_parts_receipt_48h_rate; unit test:
-    unit_kpi_parts_receipt_48h_rate_window. Valid lines ordered from the warehouse and
-    signed for at most var('parts_receipt_48h_window_hours') after ordered_at / valid
-    lines with ordered_at whose outcome is known (received, or as_of at or past
-    ordered_at + window), by ordered date at the line's branch. Instants are absolute
-    epoch seconds (int_part_lines_receipt_timed).
-    SQL: macro kpi_parts_receipt_rate_daily (macros/kpi/parts_receipt_rate_daily.sql). -#}
+{#- parts_receipt_48h_rate (48小时签收率): valid warehouse lines signed for within
+    var('parts_receipt_48h_window_hours') of ordered_at / those whose outcome is known,
+    by ordered date. Formula: doc block kpi_parts_receipt_48h_rate; unit test
+    unit_kpi_parts_receipt_48h_rate_window; SQL: macro kpi_parts_receipt_rate_daily. -#}
 {{ kpi_parts_receipt_rate_daily('parts_receipt_48h_rate', var('parts_receipt_48h_window_hours')) }}

@@ -7,28 +7,12 @@
 {%- set early_seconds = var('punctuality_early_minutes') ~ ' * 60' %}
 {%- set late_seconds = var('punctuality_late_minutes') ~ ' * 60' %}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-appointments as (
-    select
-        tickets.branch_code,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.appointment_at', 'branches.timezone') }} as appointment_epoch,
-        {{ local_to_epoch('tickets.arrived_at', 'branches.timezone') }} as arrived_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.is_internal = false
-        and tickets.appointment_at is not null
+with appointments as (
+    {{ delivered_work_orders(
+        customers_only=true,
+        where=['tickets.appointment_at is not null'],
+        epochs={'appointment_epoch': 'appointment_at', 'arrived_epoch': 'arrived_at'}
+    ) }}
 ),
 
 flagged as (
@@ -45,16 +29,7 @@ flagged as (
 ),
 
 final as (
-    select
-        'punctuality_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_punctual) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from flagged
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures('punctuality_rate', 'flagged', 'sum(is_punctual)', 'count(*)') }}
 )
 
 select * from final

@@ -8,30 +8,16 @@
 {%- set latest_seconds = var('reminder_window_latest_hours') ~ ' * 3600' %}
 {%- set lead_seconds = var('reminder_min_booking_lead_hours') ~ ' * 3600' %}
 
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-branches as (
-    select * from {{ ref('stg_dms__branches') }}
-),
-
-appointments as (
-    select
-        tickets.branch_code,
-        cast(tickets.delivered_at as date) as date_day,
-        {{ local_to_epoch('tickets.appointment_booked_at', 'branches.timezone') }} as booked_epoch,
-        {{ local_to_epoch('tickets.appointment_at', 'branches.timezone') }} as appointment_epoch,
-        {{ local_to_epoch('tickets.reminder_sent_at', 'branches.timezone') }} as reminder_epoch
-    from tickets
-    inner join branches
-        on tickets.branch_code = branches.branch_code
-    where
-        tickets.status <> 'cancelled'
-        and tickets.delivered_at is not null
-        and tickets.is_internal = false
-        and tickets.appointment_at is not null
-        and tickets.appointment_booked_at is not null
+with appointments as (
+    {{ delivered_work_orders(
+        customers_only=true,
+        where=['tickets.appointment_at is not null', 'tickets.appointment_booked_at is not null'],
+        epochs={
+            'booked_epoch': 'appointment_booked_at',
+            'appointment_epoch': 'appointment_at',
+            'reminder_epoch': 'reminder_sent_at',
+        }
+    ) }}
 ),
 
 booked_ahead as (
@@ -49,16 +35,7 @@ booked_ahead as (
 ),
 
 final as (
-    select
-        'reminder_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_reminded) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from booked_ahead
-    group by
-        branch_code,
-        date_day
+    {{ kpi_daily_measures('reminder_rate', 'booked_ahead', 'sum(is_reminded)', 'count(*)') }}
 )
 
 select * from final

@@ -2,33 +2,6 @@
     unit_kpi_comeback_rate_known_outcome. Delivered repairs R(P) (repair or warranty)
     reworked within var('comeback_window_days') / delivered repairs whose rework outcome
     is known, by delivered date at the ticket's branch. Rework flags come from
-    int_tickets_rework_flagged. -#}
-
-with rework_flagged_tickets as (
-    select * from {{ ref('int_tickets_rework_flagged') }}
-),
-
-delivered_repairs as (
-    select
-        branch_code,
-        cast(delivered_at as date) as date_day,
-        case when is_reworked then 1 else 0 end as is_comeback,
-        case when is_rework_outcome_known then 1 else 0 end as is_outcome_known
-    from rework_flagged_tickets
-    where ticket_type in ('repair', 'warranty')
-),
-
-final as (
-    select
-        'comeback_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_comeback) as {{ type_kpi_measure() }}) as numerator,
-        cast(sum(is_outcome_known) as {{ type_kpi_measure() }}) as denominator
-    from delivered_repairs
-    group by
-        branch_code,
-        date_day
-)
-
-select * from final
+    int_tickets_rework_flagged.
+    SQL: macro kpi_rework_outcome_rate_daily (macros/kpi/workshop_delivered_daily.sql). -#}
+{{ kpi_rework_outcome_rate_daily('comeback_rate', counted='is_reworked') }}

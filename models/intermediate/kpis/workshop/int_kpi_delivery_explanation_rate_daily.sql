@@ -1,35 +1,6 @@
 {#- delivery_explanation_rate (交车解释比例), doc block kpi_delivery_explanation_rate; unit
     test unit_kpi_delivery_explanation_rate_customer_deliveries. Customer deliveries CD(P)
     (delivered valid tickets, is_internal = false) with explained_at_delivery / CD(P), by
-    delivered date at the ticket's branch. -#}
-
-with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-),
-
-customer_deliveries as (
-    select
-        branch_code,
-        cast(delivered_at as date) as date_day,
-        case when explained_at_delivery then 1 else 0 end as is_explained
-    from tickets
-    where
-        status <> 'cancelled'
-        and delivered_at is not null
-        and is_internal = false
-),
-
-final as (
-    select
-        'delivery_explanation_rate' as kpi_code,
-        branch_code,
-        date_day,
-        cast(sum(is_explained) as {{ type_kpi_measure() }}) as numerator,
-        cast(count(*) as {{ type_kpi_measure() }}) as denominator
-    from customer_deliveries
-    group by
-        branch_code,
-        date_day
-)
-
-select * from final
+    delivered date at the ticket's branch.
+    SQL: macro kpi_delivered_share_daily (macros/kpi/delivered_work_orders.sql). -#}
+{{ kpi_delivered_share_daily('delivery_explanation_rate', 'explained_at_delivery', customers_only=true) }}
