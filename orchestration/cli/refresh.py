@@ -77,16 +77,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_refresh(
-    settings: Settings, *, publish: bool = True, stream: TextIO = sys.stdout
+    settings: Settings, *, publish: bool = True, stream: TextIO | None = None
 ) -> tuple[bool, ProgressHandler]:
-    """Run the refresh job in-process; return (success, progress handler)."""
+    """Run the refresh job in-process; return (success, progress handler). Progress goes
+    to ``stream``, default the current ``sys.stdout`` (read at call time, so that a caller's
+    redirection applies)."""
     from dagster import AssetKey, DagsterInstance
 
     from orchestration.definitions import JOB_NAME, build_definitions
     from orchestration.defs.publish.assets import PUBLISH_KEY
     from orchestration.defs.resources import AftersalesConfig
 
-    handler = ProgressHandler(stream)
+    handler = ProgressHandler(stream or sys.stdout)
     config = AftersalesConfig(
         landing_dir=str(settings.landing_dir),
         warehouse_dir=str(settings.warehouse_dir),
