@@ -32,19 +32,14 @@ from orchestration.serving.summary import HEADLINE_KPIS
 
 
 def run_hand_pass(
-    landing: Path, *, as_of: str | None = None, threads: int | None = None
+    landing: Path, *, as_of: str | None = None
 ) -> tuple[float, list[tuple[Any, ...]]]:
-    """Seconds the query took (building the SQL text excluded) and its rows."""
+    """Seconds the pass took (listing the files and writing the SQL included) and its rows."""
+    started = time.perf_counter()
     sql = hand_pass_sql(landing, as_of)
     with duckdb.connect() as con:
-        if threads:
-            con.execute(f"set threads = {int(threads)}")
-        started = time.perf_counter()
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - started, rows
-
-
-RESULT_COLUMNS = ("kpi_code", "branch_code", "period_start", "numerator", "denominator", "value")
 
 
 def compare_with_kpi_values(
@@ -110,9 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--as-of", help="reference time (default: latest updated_at)")
     parser.add_argument("--sql-out", type=Path, help="also write the SQL text here")
     args = parser.parse_args(argv)
+    landing = args.landing.resolve()
     if args.sql_out:
-        args.sql_out.write_text(hand_pass_sql(args.landing.resolve(), args.as_of), "utf-8")
-    runs = [run_hand_pass(args.landing.resolve(), as_of=args.as_of)[0] for _ in range(args.repeat)]
+        args.sql_out.write_text(hand_pass_sql(landing, args.as_of), encoding="utf-8")
+    runs = [run_hand_pass(landing, as_of=args.as_of)[0] for _ in range(args.repeat)]
     print(
         f"duckdb {duckdb.__version__}: median {statistics.median(runs):.2f}s "
         f"over {len(runs)} run(s): {', '.join(f'{s:.2f}' for s in runs)}"

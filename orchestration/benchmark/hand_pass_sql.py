@@ -28,6 +28,11 @@ DMS_TABLES = (
     "time_punches",
     "callbacks",
 )
+# codes of the raw contract the pass checks (a row with another code is quarantined)
+TICKET_STATUSES = ("open", "in_progress", "waiting_parts", "completed", "delivered", "cancelled")
+TICKET_TYPES = ("repair", "maintenance", "warranty", "inspection", "consult")
+CHANNELS = ("phone", "sms", "wechat", "letter")
+OUTCOMES = ("reached", "no_answer", "voicemail", "letter_sent", "refused", "wrong_number")
 
 
 @cache
@@ -41,20 +46,31 @@ def _quoted(paths: list[Path]) -> str:
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
+def _line_end(path: Path) -> str:
+    """The file's line end, from its header line: ``\\r\\n`` or ``\\n``."""
+    with path.open("rb") as handle:
+        first = handle.readline()
+    return "\\r\\n" if first.endswith(b"\r\n") else "\\n"
+
+
 def raw_relation(landing: Path, table: str) -> str:
     """Every file of ``table`` as text: CSV files and Parquet files, unioned by name, with
-    the file name (``filename``) for the version order. The CSV files are read with the
-    first file's header and dialect (the generated exports share them; sniffing each of
-    thousands of small files, ``union_by_name``, costs about 7 times the read)."""
+    the file name (``filename``) for the version order. CSV files are read in one list per
+    line end with the contract's dialect (RFC 4180, header row) rather than sniffed: a
+    sniffed list takes the first file's dialect for all (DuckDB 1.x fails on mixed line
+    ends, and a first file without quotes would leave later files' quotes in the values),
+    and sniffing each file (``union_by_name``) costs several times the read."""
     folder = landing / table
-    csv_files = sorted(folder.glob("*.csv"))
+    by_line_end: dict[str, list[Path]] = {}
+    for path in sorted(folder.glob("*.csv")):
+        by_line_end.setdefault(_line_end(path), []).append(path)
     parquet_files = sorted(folder.glob("*.parquet"))
-    parts = []
-    if csv_files:
-        parts.append(
-            f"select * from read_csv({_quoted(csv_files)}, all_varchar = true, header = true, "
-            "filename = true)"
-        )
+    parts = [
+        f"select * from read_csv({_quoted(files)}, all_varchar = true, header = true, "
+        f"delim = ',', quote = '\"', escape = '\"', new_line = '{line_end}', "
+        "filename = true)"
+        for line_end, files in sorted(by_line_end.items())
+    ]
     if parquet_files:
         parts.append(
             f"select columns(*)::varchar from read_parquet({_quoted(parquet_files)}, "
@@ -104,8 +120,12 @@ parsed_tickets as (
     select
         nullif(trim(ticket_id), '') as ticket_id,
         nullif(trim(branch_code), '') as branch_code,
+        nullif(trim(customer_id), '') as customer_id,
+        lower(trim(ticket_type)) as ticket_type,
         lower(trim(status)) as status,
         {_flag("is_internal")} as is_internal,
+        {_ts("opened_at")} as opened_at,
+        {_ts("work_completed_at")} as work_completed_at,
         {_ts("delivered_at")} as delivered_at,
         try_cast(trim(sold_hours) as decimal(18, 4)) as sold_hours,
         {_ts("updated_at")} as updated_at,
@@ -149,6 +169,8 @@ parsed_callbacks as (
         lower(trim(channel)) as channel,
         lower(trim(outcome)) as outcome,
         {_ts("attempted_at")} as attempted_at,
+        try_cast(trim(nps_score) as integer) as nps_score,
+        nullif(trim(nps_score), '') is null as nps_score_blank,
         {_ts("updated_at")} as updated_at,
         {_flag("is_deleted")} as is_deleted,
         filename
@@ -173,7 +195,10 @@ tickets as (
         _latest(
             "parsed_tickets",
             "ticket_id",
-            "status is not null and sold_hours is not null "
+            "customer_id is not null and opened_at is not null and sold_hours >= 0 "
+            f"and status in {TICKET_STATUSES} and ticket_type in {TICKET_TYPES} "
+            "and coalesce(delivered_at >= opened_at, true) "
+            "and coalesce(work_completed_at >= opened_at, true) "
             "and branch_code in (select branch_code from branches)",
         )
     }
@@ -208,7 +233,9 @@ callbacks as (
         _latest(
             "parsed_callbacks",
             "callback_id",
-            "ticket_id is not null and attempted_at is not null",
+            "ticket_id is not null and attempted_at is not null "
+            f"and channel in {CHANNELS} and outcome in {OUTCOMES} "
+            "and (nps_score_blank or nps_score between 0 and 10)",
         )
     }
 ),
