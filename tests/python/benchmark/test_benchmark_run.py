@@ -54,7 +54,7 @@ def test_the_ratios_are_computed_from_the_totals(run) -> None:
     _, report, _ = run
     totals, ratios = report["totals_s"], report["ratios"]
     full = sum(report["full"][stage]["median_s"] for stage in REFRESH_STAGES)
-    assert totals["full"] == pytest.approx(full, rel=1e-6)  # one repeat: the sum itself
+    assert totals["full"] == pytest.approx(full, abs=5e-3)  # one repeat: the sum (rounded)
     assert ratios["daily_over_full"] == pytest.approx(totals["daily"] / totals["full"], rel=1e-3)
     assert ratios["full_over_hand_pass"] == pytest.approx(
         totals["full"] / totals["hand_pass"], rel=1e-3
