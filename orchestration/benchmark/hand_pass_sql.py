@@ -18,16 +18,9 @@ from pathlib import Path
 import yaml
 
 from orchestration.config import PROJECT_DIR
+from orchestration.contract import TABLES
 
-DMS_TABLES = (
-    "branches",
-    "technicians",
-    "assets",
-    "tickets",
-    "part_requests",
-    "time_punches",
-    "callbacks",
-)
+DMS_TABLES = tuple(TABLES)  # the raw contract's tables
 # codes of the raw contract the pass checks (a row with another code is quarantined)
 TICKET_STATUSES = ("open", "in_progress", "waiting_parts", "completed", "delivered", "cancelled")
 TICKET_TYPES = ("repair", "maintenance", "warranty", "inspection", "consult")
@@ -85,6 +78,8 @@ def hand_pass_sql(landing: Path, as_of: str | None = None) -> str:
     """The whole pass as one query: branch_code, month, kpi_code, numerator, denominator,
     value."""
     raw = {table: raw_relation(landing, table) for table in DMS_TABLES}
+    # what every version carries: its time, whether it deletes the key, its file
+    version = f"{_ts('updated_at')} as updated_at, {_flag('is_deleted')} as is_deleted, filename"
     as_of_sql = f"timestamp '{as_of}'" if as_of else "(select max(updated_at) from all_updates)"
     raw_ctes = ",\n".join(f"raw_{t} as (\n    {raw[t]}\n)" for t in DMS_TABLES)
     updates = " ".join(
@@ -100,9 +95,7 @@ parsed_branches as (
     select
         nullif(trim(branch_code), '') as branch_code,
         nullif(trim(timezone), '') as timezone,
-        {_ts("updated_at")} as updated_at,
-        {_flag("is_deleted")} as is_deleted,
-        filename
+        {version}
     from raw_branches
 ),
 
@@ -110,9 +103,7 @@ parsed_technicians as (
     select
         nullif(trim(employee_id), '') as employee_id,
         lower(trim(role)) as role,
-        {_ts("updated_at")} as updated_at,
-        {_flag("is_deleted")} as is_deleted,
-        filename
+        {version}
     from raw_technicians
 ),
 
@@ -128,9 +119,7 @@ parsed_tickets as (
         {_ts("work_completed_at")} as work_completed_at,
         {_ts("delivered_at")} as delivered_at,
         try_cast(trim(sold_hours) as decimal(18, 4)) as sold_hours,
-        {_ts("updated_at")} as updated_at,
-        {_flag("is_deleted")} as is_deleted,
-        filename
+        {version}
     from raw_tickets
 ),
 
@@ -142,9 +131,7 @@ parsed_part_requests as (
         try_cast(trim(qty_requested) as decimal(18, 4)) as qty_requested,
         try_cast(trim(qty_from_stock) as decimal(18, 4)) as qty_from_stock,
         {_ts("requested_at")} as requested_at,
-        {_ts("updated_at")} as updated_at,
-        {_flag("is_deleted")} as is_deleted,
-        filename
+        {version}
     from raw_part_requests
 ),
 
@@ -156,9 +143,7 @@ parsed_time_punches as (
         lower(trim(punch_type)) as punch_type,
         nullif(trim(ticket_id), '') as ticket_id,
         {_ts("punched_at")} as punched_at,
-        {_ts("updated_at")} as updated_at,
-        {_flag("is_deleted")} as is_deleted,
-        filename
+        {version}
     from raw_time_punches
 ),
 
@@ -171,9 +156,7 @@ parsed_callbacks as (
         {_ts("attempted_at")} as attempted_at,
         try_cast(trim(nps_score) as integer) as nps_score,
         nullif(trim(nps_score), '') is null as nps_score_blank,
-        {_ts("updated_at")} as updated_at,
-        {_flag("is_deleted")} as is_deleted,
-        filename
+        {version}
     from raw_callbacks
 ),
 
