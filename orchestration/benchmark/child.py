@@ -9,7 +9,8 @@ subprocess's peak (``RUSAGE_CHILDREN`` inside the child).
 
 The stage's time is measured inside the child around the work itself (interpreter start and
 imports excluded, as in the refresh, where they are paid once per process); the wall time
-of the whole child is reported beside it.
+of the whole child is reported beside it. ``runs/<tag>.rusage.json`` keeps each child's
+exit, wall time and peak as soon as it ends (a run stopped halfway still shows them).
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ def run_in_child(
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     peak = _rss_mb(usage.ru_maxrss)
+    # kept beside the stage's result, so that a run stopped halfway still shows its peaks
+    (runs / f"{tag}.rusage.json").write_text(
+        json.dumps({"exit": _exit_text(status), "wall_s": wall, "peak_rss_mb": peak}),
+        encoding="utf-8",
+    )
     if status == 0 and result_path.is_file():
         result = json.loads(result_path.read_text(encoding="utf-8"))
         return StageRun(

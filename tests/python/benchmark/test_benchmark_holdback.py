@@ -4,6 +4,7 @@ it; each stage reports its own time and peak memory, and a stage that fails is n
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def test_the_daily_ingest_loads_exactly_the_held_back_files(workdir: Path) -> No
     for run in (full, daily):  # the child's own time and high-water mark
         assert run.seconds > 0 and run.wall_seconds >= run.seconds
         assert 20 < run.peak_mb < 4096
+    kept = json.loads((workdir / "runs" / "test-daily-ingest.rusage.json").read_text())
+    assert kept["exit"] == "exit status 0" and kept["peak_rss_mb"] == daily.peak_rss_mb
 
 
 def test_a_failing_stage_is_named_with_its_exit_and_peak(workdir: Path) -> None:
