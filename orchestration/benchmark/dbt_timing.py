@@ -6,7 +6,6 @@ last node end (dbt runs tests as soon as their model is built, so groups overlap
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -15,20 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from orchestration.config import PROJECT_DIR, Settings
+from orchestration.config import PROJECT_DIR
 from orchestration.defs.dbt.project import ensure_dbt_on_path
 
 DBT_GROUPS = ("seeds", "staging", "intermediate", "marts", "data_tests", "unit_tests")
-
-
-def dbt_env(settings: Settings, target: Path, threads: int | None) -> dict[str, str]:
-    env = {**os.environ, **settings.dbt_env()}
-    env["DBT_TARGET_PATH"] = str(target)
-    env["DBT_LOG_PATH"] = str(target / "logs")
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    if threads:
-        env["AFTERSALES_DBT_THREADS"] = str(threads)
-    return env
 
 
 def run_dbt(args: Sequence[str], env: dict[str, str], log: Path) -> None:

@@ -1,0 +1,237 @@
+"""The refresh benchmark: full refresh, daily refresh and the hand-written pass, one run.
+
+On a year of generated daily exports (``aftersales-generate --batch-days 1``):
+
+1. the last export batch is held back; a **full refresh** from an empty warehouse and an
+   empty serving directory runs its stages (ingest, ``dbt build``, GX, publish);
+2. the batch is put back and the **daily refresh** runs the same stages on top of it
+   (only the new files are ingested; dbt rebuilds what it rebuilds);
+3. the **hand-written pass** computes the headline KPIs over all the files, and its result
+   is compared with ``marts.kpi_values``.
+
+Every stage runs in its own process (``child.py``), so each has its own peak memory; a
+stage that fails or dies stops the run, and the report says which, why and at what peak.
+``repeat`` repeats steps 1 to 3 (the generated data stays); the report gives medians.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.benchmark.child import StageRun, run_in_child
+from orchestration.benchmark.dbt_timing import median_breakdown
+from orchestration.benchmark.holdback import hold_back, put_back
+from orchestration.benchmark.sizing import Sizing
+from orchestration.config import Settings
+
+REFRESH_STAGES = ("ingest", "dbt_build", "gx", "publish")
+MODES = ("full", "daily")
+DAILY_TARGET = 0.10  # daily / full (issue 12)
+HAND_PASS_TARGET = 3.0  # full / hand-written pass (issue 12)
+DEFAULT_MEMORY_BUDGET_GIB = 8.0
+
+
+class StageFailed(RuntimeError):
+    def __init__(self, run: StageRun) -> None:
+        super().__init__(run.error)
+        self.run = run
+
+
+@dataclass
+class Runs:
+    """Every run of every stage, by mode (``full``, ``daily``, ``hand``, ``setup``)."""
+
+    by_mode: dict[str, dict[str, list[StageRun]]] = field(default_factory=dict)
+    held_back: list[str] = field(default_factory=list)
+    failure: StageRun | None = None
+    not_run: list[str] = field(default_factory=list)
+
+    def add(self, mode: str, run: StageRun) -> None:
+        self.by_mode.setdefault(mode, {}).setdefault(run.stage, []).append(run)
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    sizing: Sizing
+    workdir: Path
+    repeat: int = 1
+    seed: int = 42
+    threads: int | None = None
+    memory_budget_gib: float = DEFAULT_MEMORY_BUDGET_GIB
+
+
+def bench_settings(workdir: Path) -> Settings:
+    return Settings(
+        landing_dir=workdir / "landing",
+        warehouse_dir=workdir / "warehouse",
+        serving_dir=workdir / "serving",
+        as_of=None,
+    )
+
+
+def child_env(settings: Settings, workdir: Path, threads: int | None) -> dict[str, str]:
+    """The stages' environment: the settings as the refresh passes them to dbt, dbt's
+    artifacts in the work directory, no settle time (the files are complete)."""
+    env = {**os.environ, **settings.dbt_env()}
+    env["DBT_TARGET_PATH"] = str(workdir / "dbt_target")
+    env["DBT_LOG_PATH"] = str(workdir / "dbt_target" / "logs")
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env["AFTERSALES_LANDING_SETTLE_SECONDS"] = "0"
+    if threads:
+        env["AFTERSALES_DBT_THREADS"] = str(threads)
+    return env
+
+
+def run_benchmark(config: BenchConfig) -> dict[str, Any]:
+    workdir = config.workdir
+    settings = bench_settings(workdir)
+    env = child_env(settings, workdir, config.threads)
+    spec = {
+        "landing_dir": str(settings.landing_dir),
+        "warehouse_dir": str(settings.warehouse_dir),
+        "serving_dir": str(settings.serving_dir),
+        "dbt_target_dir": env["DBT_TARGET_PATH"],
+        "log": str(workdir / "dbt.log"),
+        "seed": config.seed,
+        **config.sizing.as_json(),
+    }
+    runs = Runs()
+    plan = _plan(config.repeat)
+    try:
+        for index, (mode, stage, repeat_index) in enumerate(plan):
+            runs.not_run = [f"{m} {s}" for m, s, _ in plan[index:]]
+            _before(mode, stage, settings, workdir, runs)
+            stage_spec = {**spec, "compare": mode == "hand"}
+            run = run_in_child(stage, stage_spec, workdir, env, f"{mode}-{stage}-{repeat_index}")
+            runs.add(mode, run)
+            if not run.ok:
+                raise StageFailed(run)
+        runs.not_run = []
+    except StageFailed as failed:
+        runs.failure = failed.run
+        runs.not_run = runs.not_run[1:]
+        _restore(settings, workdir)
+    return build_report(config, runs)
+
+
+def _restore(settings: Settings, workdir: Path) -> None:
+    """After a failure: any held-back file goes back to the landing directory."""
+    held = workdir / "held_back"
+    if held.is_dir():
+        files = [p.relative_to(held).as_posix() for p in held.rglob("*") if p.is_file()]
+        put_back(settings.landing_dir, held, files)
+
+
+def _plan(repeat: int) -> list[tuple[str, str, int]]:
+    plan = [("setup", "generate", 0), ("setup", "prepare", 0)]
+    for index in range(repeat):
+        for mode in MODES:
+            plan += [(mode, stage, index) for stage in REFRESH_STAGES]
+        plan.append(("hand", "hand_pass", index))
+    return plan
+
+
+def _before(mode: str, stage: str, settings: Settings, workdir: Path, runs: Runs) -> None:
+    """Start a full refresh from nothing with the last batch held back; put it back
+    before the daily refresh."""
+    held = workdir / "held_back"
+    if mode == "full" and stage == "ingest":
+        for directory in (settings.warehouse_dir, settings.serving_dir):
+            shutil.rmtree(directory, ignore_errors=True)
+        runs.held_back = hold_back(settings.landing_dir, held)
+    elif mode == "daily" and stage == "ingest":
+        put_back(settings.landing_dir, held, runs.held_back)
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 3) if values else float("nan")
+
+
+def _mode_summary(stages: dict[str, list[StageRun]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, stage_runs in stages.items():
+        ok = [run for run in stage_runs if run.ok]
+        entry: dict[str, Any] = {
+            "median_s": _median([run.seconds for run in ok]),
+            "runs_s": [round(run.seconds, 3) for run in ok],
+            "peak_rss_mb": max((run.peak_mb for run in stage_runs), default=0.0),
+            "child_wall_median_s": _median([run.wall_seconds for run in ok]),
+        }
+        if ok:
+            entry["detail"] = ok[-1].detail
+        if name == "dbt_build" and ok:
+            entry["by_group"] = median_breakdown([run.detail["by_group"] for run in ok])
+            entry["detail"] = {"args": ok[-1].detail["args"]}
+        out[name] = entry
+    return out
+
+
+def _total(stages: dict[str, list[StageRun]]) -> float:
+    """Median over repeats of the sum of the refresh stages of one repeat."""
+    counts = [len(stages.get(name, [])) for name in REFRESH_STAGES]
+    if min(counts) == 0 or not all(run.ok for name in REFRESH_STAGES for run in stages[name]):
+        return float("nan")
+    repeats = min(counts)
+    return _median(
+        [sum(stages[name][i].seconds for name in REFRESH_STAGES) for i in range(repeats)]
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    if denominator != denominator or numerator != numerator or denominator <= 0:
+        return float("nan")
+    return round(numerator / denominator, 3)
+
+
+def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
+    modes = {mode: _mode_summary(stages) for mode, stages in runs.by_mode.items()}
+    full_total = _total(runs.by_mode.get("full", {}))
+    daily_total = _total(runs.by_mode.get("daily", {}))
+    hand = modes.get("hand", {}).get("hand_pass", {})
+    hand_s = hand.get("median_s", float("nan"))
+    setup = modes.get("setup", {})
+    generated = setup.get("generate", {}).get("detail", {})
+    daily_ingest = modes.get("daily", {}).get("ingest", {}).get("detail", {})
+    budget_mb = config.memory_budget_gib * 1024
+    over_budget = [
+        f"{mode} {stage}: {entry['peak_rss_mb']:.0f} MiB"
+        for mode, stages in modes.items()
+        for stage, entry in stages.items()
+        if entry["peak_rss_mb"] > budget_mb
+    ]
+    return {
+        "requested_work_orders": config.sizing.work_orders,
+        "sizing": config.sizing.as_json(),
+        "work_orders": generated.get("work_orders"),
+        "files": generated.get("files"),
+        "raw_rows": generated.get("rows"),
+        "repeat": config.repeat,
+        "dbt_threads": int(config.threads or os.environ.get("AFTERSALES_DBT_THREADS") or 2),
+        "held_back": runs.held_back,
+        "setup": setup,
+        "full": modes.get("full", {}),
+        "daily": modes.get("daily", {}),
+        "hand_pass": hand,
+        "totals_s": {"full": full_total, "daily": daily_total, "hand_pass": hand_s},
+        "ratios": {
+            "daily_over_full": _ratio(daily_total, full_total),
+            "daily_target": DAILY_TARGET,
+            "full_over_hand_pass": _ratio(full_total, hand_s),
+            "hand_pass_target": HAND_PASS_TARGET,
+        },
+        "daily_ingested_only_held_back": (
+            sorted(daily_ingest.get("files_loaded", [])) == sorted(runs.held_back)
+            if daily_ingest
+            else None
+        ),
+        "memory_budget_mb": budget_mb,
+        "over_memory_budget": over_budget,
+        "failure": runs.failure.error if runs.failure else None,
+        "not_run": runs.not_run,
+        "succeeded": runs.failure is None,
+    }

@@ -1,0 +1,158 @@
+"""The benchmark's stages, each run in a child process (``orchestration/benchmark/child.py``).
+
+Each takes the run's spec (a JSON object: the settings' directories, the dbt target path,
+sizes) and returns ``(seconds, detail)``: the seconds of the work itself, imports and set-up
+excluded. They call what the refresh calls: ``engine_for(settings).ingest()``, ``dbt`` with
+``DBT_BUILD_ARGS`` and the engine's target, the GX suites of the refresh's asset checks read
+through ``engine.read_build()`` / ``engine.read_served()``, ``engine.publish``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from orchestration.config import Settings
+
+Spec = dict[str, Any]
+Result = tuple[float, dict[str, Any]]
+
+
+def settings_of(spec: Spec) -> Settings:
+    return Settings(
+        landing_dir=Path(spec["landing_dir"]),
+        warehouse_dir=Path(spec["warehouse_dir"]),
+        serving_dir=Path(spec["serving_dir"]),
+        as_of=spec.get("as_of"),
+    )
+
+
+def generate_stage(spec: Spec) -> Result:
+    from orchestration.sample_data.generator import generate
+
+    started = time.perf_counter()
+    summary = generate(
+        Path(spec["landing_dir"]),
+        seed=spec["seed"],
+        days=spec["days"],
+        branches=spec["branches"],
+        orders_per_day=spec["orders_per_day"],
+        batch_days=1,
+    )
+    seconds = time.perf_counter() - started
+    return seconds, {
+        "files": len(summary.files),
+        "bytes": summary.bytes_written,
+        "work_orders": summary.work_orders,
+        "rows": summary.rows,
+    }
+
+
+def prepare_stage(spec: Spec) -> Result:
+    """``dbt parse`` (or the reused manifest), as ``aftersales-refresh`` does before its job."""
+    from orchestration.defs.dbt.project import prepare_manifest
+
+    started = time.perf_counter()
+    manifest = prepare_manifest(settings_of(spec))
+    return time.perf_counter() - started, {"manifest": str(manifest)}
+
+
+def ingest_stage(spec: Spec) -> Result:
+    from orchestration.engines import engine_for
+
+    engine = engine_for(settings_of(spec))
+    started = time.perf_counter()
+    report = engine.ingest()
+    seconds = time.perf_counter() - started
+    return seconds, {
+        "files_loaded": sorted(f"{f.table_name}/{f.file_name}" for f in report.files_loaded),
+        "files_duplicate": len(report.files_duplicate),
+        "files_rejected": len(report.files_rejected),
+        "files_deferred": len(report.files_deferred),
+        "rows_loaded": report.total_rows,
+    }
+
+
+def dbt_build_stage(spec: Spec) -> Result:
+    """``dbt build`` with the refresh's arguments on the engine's target, per-layer
+    breakdown from ``run_results.json``."""
+    from orchestration.benchmark.dbt_timing import dbt_breakdown, run_dbt
+    from orchestration.defs.dbt.assets import DBT_BUILD_ARGS
+    from orchestration.engines import engine_for
+
+    engine = engine_for(settings_of(spec))
+    args = [*DBT_BUILD_ARGS, "--target", engine.name]
+    target = Path(spec["dbt_target_dir"])
+    started = time.perf_counter()
+    run_dbt(args, dict(os.environ), Path(spec["log"]))
+    seconds = time.perf_counter() - started
+    return seconds, {"args": args, "by_group": dbt_breakdown(target)}
+
+
+def gx_stage(spec: Spec) -> Result:
+    """The refresh's GX asset checks: the kpi_values suite (against what is served), the
+    three staging suites and the trend warning, each on a read of the build."""
+    from orchestration.defs.checks.gx import build_docs_dir
+    from orchestration.engines import engine_for
+    from orchestration.quality.kpi_values_suite import run_suite
+    from orchestration.quality.staging_suites import STAGING_SUITES, run_staging_suite
+    from orchestration.quality.trend_suite import run_trend_suite
+
+    engine = engine_for(settings_of(spec))
+    docs = build_docs_dir(engine.settings)
+    started = time.perf_counter()
+    with engine.read_build() as con, engine.read_served() as served:
+        results = [run_suite(con, served=served, docs_dir=docs / "kpi_values")]
+    for model in STAGING_SUITES:
+        with engine.read_build() as con:
+            results.append(run_staging_suite(con, model, docs_dir=docs / model))
+    with engine.read_build() as con:
+        trend, _ = run_trend_suite(con, docs_dir=docs / "kpi_values_trend")
+    seconds = time.perf_counter() - started
+    blocking = {result.suite_name or "kpi_values": result.success for result in results}
+    return seconds, {
+        "suites": {**blocking, "trend (warning)": trend.success},
+        "passed": all(blocking.values()),
+        "expectations": sum(len(r.outcomes) for r in [*results, trend]),
+    }
+
+
+def publish_stage(spec: Spec) -> Result:
+    from orchestration.engines import engine_for
+    from orchestration.serving.files import new_build_id
+
+    engine = engine_for(settings_of(spec))
+    manifest = Path(spec["dbt_target_dir"]) / "manifest.json"
+    started = time.perf_counter()
+    published = engine.publish(new_build_id(f"bench{uuid.uuid4().hex}"), manifest)
+    seconds = time.perf_counter() - started
+    return seconds, {"tables": len(published.tables), **published.details}
+
+
+def hand_pass_stage(spec: Spec) -> Result:
+    """The hand-written pass; then (untimed) its result against ``marts.kpi_values``."""
+    from orchestration.benchmark.hand_pass import compare_with_kpi_values, run_hand_pass
+    from orchestration.engines import engine_for
+
+    settings = settings_of(spec)
+    seconds, rows = run_hand_pass(settings.landing_dir, as_of=settings.as_of)
+    detail: dict[str, Any] = {"rows": len(rows)}
+    if spec.get("compare"):
+        with engine_for(settings).read_build() as con:
+            detail["comparison"] = compare_with_kpi_values(rows, con)
+    return seconds, detail
+
+
+STAGES: dict[str, Callable[[Spec], Result]] = {
+    "generate": generate_stage,
+    "prepare": prepare_stage,
+    "ingest": ingest_stage,
+    "dbt_build": dbt_build_stage,
+    "gx": gx_stage,
+    "publish": publish_stage,
+    "hand_pass": hand_pass_stage,
+}

@@ -1,0 +1,100 @@
+"""``aftersales-benchmark`` end to end at a tiny size (one real full and daily refresh: two
+``dbt build`` runs, so a few minutes on a loaded 2-core machine): the report has every
+stage of both refreshes with its time and peak memory, the hand-written pass, both ratios;
+the daily run ingested only the held-back batch; ``--json`` writes the same report."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from orchestration.benchmark.refresh_bench import REFRESH_STAGES
+from orchestration.benchmark.run import main
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, Path]:
+    base = tmp_path_factory.mktemp("bench_run")
+    out = base / "report.json"
+    code = main(
+        [
+            "--work-orders",
+            "200",
+            "--days",
+            "25",
+            "--workdir",
+            str(base / "work"),
+            "--json",
+            str(out),
+        ]
+    )
+    return code, json.loads(out.read_text(encoding="utf-8")), base
+
+
+def test_the_run_succeeds_and_measures_every_stage_of_both_refreshes(run) -> None:
+    code, report, _ = run
+    assert code == 0 and report["succeeded"], report["failure"]
+    for mode in ("full", "daily"):
+        assert set(report[mode]) == set(REFRESH_STAGES), mode
+        for stage, entry in report[mode].items():
+            assert entry["median_s"] > 0, (mode, stage)
+            assert entry["peak_rss_mb"] > 20, (mode, stage)
+        assert set(report["full"]["dbt_build"]["by_group"]) >= {"staging", "marts", "data_tests"}
+        # the refresh's dbt arguments: no unit tests
+        assert "unit_tests" not in report[mode]["dbt_build"]["by_group"]
+        assert report[mode]["dbt_build"]["detail"]["args"][-2:] == ["--target", "duckdb"]
+        assert report[mode]["gx"]["detail"]["passed"]
+    assert report["hand_pass"]["median_s"] > 0
+
+
+def test_the_ratios_are_computed_from_the_totals(run) -> None:
+    _, report, _ = run
+    totals, ratios = report["totals_s"], report["ratios"]
+    full = sum(report["full"][stage]["median_s"] for stage in REFRESH_STAGES)
+    assert totals["full"] == pytest.approx(full, abs=5e-3)  # one repeat: the sum (rounded)
+    assert ratios["daily_over_full"] == pytest.approx(totals["daily"] / totals["full"], rel=1e-3)
+    assert ratios["full_over_hand_pass"] == pytest.approx(
+        totals["full"] / totals["hand_pass"], rel=1e-3
+    )
+    assert not any(math.isnan(value) for value in ratios.values())
+
+
+def test_the_daily_run_ingested_only_the_held_back_batch(run) -> None:
+    _, report, base = run
+    held = report["held_back"]
+    assert held and all(name.count("/") == 1 for name in held)
+    assert report["daily_ingested_only_held_back"] is True
+    assert sorted(report["daily"]["ingest"]["detail"]["files_loaded"]) == sorted(held)
+    assert not set(report["full"]["ingest"]["detail"]["files_loaded"]) & set(held)
+    for name in held:  # put back: the landing directory is whole again
+        assert (base / "work" / "landing" / name).is_file()
+
+
+def test_the_hand_pass_is_checked_against_kpi_values(run) -> None:
+    _, report, _ = run
+    comparison = report["hand_pass"]["detail"]["comparison"]
+    assert comparison["max_value_diff"] <= 0.005
+    assert all(entry["matched"] > 0 for entry in comparison["by_kpi"].values())
+
+
+def test_the_text_report_names_every_stage_and_ratio(run) -> None:
+    from orchestration.benchmark.report import format_report
+
+    _, report, _ = run
+    text = format_report(report)
+    for label in (
+        "ingest",
+        "dbt build",
+        "GX suites",
+        "publish",
+        "refresh total",
+        "hand-written pass",
+        "daily / full",
+        "full / hand-written",
+        "peak MiB",
+    ):
+        assert label in text, label
+    assert "daily ingest loaded exactly the held-back files: yes" in text
