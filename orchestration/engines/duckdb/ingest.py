@@ -6,13 +6,17 @@ every contract column lands as text (parsing and validation are dbt staging's jo
 the file's basename, its sha256, the 1-based row number inside the file and the load
 time. A file is read once: a name already loaded is not opened again, and a file whose
 content was already loaded under another name is recorded as a duplicate and adds no
-rows. Each file is loaded in its own transaction; a rejected file loads nothing and
-never stops the others (the caller fails the run afterwards: ``IngestReport.rejected``).
+rows. The files of a raw table are written in bulk: batches of about ``BATCH_ROWS`` rows,
+one insert and one transaction per batch (rows and register entries together), so a file
+is never half loaded and a run that dies loses only the unwritten batch, which the next
+run loads. A rejected file loads nothing and never stops the others (the caller fails the
+run afterwards: ``IngestReport.rejected``).
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +52,9 @@ __all__ = [
 ]
 
 FILE_SUFFIXES = DATA_SUFFIXES
+# Rows read into memory before they are written: the files of one raw table are written in
+# batches of about this many rows, each batch (rows and register entries) one transaction.
+BATCH_ROWS = 250_000
 
 
 class LandingFileError(ValueError):
@@ -79,23 +86,70 @@ def read_landing_file(path: Path, table: Table) -> pa.Table:
     return result.table
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, outcome: FileOutcome, loaded_at: datetime) -> None:
+def _with_metadata(outcome: FileOutcome, loaded_at: datetime) -> pa.Table:
+    """The file's rows as text columns in contract order, with its load metadata."""
     assert outcome.data is not None and outcome.table is not None
     data, table = outcome.data, outcome.table
-    batch = data.append_column(
-        "_row_number", pa.array(range(1, data.num_rows + 1), type=pa.int64())
-    )
-    con.register("landing_batch", batch)
+    rows = data.num_rows
+    text = pa.schema([(column, pa.string()) for column in table.columns])
+    columns = [data.column(column).cast(pa.string()) for column in table.columns]
+    metadata = [
+        pa.array([outcome.file_name] * rows, type=pa.string()),
+        pa.array([outcome.file_hash] * rows, type=pa.string()),
+        pa.array(range(1, rows + 1), type=pa.int64()),
+        pa.array([loaded_at] * rows, type=pa.timestamp("us")),
+    ]
+    names = [*text.names, *LOAD_METADATA_COLUMNS]
+    return pa.Table.from_arrays([*columns, *metadata], names=names)
+
+
+@dataclass
+class _Batch:
+    """Files of one raw table read but not written yet: written in one transaction."""
+
+    table: Table | None = None
+    parts: list[pa.Table] = field(default_factory=list)
+    records: list[tuple[LoadedFile, datetime]] = field(default_factory=list)
+    rows: int = 0
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: Table, parts: list[pa.Table]) -> None:
+    """One insert of every file's rows of the batch (a multi-file write)."""
+    con.register("landing_batch", pa.concat_tables(parts))
     try:
-        columns = ", ".join(f'"{c}"' for c in table.columns)
-        metadata = ", ".join(LOAD_METADATA_COLUMNS)
+        columns = ", ".join(f'"{c}"' for c in (*table.columns, *LOAD_METADATA_COLUMNS))
         con.execute(
-            f"insert into {RAW_SCHEMA}.{table.name} ({columns}, {metadata}) "
-            f"select {columns}, ?, ?, _row_number, ? from landing_batch",
-            [outcome.file_name, outcome.file_hash, loaded_at],
+            f"insert into {RAW_SCHEMA}.{table.name} ({columns}) select {columns} from landing_batch"
         )
     finally:
         con.unregister("landing_batch")
+
+
+def _flush(con: duckdb.DuckDBPyConnection, batch: _Batch, report: IngestReport) -> None:
+    """Write the batch's rows and register its files in one transaction: a run that dies
+    here leaves none of them loaded or registered, and the next run loads them again."""
+    if not batch.records:
+        return
+    assert batch.table is not None
+    con.execute("begin transaction")
+    try:
+        if batch.parts:
+            _insert_rows(con, batch.table, batch.parts)
+        for record, loaded_at in batch.records:
+            _register(con, record, loaded_at)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    for record, _loaded_at in batch.records:
+        if record.status == LOADED:
+            report.files_loaded.append(record)
+            report.rows_loaded[record.table_name] += record.row_count
+        else:
+            report.files_duplicate.append(record)
+    batch.parts.clear()
+    batch.records.clear()
+    batch.rows = 0
 
 
 def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: datetime) -> None:
@@ -159,26 +213,22 @@ def ingest_landing(
     with duckdb.connect(str(warehouse_path)) as con:
         ensure_raw_tables(con)
         registered = registered_files(con)
+        batch = _Batch()
         for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
             rows = outcome.row_count
             if outcome.status in (LOADED, DUPLICATE) and not outcome.earlier:
+                assert outcome.table is not None
+                if batch.table is not None and batch.table.name != outcome.table.name:
+                    _flush(con, batch, report)
+                batch.table = outcome.table
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
-                record = _record(outcome)
-                con.execute("begin transaction")
-                try:
-                    if outcome.status == LOADED:
-                        _insert_rows(con, outcome, loaded_at)
-                    _register(con, record, loaded_at)
-                    con.execute("commit")
-                except BaseException:
-                    con.execute("rollback")
-                    raise
+                batch.records.append((_record(outcome), loaded_at))
                 if outcome.status == LOADED:
-                    report.files_loaded.append(record)
-                    report.rows_loaded[record.table_name] += record.row_count
-                else:
-                    report.files_duplicate.append(record)
-                outcome.data = None  # release the rows
+                    batch.parts.append(_with_metadata(outcome, loaded_at))
+                    batch.rows += rows or 0
+                outcome.data = None  # the batch holds the rows now
+                if batch.rows >= BATCH_ROWS:
+                    _flush(con, batch, report)
             else:
                 report.note(outcome)
             snapshot.append(
@@ -193,6 +243,7 @@ def ingest_landing(
                     outcome.mapping,
                 )
             )
+        _flush(con, batch, report)
         replace_landing_snapshot(con, snapshot, datetime.now(UTC).replace(tzinfo=None))
     return report
 

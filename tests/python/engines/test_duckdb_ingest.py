@@ -135,3 +135,44 @@ def test_only_new_files_are_read(landing: Path, tmp_path: Path) -> None:
     report = ingest_landing(landing, warehouse)
     assert [f.file_name for f in report.files_loaded] == ["2025-01-04T000000.csv"]
     assert _rows(warehouse, "select count(*) from raw.branches") == [(4,)]
+
+
+def test_files_are_written_in_bulk_and_a_failed_batch_leaves_nothing(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files of a table go in as one insert and one transaction with their register
+    rows: a write that fails loads and registers none of them, and the next run loads
+    them all, once."""
+    import orchestration.engines.duckdb.ingest as ingest_module
+
+    warehouse = tmp_path / "wh" / "aftersales.duckdb"
+    inserts: list[int] = []
+    real_insert = ingest_module._insert_rows
+
+    def failing_insert(con: duckdb.DuckDBPyConnection, table: object, parts: list) -> None:
+        real_insert(con, table, parts)  # the rows are written, then the batch fails
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ingest_module, "_insert_rows", failing_insert)
+    with pytest.raises(OSError, match="disk full"):
+        ingest_landing(landing, warehouse)
+    assert _rows(warehouse, "select count(*) from raw.branches") == [(0,)]
+    assert _rows(warehouse, "select count(*) from raw._loaded_files") == [(0,)]
+
+    def counting_insert(con: duckdb.DuckDBPyConnection, table: object, parts: list) -> None:
+        inserts.append(len(parts))
+        real_insert(con, table, parts)
+
+    monkeypatch.setattr(ingest_module, "_insert_rows", counting_insert)
+    report = ingest_landing(landing, warehouse)
+    assert inserts == [2]  # both files of the table in one insert
+    assert [f.file_name for f in report.files_loaded] == [
+        "2025-01-01T000000.csv",
+        "2025-01-02T000000.parquet",
+    ]
+    assert _rows(
+        warehouse,
+        "select _source_file, count(*), min(_row_number), max(_row_number) from raw.branches "
+        "group by 1 order by 1",
+    ) == [("2025-01-01T000000.csv", 2, 1, 2), ("2025-01-02T000000.parquet", 1, 1, 1)]
+    assert _rows(warehouse, "select count(*) from raw._loaded_files") == [(2,)]
