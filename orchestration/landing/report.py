@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from orchestration.landing.model import DEFERRED, IGNORED, REJECTED
+from orchestration.landing.model import DEFERRED, DUPLICATE, IGNORED, LOADED, REJECTED
 from orchestration.landing.scan import FileOutcome
 
 
@@ -89,3 +89,26 @@ class IngestReport:
         )
         tables = [f"  {name:<14} {rows:>10}" for name, rows in self.rows_loaded.items()]
         return [head, *tables, *self.lines()]
+
+
+def loaded_file(outcome: FileOutcome) -> LoadedFile:
+    """The register row of a file this run loads, or registers as a duplicate."""
+    assert outcome.table is not None and outcome.file_hash is not None
+    if outcome.status == DUPLICATE:
+        return LoadedFile(
+            outcome.table.name,
+            outcome.file_name,
+            outcome.file_hash,
+            0,
+            "duplicate_content",
+            duplicate_of=outcome.duplicate_of,
+        )
+    return LoadedFile(
+        outcome.table.name,
+        outcome.file_name,
+        outcome.file_hash,
+        outcome.row_count or 0,
+        LOADED,
+        mapping=outcome.mapping,
+        warnings=tuple(outcome.warnings),
+    )

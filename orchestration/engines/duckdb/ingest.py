@@ -16,7 +16,6 @@ run afterwards: ``IngestReport.rejected``).
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.contract import LOAD_METADATA_COLUMNS, TABLES, Table
+from orchestration.landing.batch import FileBatch
 from orchestration.landing.discovery import LandingDirError
 from orchestration.landing.model import DUPLICATE, LOADED
 from orchestration.landing.readers import DATA_SUFFIXES
@@ -34,8 +34,8 @@ from orchestration.landing.register import (
     registered_files,
     replace_landing_snapshot,
 )
-from orchestration.landing.report import IngestReport, LoadedFile
-from orchestration.landing.scan import FileOutcome, file_sha256, read_landing_table, scan_landing
+from orchestration.landing.report import IngestReport, LoadedFile, loaded_file
+from orchestration.landing.scan import file_sha256, read_landing_table, scan_landing
 
 __all__ = [
     "FILE_SUFFIXES",
@@ -86,33 +86,6 @@ def read_landing_file(path: Path, table: Table) -> pa.Table:
     return result.table
 
 
-def _with_metadata(outcome: FileOutcome, loaded_at: datetime) -> pa.Table:
-    """The file's rows as text columns in contract order, with its load metadata."""
-    assert outcome.data is not None and outcome.table is not None
-    data, table = outcome.data, outcome.table
-    rows = data.num_rows
-    text = pa.schema([(column, pa.string()) for column in table.columns])
-    columns = [data.column(column).cast(pa.string()) for column in table.columns]
-    metadata = [
-        pa.array([outcome.file_name] * rows, type=pa.string()),
-        pa.array([outcome.file_hash] * rows, type=pa.string()),
-        pa.array(range(1, rows + 1), type=pa.int64()),
-        pa.array([loaded_at] * rows, type=pa.timestamp("us")),
-    ]
-    names = [*text.names, *LOAD_METADATA_COLUMNS]
-    return pa.Table.from_arrays([*columns, *metadata], names=names)
-
-
-@dataclass
-class _Batch:
-    """Files of one raw table read but not written yet: written in one transaction."""
-
-    table: Table | None = None
-    parts: list[pa.Table] = field(default_factory=list)
-    records: list[tuple[LoadedFile, datetime]] = field(default_factory=list)
-    rows: int = 0
-
-
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: Table, parts: list[pa.Table]) -> None:
     """One insert of every file's rows of the batch (a multi-file write)."""
     con.register("landing_batch", pa.concat_tables(parts))
@@ -125,7 +98,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: Table, parts: list[pa.Ta
         con.unregister("landing_batch")
 
 
-def _flush(con: duckdb.DuckDBPyConnection, batch: _Batch, report: IngestReport) -> None:
+def _flush(con: duckdb.DuckDBPyConnection, batch: FileBatch, report: IngestReport) -> None:
     """Write the batch's rows and register its files in one transaction: a run that dies
     here leaves none of them loaded or registered, and the next run loads them again."""
     if not batch.records:
@@ -147,9 +120,7 @@ def _flush(con: duckdb.DuckDBPyConnection, batch: _Batch, report: IngestReport) 
             report.rows_loaded[record.table_name] += record.row_count
         else:
             report.files_duplicate.append(record)
-    batch.parts.clear()
-    batch.records.clear()
-    batch.rows = 0
+    batch.clear()
 
 
 def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: datetime) -> None:
@@ -166,28 +137,6 @@ def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: dat
             record.duplicate_of,
             record.mapping,
         ],
-    )
-
-
-def _record(outcome: FileOutcome) -> LoadedFile:
-    assert outcome.table is not None and outcome.file_hash is not None
-    if outcome.status == DUPLICATE:
-        return LoadedFile(
-            outcome.table.name,
-            outcome.file_name,
-            outcome.file_hash,
-            0,
-            "duplicate_content",
-            duplicate_of=outcome.duplicate_of,
-        )
-    return LoadedFile(
-        outcome.table.name,
-        outcome.file_name,
-        outcome.file_hash,
-        outcome.row_count or 0,
-        LOADED,
-        mapping=outcome.mapping,
-        warnings=tuple(outcome.warnings),
     )
 
 
@@ -213,7 +162,7 @@ def ingest_landing(
     with duckdb.connect(str(warehouse_path)) as con:
         ensure_raw_tables(con)
         registered = registered_files(con)
-        batch = _Batch()
+        batch = FileBatch()
         for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
             rows = outcome.row_count
             if outcome.status in (LOADED, DUPLICATE) and not outcome.earlier:
@@ -222,10 +171,8 @@ def ingest_landing(
                     _flush(con, batch, report)
                 batch.table = outcome.table
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
-                batch.records.append((_record(outcome), loaded_at))
-                if outcome.status == LOADED:
-                    batch.parts.append(_with_metadata(outcome, loaded_at))
-                    batch.rows += rows or 0
+                rows_read = outcome.data if outcome.status == LOADED else None
+                batch.add(loaded_file(outcome), loaded_at, rows_read)
                 outcome.data = None  # the batch holds the rows now
                 if batch.rows >= BATCH_ROWS:
                     _flush(con, batch, report)

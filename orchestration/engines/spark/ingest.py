@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import pickle
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,11 +30,12 @@ import pyarrow as pa
 
 from orchestration.contract import TABLES, Table
 from orchestration.engines.spark.session import spark_session
+from orchestration.landing.batch import FileBatch
 from orchestration.landing.context import load_source
 from orchestration.landing.discovery import LandingDirError, check_landing_dir
 from orchestration.landing.model import DUPLICATE, LOADED
 from orchestration.landing.register import LOADED_FILES_TABLE, RAW_SCHEMA
-from orchestration.landing.report import IngestReport, LoadedFile
+from orchestration.landing.report import IngestReport, loaded_file
 from orchestration.landing.scan import scan_landing
 
 if TYPE_CHECKING:
@@ -100,28 +100,11 @@ def _drop_unregistered(spark: SparkSession, table: Table, loaded: set[str]) -> i
     return len(orphans)
 
 
-@dataclass
-class _Batch:
-    """New files of one table waiting to be written: their rows and their register rows."""
-
-    parts: list[pa.Table] = field(default_factory=list)
-    records: list[LoadedFile] = field(default_factory=list)
-    rows: int = 0
-
-
-def _with_metadata(data: pa.Table, path: Path, file_hash: str, loaded_at: datetime) -> pa.Table:
-    rows = data.num_rows
-    return (
-        data.append_column("_source_file", pa.array([path.name] * rows, type=pa.string()))
-        .append_column("_file_hash", pa.array([file_hash] * rows, type=pa.string()))
-        .append_column("_row_number", pa.array(range(1, rows + 1), type=pa.int64()))
-        .append_column("_loaded_at", pa.array([loaded_at] * rows, type=pa.timestamp("us")))
-    )
-
-
-def _flush(spark: SparkSession, table: Table, batch: _Batch, loaded_at: datetime) -> None:
+def _flush(spark: SparkSession, batch: FileBatch) -> None:
     """Write the batch's rows (replacing their files' partitions), then register its files."""
+    table = batch.table
     if batch.parts:
+        assert table is not None
         from pyspark.sql import functions as F
 
         target = f"{RAW_SCHEMA}.{table.name}"
@@ -151,13 +134,11 @@ def _flush(spark: SparkSession, table: Table, batch: _Batch, loaded_at: datetime
                 r.status,
                 r.duplicate_of,
             )
-            for r in batch.records
+            for r, loaded_at in batch.records
         ]
         schema = LOADED_FILES_COLUMNS.replace(" not null", "")
         spark.createDataFrame(rows, schema=schema).write.insertInto(LOADED_FILES_TABLE)
-    batch.parts.clear()
-    batch.records.clear()
-    batch.rows = 0
+    batch.clear()
 
 
 def ingest_landing_spark(
@@ -184,8 +165,7 @@ def ingest_landing_spark(
         for table in TABLES.values():
             registered[table.name], loaded = _registered(session, table)
             _drop_unregistered(session, table, loaded)
-        batch = _Batch()
-        current: Table | None = None
+        batch = FileBatch()
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
             if outcome.earlier or outcome.status not in (LOADED, DUPLICATE):
@@ -193,43 +173,22 @@ def ingest_landing_spark(
                 continue
             table = outcome.table
             assert table is not None and outcome.file_hash is not None
-            if current is not None and table.name != current.name:
-                _flush(session, current, batch, loaded_at)
+            if batch.table is not None and table.name != batch.table.name:
+                _flush(session, batch)
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
-            current = table
-            if outcome.status == DUPLICATE:
-                record = LoadedFile(
-                    table.name,
-                    outcome.file_name,
-                    outcome.file_hash,
-                    0,
-                    "duplicate_content",
-                    duplicate_of=outcome.duplicate_of,
-                )
-                report.files_duplicate.append(record)
-            else:
-                data = outcome.data
-                assert data is not None
-                batch.parts.append(_with_metadata(data, outcome.path, outcome.file_hash, loaded_at))
-                batch.rows += data.num_rows
-                outcome.data = None
-                record = LoadedFile(
-                    table.name,
-                    outcome.file_name,
-                    outcome.file_hash,
-                    data.num_rows,
-                    LOADED,
-                    mapping=outcome.mapping,
-                    warnings=tuple(outcome.warnings),
-                )
+            batch.table = table
+            record = loaded_file(outcome)
+            batch.add(record, loaded_at, outcome.data if record.status == LOADED else None)
+            outcome.data = None
+            if record.status == LOADED:
                 report.files_loaded.append(record)
-                report.rows_loaded[table.name] += data.num_rows
-            batch.records.append(record)
+                report.rows_loaded[table.name] += record.row_count
+            else:
+                report.files_duplicate.append(record)
             if batch.rows >= BATCH_ROWS:
-                _flush(session, table, batch, loaded_at)
+                _flush(session, batch)
                 loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        if current is not None:
-            _flush(session, current, batch, loaded_at)
+        _flush(session, batch)
     finally:
         if own_session:
             session.stop()

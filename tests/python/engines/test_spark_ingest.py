@@ -103,9 +103,9 @@ def test_spark_raw_tables_and_idempotency(
         encoding="utf-8",
     )
 
-    def _fail_after_writing(spark, table, batch, loaded_at):
+    def _fail_after_writing(spark, batch):
         batch.records.clear()  # rows are written, the register insert never happens
-        real_flush(spark, table, batch, loaded_at)
+        real_flush(spark, batch)
         raise RuntimeError("killed before registering")
 
     real_flush = spark_ingest._flush
