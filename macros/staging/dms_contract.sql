@@ -103,15 +103,73 @@
             {%- do row_reasons.append(reason_if(check.when, check.reason)) -%}
         {%- endif -%}
     {%- endfor %}
-with raw_{{ table }} as (
-    select * from {{ source('dms', table) }}
-),
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key=['_source_file', '_row_number'],
+    on_schema_change='fail',
+    pre_hook="{{ dms_base_prune_hook('" ~ table ~ "') }}",
+) }}
+with
 {% for check in references %}
 known_{{ check.references }} as (
     select {{ dms_contract(check.references).primary_key }} as known_key
     from {{ ref('stg_dms__' ~ check.references) }}
 ),
 {% endfor %}
+{% if is_incremental() -%}
+{#- Incremental: the rows of files not parsed yet, and the parsed rows whose reference
+    check would now give another answer (their key appeared in, or left, the referenced
+    table): they are parsed again and replace their old version (unique key file + row). -#}
+staged_files as (
+    select distinct
+        _source_file,
+        _file_hash,
+        _loaded_at
+    from {{ this }}
+),
+
+revalidated_rows as (
+    select
+        staged._source_file,
+        staged._row_number
+    from {{ this }} as staged
+    {%- for check in references %}
+    left join known_{{ check.references }}
+        on staged.{{ check.column }} = known_{{ check.references }}.known_key
+    {%- endfor %}
+    where false
+    {%- for check in references %}
+        or (staged.{{ check.column }} is not null and known_{{ check.references }}.known_key is null)
+        <> (coalesce(concat(';', staged._quarantine_reason, ';'), '') like '%;{{ check.reason }};%')
+    {%- endfor %}
+),
+
+all_raw_{{ table }} as (
+    select * from {{ source('dms', table) }}
+),
+
+raw_{{ table }} as (
+    select all_raw_{{ table }}.*
+    from all_raw_{{ table }}
+    left join staged_files
+        on all_raw_{{ table }}._source_file = staged_files._source_file
+        and all_raw_{{ table }}._file_hash = staged_files._file_hash
+        and all_raw_{{ table }}._loaded_at = staged_files._loaded_at
+    where staged_files._source_file is null
+    union all
+    select all_raw_{{ table }}.*
+    from all_raw_{{ table }}
+    inner join revalidated_rows
+        on all_raw_{{ table }}._source_file = revalidated_rows._source_file
+        and all_raw_{{ table }}._row_number = revalidated_rows._row_number
+),
+{%- else %}
+raw_{{ table }} as (
+    select * from {{ source('dms', table) }}
+),
+{%- endif %}
+
 parsed as (
     select
         {%- for column in contract.columns %}
@@ -143,7 +201,8 @@ final as (
         {%- for name in dms_load_metadata_columns() %}
         {{ name }},
         {%- endfor %}
-        _quarantine_reason
+        _quarantine_reason,
+        {{ build_started_at() }} as _staged_at
     from checked
 )
 
@@ -153,6 +212,15 @@ select * from final
 {% macro dms_current_versions(table) -%}
     {%- set base = ref('base_dms__' ~ table) -%}
     {%- set contract = dms_contract(table) %}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ dms_touched_keys_hook('" ~ table ~ "') }}",
+        "{{ dms_touched_keys_delete_hook('" ~ table ~ "') }}",
+    ],
+) }}
 with base_{{ table }} as (
     select * from {{ base }}
 ),
@@ -161,6 +229,13 @@ valid as (
     select *
     from base_{{ table }}
     where _quarantine_reason is null
+    {%- if is_incremental() %}
+        {#- incremental: only the keys with a row parsed since this table was last
+            written (the pre-hooks listed them and deleted their current version) #}
+        and {{ contract.primary_key }} in (
+            select {{ contract.primary_key }} from {{ incremental_scratch('touched') }}
+        )
+    {%- endif %}
 ),
 
 ranked as (
@@ -186,7 +261,8 @@ final as (
               if column.name != 'is_deleted' and column.get('staged', true) %}
         {{ column.name }},
         {%- endfor %}
-        _source_file
+        _source_file,
+        {{ build_started_at() }} as _resolved_at
     from winners
 )
 
@@ -230,4 +306,59 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#- Pre-hook of base_dms__<table> when incremental: a file load parsed before is no longer
+    in raw (its batch was retracted, perhaps loaded again since: a load is a file name,
+    its hash and its load time): every
+    parsed row is dropped and the table is parsed again from raw in this run, so that the
+    current versions downstream start over too (stg_dms__<table> sees every row as new). -#}
+{% macro dms_base_prune_hook(table) -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where exists (
+        select
+            _source_file,
+            _file_hash,
+            _loaded_at
+        from {{ this }}
+        except
+        select
+            _source_file,
+            _file_hash,
+            _loaded_at
+        from {{ source('dms', table) }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hooks of stg_dms__<table> when incremental. The watermark is the latest
+    `_resolved_at` in the table: every parsed row staged after it may change its key's
+    current version (a new version, a deletion, a row that became valid or invalid), so
+    those keys are resolved again from all their rows. The keys go to a scratch table
+    first, so that the delete and the insert work on the same set. -#}
+{% macro dms_touched_keys_hook(table) -%}
+    {%- if is_incremental() %}
+    {%- set key = dms_contract(table).primary_key %}
+    create or replace temporary table {{ incremental_scratch('touched') }} as
+    select distinct {{ key }}
+    from {{ ref('base_dms__' ~ table) }}
+    where _staged_at > (
+        select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Delete the current version of every touched key. When every parsed row is newer than
+    the watermark, base_dms__<table> was parsed again from scratch (a retracted batch):
+    every row goes, including keys that only the retracted batch had. -#}
+{% macro dms_touched_keys_delete_hook(table) -%}
+    {%- if is_incremental() %}
+    {%- set key = dms_contract(table).primary_key %}
+    delete from {{ this }}
+    where {{ key }} in (select {{ key }} from {{ incremental_scratch('touched') }})
+        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > (
+            select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        )
+    {%- endif %}
 {%- endmacro %}

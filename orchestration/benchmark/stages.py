@@ -81,16 +81,24 @@ def dbt_build_stage(spec: Spec) -> Result:
     """``dbt build`` with the refresh's arguments on the engine's target, per-layer
     breakdown from ``run_results.json``."""
     from orchestration.benchmark.dbt_timing import dbt_breakdown, run_dbt
-    from orchestration.defs.dbt.assets import DBT_BUILD_ARGS
+    from orchestration.defs.dbt.assets import dbt_build_args
+    from orchestration.defs.dbt.incremental import (
+        full_refresh_reason,
+        mark_finished,
+        mark_started,
+    )
     from orchestration.engines import engine_for
 
     engine = engine_for(settings_of(spec))
-    args = [*DBT_BUILD_ARGS, "--target", engine.name]
+    reason = full_refresh_reason(engine.settings)
+    args = dbt_build_args(engine.name, full_refresh=reason is not None)
     target = Path(spec["dbt_target_dir"])
     started = time.perf_counter()
+    mark_started(engine.settings, full_refresh=reason is not None)
     run_dbt(args, dict(os.environ), Path(spec["log"]))
+    mark_finished(engine.settings)
     seconds = time.perf_counter() - started
-    return seconds, {"args": args, "by_group": dbt_breakdown(target)}
+    return seconds, {"args": args, "full_refresh": reason, "by_group": dbt_breakdown(target)}
 
 
 def gx_stage(spec: Spec) -> Result:

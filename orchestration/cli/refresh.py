@@ -44,6 +44,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-publish", action="store_true", help="build and check, but do not publish"
     )
     parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every incremental model from all loaded rows (done by itself after a "
+        "failed build or a change to the dbt project)",
+    )
+    parser.add_argument(
         "--rollback",
         action="store_true",
         help="serve the previously published version again and exit",
@@ -77,7 +83,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_refresh(
-    settings: Settings, *, publish: bool = True, stream: TextIO | None = None
+    settings: Settings,
+    *,
+    publish: bool = True,
+    full_refresh: bool = False,
+    stream: TextIO | None = None,
 ) -> tuple[bool, ProgressHandler]:
     """Run the refresh job in-process; return (success, progress handler). Progress goes
     to ``stream``, default the current ``sys.stdout`` (read at call time, so that a caller's
@@ -95,6 +105,7 @@ def run_refresh(
         serving_dir=str(settings.serving_dir),
         as_of=settings.as_of,
         target=settings.target,
+        full_refresh=full_refresh,
     )
     defs = build_definitions(aftersales=config, loggers={"console": progress_logger(handler)})
     job = defs.resolve_job_def(JOB_NAME)
@@ -177,7 +188,7 @@ def refresh(engine: Engine, args: argparse.Namespace) -> int:
     print(f"serving   {settings.serving_dir}" + ("  (not published)" if args.no_publish else ""))
     if not _prepare(settings):
         return 1
-    ok, _ = run_refresh(settings, publish=not args.no_publish)
+    ok, _ = run_refresh(settings, publish=not args.no_publish, full_refresh=args.full_refresh)
     elapsed = time.monotonic() - started
     landing_lines = landing_report(engine)
     if not ok:

@@ -19,6 +19,8 @@ class AftersalesConfig(ConfigurableResource):
     serving_dir: str | None = None
     as_of: str | None = None
     target: str | None = None
+    # rebuild the incremental models from scratch (aftersales-refresh --full-refresh)
+    full_refresh: bool = False
 
     def settings(self) -> Settings:
         return override(

@@ -2,7 +2,8 @@
 
 ``staging.stg_dms__tickets``, ``stg_dms__part_requests`` and ``stg_dms__callbacks`` hold
 one row per valid record (the winning version). Each suite checks the columns (the raw
-contract's, typed, without ``is_deleted``, plus ``_source_file``, in any order), the primary
+contract's, typed, without ``is_deleted``, plus ``_source_file`` and ``_resolved_at``, the
+build that resolved the row, in any order), the primary
 key (never null, unique), the required references, the enumerated codes of the raw
 contract, and that quantities and amounts are not negative. They repeat a few of dbt's
 tests on purpose: a second, independent tool on the tables every KPI reads, with results
@@ -39,7 +40,7 @@ class StagingSuite:
     @property
     def columns(self) -> list[str]:
         contract = [c for c in TABLES[self.table].columns if c not in self.dropped]
-        return [*contract, "_source_file"]
+        return [*contract, "_source_file", "_resolved_at"]
 
 
 STAGING_SUITES: dict[str, StagingSuite] = {
@@ -106,7 +107,7 @@ def build_staging_suite(spec: StagingSuite) -> Any:
 
     add(
         ex.ExpectTableColumnsToMatchSet(column_set=spec.columns, exact_match=True),
-        "columns are the contract's (typed, without is_deleted) plus _source_file",
+        "columns are the contract's (typed, without is_deleted) plus _source_file, _resolved_at",
     )
     add(ex.ExpectColumnValuesToNotBeNull(column=spec.key), f"{spec.key} is never null")
     add(ex.ExpectColumnValuesToBeUnique(column=spec.key), f"one row per {spec.key}")

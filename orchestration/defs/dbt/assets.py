@@ -33,6 +33,7 @@ from orchestration.defs.automation.policies import (
     writer_retry_policy,
 )
 from orchestration.defs.dbt.check_descriptions import describe_dbt_test
+from orchestration.defs.dbt.incremental import full_refresh_reason, mark_finished, mark_started
 from orchestration.defs.dbt.project import dbt_project, environment, prepare_manifest
 from orchestration.defs.ingest.assets import INGEST_KEY
 from orchestration.defs.resources import AftersalesConfig
@@ -47,6 +48,12 @@ PUBLISHED_MODEL = "kpi_values"
 # prove the SQL, which only changes with the code: they run in CI and scripts/test.sh
 # (tests/python/defs/test_dbt_unit_tests.py), not in every refresh.
 DBT_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
+
+
+def dbt_build_args(target: str, *, full_refresh: bool) -> list[str]:
+    """The refresh's ``dbt build`` command on ``target``; ``full_refresh`` rebuilds the
+    incremental models from scratch (see ``orchestration/defs/dbt/incremental.py``)."""
+    return [*DBT_BUILD_ARGS, "--target", target, *(["--full-refresh"] if full_refresh else [])]
 
 
 class DbtTransientError(RuntimeError):
@@ -120,16 +127,22 @@ def dbt_build(
 ) -> Iterator[Any]:
     """``dbt build --target <engine>`` (seeds, models and data tests; see
     ``DBT_BUILD_ARGS``) on the selection, streamed: one dbt invocation, the same on DuckDB
-    and Spark.
+    and Spark. Incremental unless a full refresh is due (``full_refresh_reason``).
 
     A failing error-severity test fails the step without a retry; a lock or I/O error is
     retried by the retry policy.
     """
     engine = aftersales.engine()
-    args = [*DBT_BUILD_ARGS, "--target", engine.name]
     with retry_only_transient("dbt build"), engine.lock(), environment(engine.settings.dbt_env()):
+        reason = full_refresh_reason(engine.settings, requested=aftersales.full_refresh)
+        if reason:
+            context.log.info(f"full refresh: {reason}")
+        args = dbt_build_args(engine.name, full_refresh=reason is not None)
+        mark_started(engine.settings, full_refresh=reason is not None)
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
+        if invocation.is_successful():
+            mark_finished(engine.settings)
     if not invocation.is_successful():
         text = dbt_error_text(invocation)
         if is_transient_message(text):

@@ -1,0 +1,32 @@
+{#- Incremental builds (docs/architecture.md, "Incremental refresh").
+
+    The large models (the parsed raw rows, the current versions and the daily KPI facts)
+    are `incremental` on DuckDB: a refresh works only on what arrived, what was retracted
+    and the days that can still change. dbt-spark's Parquet tables have no DELETE (its
+    incremental strategies are append, insert_overwrite by partition and merge on Delta),
+    so on Spark the same models are plain tables rebuilt on every run: the SQL is one, its
+    `is_incremental()` branch is simply never taken there. -#}
+{% macro incremental_materialization() -%}
+    {{ return(adapter.dispatch('incremental_materialization', 'aftersales')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{% macro duckdb__incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{#- The start of this dbt invocation, as a timestamp literal: the `_staged_at` /
+    `_resolved_at` / `_computed_at` stamp of the rows a build writes. -#}
+{% macro build_started_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ type_local_timestamp() }})
+{%- endmacro %}
+
+{#- A session-scoped scratch table a pre-hook fills and the model then reads (the set of
+    keys or days an incremental run recomputes): computed once, before the hook deletes
+    those rows, so that the delete and the insert agree. -#}
+{% macro incremental_scratch(suffix) -%}
+    {{ return(this.identifier ~ '__' ~ suffix) }}
+{%- endmacro %}

@@ -1,0 +1,104 @@
+"""When the refresh's ``dbt build`` may be incremental, and when it must rebuild everything.
+
+The incremental models (docs/architecture.md, "Incremental refresh") trust what an earlier
+build left in the build warehouse. That is only sound when the earlier build finished and
+was made by the same SQL. The build warehouse directory keeps a small state file: the
+project's fingerprint and whether the last ``dbt build`` finished. ``dbt build`` gets
+``--full-refresh`` when
+
+- the operator asked for it (``aftersales-refresh --full-refresh``);
+- there is no state file (a new warehouse, or one built before incremental models);
+- the last ``dbt build`` did not finish (a model may be missing rows it was about to add);
+- the project changed since (models, macros, seeds, vars, the dbt version): old rows
+  were computed by other SQL.
+
+The state file is written before ``dbt build`` starts (``finished: false``) and again when
+it succeeds (``finished: true``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orchestration.config import PROJECT_DIR, Settings
+
+STATE_FILE_NAME = "dbt_incremental_state.json"
+# What the models' SQL is made of (dbt_project.yml holds the vars and the raw contract).
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+
+
+def state_path(settings: Settings) -> Path:
+    return settings.warehouse_dir / STATE_FILE_NAME
+
+
+def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+    """sha256 of the dbt version and the files the models are built from (not of the
+    environment: a new as-of time or new paths do not change the SQL)."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256(f"dbt {dbt_version}\0".encode())
+    for name in PROJECT_INPUTS:
+        root = project_dir / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(f"{path.relative_to(project_dir)}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_state(settings: Settings) -> dict | None:
+    path = state_path(settings)
+    try:
+        state = json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def full_refresh_reason(
+    settings: Settings, *, requested: bool = False, project_dir: Path = PROJECT_DIR
+) -> str | None:
+    """Why this build must be a full refresh, or None when it may be incremental."""
+    if requested:
+        return "requested (--full-refresh)"
+    state = read_state(settings)
+    if state is None:
+        return f"no incremental state in {state_path(settings)} (first build of this warehouse)"
+    if not state.get("finished"):
+        return f"the last dbt build (started {state.get('started_at')}) did not finish"
+    if state.get("project") != project_fingerprint(project_dir):
+        return "the dbt project changed since the last build"
+    return None
+
+
+def _write(settings: Settings, state: dict) -> None:
+    path = state_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(json.dumps(state, indent=2) + "\n")
+    scratch.replace(path)
+
+
+def mark_started(
+    settings: Settings, *, full_refresh: bool, project_dir: Path = PROJECT_DIR
+) -> None:
+    _write(
+        settings,
+        {
+            "project": project_fingerprint(project_dir),
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "full_refresh": full_refresh,
+            "finished": False,
+        },
+    )
+
+
+def mark_finished(settings: Settings) -> None:
+    state = read_state(settings) or {}
+    state["finished"] = True
+    state["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    _write(settings, state)

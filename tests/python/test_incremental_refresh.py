@@ -1,0 +1,238 @@
+"""Incremental equals full (issue 12).
+
+A sequence of deliveries is replayed on one build warehouse, each followed by an
+incremental ``dbt build`` (the refresh's arguments, without the data tests). After every
+step a copy of that warehouse (the same raw rows) is rebuilt with ``--full-refresh``, and
+every table the models build (staging, intermediate, marts: ``kpi_values`` and all) must
+be identical, row for row, except the build stamps (``_staged_at``, ``_resolved_at``,
+``_computed_at``) and doubles compared at 1e-9 (a sum's last bits depend on the order
+DuckDB adds in, which varies between two full builds as well).
+
+The deliveries: new days; late versions of old work orders and a deletion; a work order
+from a branch not known yet; that branch arriving; a re-sent file; the as-of time moving
+forward with no new file; a retracted batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.config import PROJECT_DIR, Settings, load_settings, override
+from orchestration.engines import engine_for
+
+HELD_BACK_FROM = "2025-04-14"  # files of these days and later are delivered step by step
+STAMPS = ("_staged_at", "_resolved_at", "_computed_at")
+MODEL_SCHEMAS = ("staging", "intermediate", "marts")
+
+
+def _dbt() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False) -> None:
+    from orchestration.defs.dbt.assets import dbt_build_args
+
+    args = dbt_build_args("duckdb", full_refresh=full_refresh)
+    if not tests:
+        args += ["--exclude-resource-type", "test"]
+    env = {
+        **os.environ,
+        **settings.dbt_env(),
+        "DBT_TARGET_PATH": str(base / "target"),
+        "DBT_LOG_PATH": str(base / "logs"),
+        "DBT_USE_COLORS": "false",
+    }
+    completed = subprocess.run(
+        [_dbt(), *args, "--profiles-dir", str(PROJECT_DIR)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+
+
+def _differences(incremental: Path, full: Path) -> list[str]:
+    """Tables whose rows differ between the two warehouses (stamps left out)."""
+    con = duckdb.connect()
+    con.execute(f"attach '{incremental}' as inc (read_only)")
+    con.execute(f"attach '{full}' as ful (read_only)")
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'ful' "
+        f"and schema_name in {MODEL_SCHEMAS} order by 1, 2"
+    ).fetchall()
+    assert len(tables) > 80, tables
+    found = []
+    for schema, table in tables:
+        columns = con.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = 'ful' "
+            "and schema_name = ? and table_name = ? order by column_index",
+            [schema, table],
+        ).fetchall()
+        select = ", ".join(
+            f'round("{name}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
+            for name, kind in columns
+            if name not in STAMPS
+        )
+        only = []
+        for left, right in (("inc", "ful"), ("ful", "inc")):
+            only.append(
+                con.execute(
+                    f"select count(*) from (select {select} from {left}.{schema}.{table} "
+                    f"except all select {select} from {right}.{schema}.{table})"
+                ).fetchone()[0]
+            )
+        if any(only):
+            example = con.execute(
+                f"select {select} from inc.{schema}.{table} "
+                f"except all select {select} from ful.{schema}.{table} limit 2"
+            ).fetchall()
+            found.append(
+                f"{schema}.{table}: {only[0]} rows only incremental, {only[1]} only full; "
+                f"e.g. only incremental: {example}"
+            )
+    con.close()
+    return found
+
+
+def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _old_tickets(landing: Path, month: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The rows of the first CSV tickets file of ``month`` (YYYY-MM)."""
+    return _csv_rows(sorted((landing / "tickets").glob(f"{month}-*.csv"))[0])
+
+
+class Replay:
+    """One build warehouse that receives the deliveries, and its full-refresh twin."""
+
+    def __init__(self, source: Path, base: Path) -> None:
+        self.base = base
+        self.held_back = base / "held_back"
+        self.landing = base / "landing"
+        shutil.copytree(source, self.landing)
+        shutil.rmtree(self.landing / "_generator", ignore_errors=True)
+        for path in sorted(self.landing.glob("*/*")):
+            if path.name >= HELD_BACK_FROM:
+                target = self.held_back / path.parent.name / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                path.rename(target)
+        self.as_of: str | None = None
+        self.steps = 0
+
+    def settings(self, name: str) -> Settings:
+        return override(
+            load_settings(),
+            landing_dir=self.landing,
+            warehouse_dir=self.base / name / "warehouse",
+            serving_dir=self.base / name / "serving",
+            as_of=self.as_of,
+        )
+
+    def deliver_days(self, *days: str) -> None:
+        for path in sorted(self.held_back.glob("*/*")):
+            if path.name[:10] in days:
+                path.rename(self.landing / path.parent.name / path.name)
+
+    def refresh(self, step: str) -> None:
+        """Ingest and build incrementally; then check against a full rebuild."""
+        settings = self.settings("incremental")
+        engine_for(settings).ingest()
+        first = self.steps == 0
+        _dbt_build(settings, self.base / "incremental", full_refresh=first)
+        self.steps += 1
+        if first:
+            return
+        full = self.settings(f"full_{self.steps}")
+        full.warehouse_dir.mkdir(parents=True)
+        shutil.copy2(settings.warehouse_path, full.warehouse_path)
+        _dbt_build(full, self.base / f"full_{self.steps}", full_refresh=True)
+        differences = _differences(settings.warehouse_path, full.warehouse_path)
+        assert not differences, f"after {step}: {differences}"
+        shutil.rmtree(full.warehouse_dir)
+
+    def rows(self, sql: str) -> list[tuple]:
+        path = self.settings("incremental").warehouse_path
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: Path) -> None:
+    replay = Replay(small_landing, tmp_path)
+    replay.refresh("first build")  # the first build: everything up to HELD_BACK_FROM
+
+    # new days
+    replay.deliver_days("2025-04-14")
+    replay.refresh("new days")
+
+    # late versions of old work orders (a status and a delivery time changed), one of
+    # them deleted, and a work order of a branch that is not known yet (quarantined)
+    header, rows = _old_tickets(replay.landing, "2025-03")
+    late = [dict(row, updated_at="2025-04-14 23:00:00") for row in rows[:4]]
+    late[0]["delivered_at"] = ""
+    late[0]["status"] = "in_progress"
+    late[1]["is_deleted"] = "true"
+    stranger = dict(rows[4], updated_at="2025-04-14 23:10:00", branch_code="ZZ01")
+    stranger["ticket_id"] = "ZZ01-20250414-00001"
+    _write_csv(replay.landing / "tickets" / "2025-04-14T230000.csv", header, [*late, stranger])
+    replay.refresh("late versions, a deletion, an unknown branch")
+    assert replay.rows(
+        "select count(*) from staging.stg_dms__tickets_quarantine "
+        "where ticket_id = 'ZZ01-20250414-00001'"
+    ) == [(1,)]
+
+    # the branch arrives: the quarantined work order becomes valid
+    branch_header, branches = _csv_rows(sorted((replay.landing / "branches").glob("*.csv"))[0])
+    new_branch = dict(branches[0], branch_code="ZZ01", updated_at="2025-04-15 01:00:00")
+    _write_csv(replay.landing / "branches" / "2025-04-15T010000.csv", branch_header, [new_branch])
+    replay.deliver_days("2025-04-15")
+    replay.refresh("the branch arrives")
+    assert replay.rows(
+        "select count(*) from staging.stg_dms__tickets where ticket_id = 'ZZ01-20250414-00001'"
+    ) == [(1,)]
+
+    # a re-sent file (same content, new name: recorded as a duplicate) with the next day
+    resent = sorted((replay.landing / "tickets").glob("2025-04-15T02*"))[0]
+    shutil.copy2(resent, resent.with_name("2025-04-16T230000" + resent.suffix))
+    replay.deliver_days("2025-04-16")
+    replay.refresh("a re-sent file")
+
+    # the as-of time moves forward, no new file
+    replay.as_of = "2025-04-20 12:00:00"
+    replay.refresh("as-of forward")
+
+    # a retracted batch, corrected under the same name: the deletion is undone
+    replay.as_of = None
+    engine_for(replay.settings("incremental")).retract("tickets/2025-04-14T230000.csv", "test")
+    corrected = [late[0], *late[2:], stranger]
+    _write_csv(replay.landing / "tickets" / "2025-04-14T230000.csv", header, corrected)
+    replay.refresh("retracted batch")
+    assert replay.rows(
+        f"select count(*) from staging.stg_dms__tickets where ticket_id = '{late[1]['ticket_id']}'"
+    ) == [(1,)]
+
+    # the last days, and the data tests on the incremental warehouse
+    replay.deliver_days("2025-04-17")
+    replay.refresh("last day")
+    _dbt_build(
+        replay.settings("incremental"), tmp_path / "incremental", full_refresh=False, tests=True
+    )
