@@ -30,3 +30,9 @@
 {% macro incremental_scratch(suffix) -%}
     {{ return(this.identifier ~ '__' ~ suffix) }}
 {%- endmacro %}
+
+{#- is_incremental(), false where the model has no relation of its own (a dbt unit test
+    renders the model with `this` unset). -#}
+{% macro incremental_run() -%}
+    {{ return(this is not none and is_incremental()) }}
+{%- endmacro %}

@@ -117,7 +117,7 @@ known_{{ check.references }} as (
     from {{ ref('stg_dms__' ~ check.references) }}
 ),
 {% endfor %}
-{% if is_incremental() -%}
+{% if incremental_run() -%}
 {#- Incremental: the rows of files not parsed yet, and the parsed rows whose reference
     check would now give another answer (their key appeared in, or left, the referenced
     table): they are parsed again and replace their old version (unique key file + row). -#}
@@ -229,7 +229,7 @@ valid as (
     select *
     from base_{{ table }}
     where _quarantine_reason is null
-    {%- if is_incremental() %}
+    {%- if incremental_run() %}
         {#- incremental: only the keys with a row parsed since this table was last
             written (the pre-hooks listed them and deleted their current version) #}
         and {{ contract.primary_key }} in (
@@ -314,7 +314,7 @@ select * from final
     parsed row is dropped and the table is parsed again from raw in this run, so that the
     current versions downstream start over too (stg_dms__<table> sees every row as new). -#}
 {% macro dms_base_prune_hook(table) -%}
-    {%- if is_incremental() %}
+    {%- if incremental_run() %}
     delete from {{ this }}
     where exists (
         select
@@ -338,7 +338,7 @@ select * from final
     those keys are resolved again from all their rows. The keys go to a scratch table
     first, so that the delete and the insert work on the same set. -#}
 {% macro dms_touched_keys_hook(table) -%}
-    {%- if is_incremental() %}
+    {%- if incremental_run() %}
     {%- set key = dms_contract(table).primary_key %}
     create or replace temporary table {{ incremental_scratch('touched') }} as
     select distinct {{ key }}
@@ -353,7 +353,7 @@ select * from final
     the watermark, base_dms__<table> was parsed again from scratch (a retracted batch):
     every row goes, including keys that only the retracted batch had. -#}
 {% macro dms_touched_keys_delete_hook(table) -%}
-    {%- if is_incremental() %}
+    {%- if incremental_run() %}
     {%- set key = dms_contract(table).primary_key %}
     delete from {{ this }}
     where {{ key }} in (select {{ key }} from {{ incremental_scratch('touched') }})

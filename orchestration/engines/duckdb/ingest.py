@@ -31,6 +31,7 @@ from orchestration.landing.register import (
     LOADED_FILES_TABLE,
     RAW_SCHEMA,
     ensure_register_tables,
+    insert_rows,
     registered_files,
     replace_landing_snapshot,
 )
@@ -108,8 +109,7 @@ def _flush(con: duckdb.DuckDBPyConnection, batch: FileBatch, report: IngestRepor
     try:
         if batch.parts:
             _insert_rows(con, batch.table, batch.parts)
-        for record, loaded_at in batch.records:
-            _register(con, record, loaded_at)
+        _register(con, batch.records)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -123,19 +123,33 @@ def _flush(con: duckdb.DuckDBPyConnection, batch: FileBatch, report: IngestRepor
     batch.clear()
 
 
-def _register(con: duckdb.DuckDBPyConnection, record: LoadedFile, loaded_at: datetime) -> None:
-    con.execute(
-        f"insert into {LOADED_FILES_TABLE} (table_name, file_name, file_hash, row_count, "
-        "loaded_at, status, duplicate_of, mapping) values (?, ?, ?, ?, ?, ?, ?, ?)",
+def _register(con: duckdb.DuckDBPyConnection, records: list[tuple[LoadedFile, datetime]]) -> None:
+    """The register rows of a batch's files, in one insert."""
+    insert_rows(
+        con,
+        LOADED_FILES_TABLE,
+        (
+            "table_name",
+            "file_name",
+            "file_hash",
+            "row_count",
+            "loaded_at",
+            "status",
+            "duplicate_of",
+            "mapping",
+        ),
         [
-            record.table_name,
-            record.file_name,
-            record.file_hash,
-            record.row_count,
-            loaded_at,
-            record.status,
-            record.duplicate_of,
-            record.mapping,
+            (
+                record.table_name,
+                record.file_name,
+                record.file_hash,
+                record.row_count,
+                loaded_at,
+                record.status,
+                record.duplicate_of,
+                record.mapping,
+            )
+            for record, loaded_at in records
         ],
     )
 
