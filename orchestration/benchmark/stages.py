@@ -107,8 +107,9 @@ def gx_stage(spec: Spec) -> Result:
     from orchestration.defs.checks.gx import build_docs_dir
     from orchestration.engines import engine_for
     from orchestration.quality.kpi_values_suite import run_suite
-    from orchestration.quality.staging_suites import STAGING_SUITES, run_staging_suite
+    from orchestration.quality.staging_suites import STAGING_SUITES
     from orchestration.quality.trend_suite import run_trend_suite
+    from orchestration.quality.validated import run_changed_rows
 
     engine = engine_for(settings_of(spec))
     docs = build_docs_dir(engine.settings)
@@ -117,7 +118,8 @@ def gx_stage(spec: Spec) -> Result:
         results = [run_suite(con, served=served, docs_dir=docs / "kpi_values")]
     for model in STAGING_SUITES:
         with engine.read_build() as con:
-            results.append(run_staging_suite(con, model, docs_dir=docs / model))
+            warehouse_dir = engine.settings.warehouse_dir
+            results.append(run_changed_rows(con, model, warehouse_dir, docs_dir=docs / model))
     with engine.read_build() as con:
         trend, _ = run_trend_suite(con, docs_dir=docs / "kpi_values_trend")
     seconds = time.perf_counter() - started

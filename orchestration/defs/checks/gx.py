@@ -42,8 +42,9 @@ from orchestration.defs.checks.results import check_result
 from orchestration.defs.dbt.assets import KPI_VALUES_KEY, dbt_build
 from orchestration.defs.resources import AftersalesConfig
 from orchestration.quality.kpi_values_suite import run_suite
-from orchestration.quality.staging_suites import STAGING_SUITES, run_staging_suite
+from orchestration.quality.staging_suites import STAGING_SUITES
 from orchestration.quality.trend_suite import anomaly_sigmas, run_trend_suite
+from orchestration.quality.validated import run_changed_rows, scope
 
 STAGING_CHECK_NAME = "gx_staging_suite"
 DOCS_DIR_NAME = "data_docs"
@@ -110,10 +111,13 @@ STAGING_CHECK_KEYS: dict[str, AssetCheckKey] = {
 )
 def gx_staging_suites(context: AssetCheckExecutionContext, aftersales: AftersalesConfig):
     engine = aftersales.engine()
+    warehouse_dir = engine.settings.warehouse_dir
     for model, key in STAGING_CHECK_KEYS.items():
+        rows = scope(warehouse_dir, model)
         with retry_only_transient(f"gx_staging_suite on {model}"), engine.read_build() as con:
-            result = run_staging_suite(con, model, docs_dir=build_docs_dir(engine.settings) / model)
-        context.log.info(result.summary())
+            docs = build_docs_dir(engine.settings) / model
+            result = run_changed_rows(con, model, warehouse_dir, docs_dir=docs)
+        context.log.info(f"{result.summary()} ({rows})")
         yield check_result(result, asset_key=key.asset_key, check_name=key.name)
 
 

@@ -1,0 +1,82 @@
+"""The staging suites read the rows resolved since they last passed
+(orchestration/quality/validated.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+
+from orchestration.quality.validated import run_changed_rows, scope, validated_through
+
+MODEL = "stg_dms__callbacks"
+
+
+def _warehouse(refreshed: SimpleNamespace, tmp_path: Path) -> Path:
+    directory = tmp_path / "warehouse"
+    directory.mkdir()
+    shutil.copy2(refreshed.warehouse / "aftersales.duckdb", directory / "aftersales.duckdb")
+    return directory
+
+
+def _run(directory: Path):
+    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
+        return run_changed_rows(con, MODEL, directory)
+
+
+def _execute(directory: Path, sql: str) -> None:
+    with duckdb.connect(str(directory / "aftersales.duckdb")) as con:
+        con.execute(sql)
+
+
+def test_only_rows_resolved_since_the_last_pass_are_read_again(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    directory = _warehouse(refreshed, tmp_path)
+    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
+        (total,) = con.execute(f"select count(*) from staging.{MODEL}").fetchone()
+    assert scope(directory, MODEL) == "every row"
+
+    first = _run(directory)
+    assert first.success and first.row_count == total
+    assert validated_through(directory, MODEL) is not None
+
+    second = _run(directory)  # nothing resolved since
+    assert second.success and second.row_count == 0
+
+    # a later build resolves three keys again
+    _execute(
+        directory,
+        f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 1 day "
+        f"where callback_id in (select callback_id from staging.{MODEL} order by 1 limit 3)",
+    )
+    third = _run(directory)
+    assert third.success and third.row_count == 3
+
+
+def test_a_failed_run_reads_the_same_rows_again(refreshed: SimpleNamespace, tmp_path: Path) -> None:
+    directory = _warehouse(refreshed, tmp_path)
+    assert _run(directory).success
+    through = validated_through(directory, MODEL)
+    _execute(
+        directory,
+        f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 1 day, "
+        f"channel = 'carrier pigeon' "
+        f"where callback_id = (select min(callback_id) from staging.{MODEL})",
+    )
+    failed = _run(directory)
+    assert not failed.success and failed.row_count == 1
+    assert validated_through(directory, MODEL) == through  # not advanced
+    assert _run(directory).row_count == 1  # still read: not passed yet
+
+
+def test_a_rebuilt_table_is_read_whole(refreshed: SimpleNamespace, tmp_path: Path) -> None:
+    directory = _warehouse(refreshed, tmp_path)
+    assert _run(directory).success
+    # a full refresh stamps every row anew
+    _execute(directory, f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 2 day")
+    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
+        (total,) = con.execute(f"select count(*) from staging.{MODEL}").fetchone()
+    assert _run(directory).row_count == total
