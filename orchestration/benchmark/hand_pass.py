@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 import duckdb
 
 from orchestration.benchmark.hand_pass_sql import hand_pass_sql
+from orchestration.engines.duckdb.connection import memory_limit
 from orchestration.serving.summary import HEADLINE_KPIS
 
 
@@ -37,7 +39,12 @@ def run_hand_pass(
     """Seconds the pass took (listing the files and writing the SQL included) and its rows."""
     started = time.perf_counter()
     sql = hand_pass_sql(landing, as_of)
-    with duckdb.connect() as con:
+    # the refresh's memory limit (orchestration/engines/duckdb/connection.py), spilling
+    # to a scratch directory as the refresh's DuckDB does
+    with (
+        tempfile.TemporaryDirectory(prefix="aftersales-hand-pass-") as spill,
+        duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill}) as con,
+    ):
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - started, rows
 

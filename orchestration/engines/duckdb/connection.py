@@ -109,3 +109,13 @@ def connect(
     return retry_transient(
         lambda: duckdb.connect(str(path), read_only=read_only), attempts=attempts, delay=delay
     )
+
+
+DEFAULT_MEMORY_LIMIT = "6GB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the project's heavy connections (the ingest, dbt through
+    profiles.yml, the benchmark's hand-written pass): ``$AFTERSALES_DUCKDB_MEMORY_LIMIT``,
+    default 6GB. Beyond it DuckDB spills to disk instead of growing to 80 % of RAM."""
+    return os.environ.get("AFTERSALES_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT

@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.contract import LOAD_METADATA_COLUMNS, TABLES, Table
+from orchestration.engines.duckdb.connection import memory_limit
 from orchestration.landing.batch import FileBatch
 from orchestration.landing.discovery import LandingDirError
 from orchestration.landing.model import DUPLICATE, LOADED
@@ -173,7 +174,7 @@ def ingest_landing(
     snapshot: list[
         tuple[str, str, str, str | None, str | None, int | None, str | None, str | None]
     ] = []
-    with duckdb.connect(str(warehouse_path)) as con:
+    with duckdb.connect(str(warehouse_path), config={"memory_limit": memory_limit()}) as con:
         ensure_raw_tables(con)
         registered = registered_files(con)
         batch = FileBatch()

@@ -1,0 +1,43 @@
+"""DuckDB's memory limit: one setting for dbt, the ingest and the hand-written pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from orchestration.config import PROJECT_DIR
+from orchestration.engines.duckdb.connection import DEFAULT_MEMORY_LIMIT, memory_limit
+from orchestration.engines.duckdb.ingest import ingest_landing
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert memory_limit() == DEFAULT_MEMORY_LIMIT
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "3GB")
+    assert memory_limit() == "3GB"
+
+
+def test_dbt_reads_the_same_variable_with_the_same_default() -> None:
+    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())
+    setting = profile["aftersales"]["outputs"]["duckdb"]["settings"]["memory_limit"]
+    assert "AFTERSALES_DUCKDB_MEMORY_LIMIT" in setting and DEFAULT_MEMORY_LIMIT in setting
+
+
+def test_the_ingest_connection_is_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[dict] = []
+    real_connect = duckdb.connect
+
+    def connect(*args, **kwargs):
+        seen.append(kwargs.get("config") or {})
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setattr(duckdb, "connect", connect)
+    (tmp_path / "landing" / "tickets").mkdir(parents=True)
+    ingest_landing(tmp_path / "landing", tmp_path / "warehouse" / "w.duckdb", settle_seconds=0)
+    assert {"memory_limit": "1GB"} in seen
