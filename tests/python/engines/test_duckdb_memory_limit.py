@@ -26,9 +26,7 @@ def test_dbt_reads_the_same_variable_with_the_same_default() -> None:
     assert "AFTERSALES_DUCKDB_MEMORY_LIMIT" in setting and DEFAULT_MEMORY_LIMIT in setting
 
 
-def test_the_ingest_connection_is_limited(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_ingest_connection_is_limited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[dict] = []
     real_connect = duckdb.connect
 
