@@ -121,12 +121,26 @@ known_{{ check.references }} as (
 {#- Incremental: the rows of files not parsed yet, and the parsed rows whose reference
     check would now give another answer (their key appeared in, or left, the referenced
     table): they are parsed again and replace their old version (unique key file + row). -#}
-staged_files as (
+parsed_loads as (
     select distinct
         _source_file,
         _file_hash,
         _loaded_at
     from {{ this }}
+),
+
+new_loads as (
+    select distinct
+        _source_file,
+        _file_hash,
+        _loaded_at
+    from {{ source('dms', table) }}
+    except
+    select
+        _source_file,
+        _file_hash,
+        _loaded_at
+    from parsed_loads
 ),
 
 revalidated_rows as (
@@ -140,29 +154,35 @@ revalidated_rows as (
     {%- endfor %}
     where false
     {%- for check in references %}
-        or (staged.{{ check.column }} is not null and known_{{ check.references }}.known_key is null)
-        <> (coalesce(concat(';', staged._quarantine_reason, ';'), '') like '%;{{ check.reason }};%')
+        or (
+            staged.{{ check.column }} is not null
+            and known_{{ check.references }}.known_key is null
+            and (staged._quarantine_reason is null
+                or concat(';', staged._quarantine_reason, ';') not like '%;{{ check.reason }};%')
+        )
+        or (
+            known_{{ check.references }}.known_key is not null
+            and staged._quarantine_reason like '%{{ check.reason }}%'
+            and concat(';', staged._quarantine_reason, ';') like '%;{{ check.reason }};%'
+        )
     {%- endfor %}
 ),
 
-all_raw_{{ table }} as (
-    select * from {{ source('dms', table) }}
-),
-
+{#- raw is read twice rather than through one CTE: a CTE read twice is materialized
+    whole, and the joins on the few new loads let the scans skip the rest of raw -#}
 raw_{{ table }} as (
-    select all_raw_{{ table }}.*
-    from all_raw_{{ table }}
-    left join staged_files
-        on all_raw_{{ table }}._source_file = staged_files._source_file
-        and all_raw_{{ table }}._file_hash = staged_files._file_hash
-        and all_raw_{{ table }}._loaded_at = staged_files._loaded_at
-    where staged_files._source_file is null
+    select new_rows.*
+    from {{ source('dms', table) }} as new_rows
+    inner join new_loads
+        on new_rows._source_file = new_loads._source_file
+        and new_rows._file_hash = new_loads._file_hash
+        and new_rows._loaded_at = new_loads._loaded_at
     union all
-    select all_raw_{{ table }}.*
-    from all_raw_{{ table }}
+    select revalidated.*
+    from {{ source('dms', table) }} as revalidated
     inner join revalidated_rows
-        on all_raw_{{ table }}._source_file = revalidated_rows._source_file
-        and all_raw_{{ table }}._row_number = revalidated_rows._row_number
+        on revalidated._source_file = revalidated_rows._source_file
+        and revalidated._row_number = revalidated_rows._row_number
 ),
 {%- else %}
 raw_{{ table }} as (
@@ -273,6 +293,15 @@ select * from final
     {%- set raw = source('dms', table) -%}
     {%- set base = ref('base_dms__' ~ table) -%}
     {%- set contract = dms_contract(table) %}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ dms_quarantine_touched_hook('" ~ table ~ "') }}",
+        "{{ dms_quarantine_delete_hook('" ~ table ~ "') }}",
+    ],
+) }}
 with raw_{{ table }} as (
     select * from {{ raw }}
 ),
@@ -288,6 +317,16 @@ quarantined as (
         _quarantine_reason
     from base_{{ table }}
     where _quarantine_reason is not null
+    {%- if incremental_run() %}
+        {#- incremental: only the rows parsed since this table was last written (the
+            pre-hooks listed them and deleted their old quarantine entry) #}
+        and exists (
+            select 1
+            from {{ incremental_scratch('touched') }} as touched
+            where touched._source_file = base_{{ table }}._source_file
+                and touched._row_number = base_{{ table }}._row_number
+        )
+    {%- endif %}
 ),
 
 final as (
@@ -297,8 +336,9 @@ final as (
         raw_{{ table }}._loaded_at,
         quarantined._quarantine_reason as quarantine_reason,
         {%- for column in contract.columns %}
-        raw_{{ table }}.{{ column.name }}{{ ',' if not loop.last }}
+        raw_{{ table }}.{{ column.name }},
         {%- endfor %}
+        {{ build_started_at() }} as _resolved_at
     from quarantined
     inner join raw_{{ table }}
         on quarantined._source_file = raw_{{ table }}._source_file
@@ -306,6 +346,38 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#- Pre-hooks of stg_dms__<table>_quarantine when incremental, as for the current versions
+    (dms_touched_keys_hook) but per landed row (file, row number): the rows parsed after
+    the table was last written are listed, their old entry deleted, and those that are
+    quarantined now are written again. -#}
+{% macro dms_quarantine_touched_hook(table) -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('touched') }} as
+    select
+        _source_file,
+        _row_number
+    from {{ ref('base_dms__' ~ table) }}
+    where _staged_at > (
+        select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{% macro dms_quarantine_delete_hook(table) -%}
+    {%- if incremental_run() %}
+    delete from {{ this }}
+    where exists (
+            select 1
+            from {{ incremental_scratch('touched') }} as touched
+            where touched._source_file = {{ this }}._source_file
+                and touched._row_number = {{ this }}._row_number
+        )
+        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > (
+            select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
+        )
+    {%- endif %}
 {%- endmacro %}
 
 {#- Pre-hook of base_dms__<table> when incremental: a file load parsed before is no longer
@@ -317,13 +389,13 @@ select * from final
     {%- if incremental_run() %}
     delete from {{ this }}
     where exists (
-        select
+        select distinct
             _source_file,
             _file_hash,
             _loaded_at
         from {{ this }}
         except
-        select
+        select distinct
             _source_file,
             _file_hash,
             _loaded_at
