@@ -60,6 +60,30 @@ class SuiteResult:
         return text
 
 
+def read_for_suite(
+    con: Any,
+    relation: str,
+    checked: set[str] | None = None,
+    where: str = "",
+    params: list[Any] | None = None,
+) -> pd.DataFrame:
+    """``relation`` as a pandas frame for a suite: every column (the column-set
+    expectations see them all), with values only where an expectation reads them
+    (``checked``; all when None) and null elsewhere, decimals as doubles. pandas holds
+    decimals as Python objects, and GX compares those one by one: at 1 M work orders that
+    and the unread text columns were most of a suite's time."""
+
+    def value(name: str, kind: str) -> str:
+        numeric = kind.upper().startswith("DECIMAL")
+        if checked is not None and name not in checked:
+            return f'cast(null as {"double" if numeric else kind}) as "{name}"'
+        return f'cast("{name}" as double) as "{name}"' if numeric else f'"{name}"'
+
+    columns = con.execute(f"describe {relation}").fetchall()
+    select = ", ".join(value(name, str(kind)) for name, kind, *_ in columns)
+    return con.execute(f"select {select} from {relation} {where}", params or []).df()
+
+
 def ephemeral_context() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx

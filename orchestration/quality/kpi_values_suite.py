@@ -28,7 +28,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from orchestration.quality.gx_runner import ExpectationOutcome, SuiteResult, validate_frame
+from orchestration.quality.gx_runner import (
+    ExpectationOutcome,
+    SuiteResult,
+    read_for_suite,
+    validate_frame,
+)
 
 __all__ = ["ExpectationOutcome", "SuiteResult"]
 
@@ -53,6 +58,19 @@ KPI_VALUES_COLUMNS: tuple[str, ...] = (
     "is_network",
 )
 KEY_COLUMNS: tuple[str, ...] = ("kpi_code", "grain", "period_start", "branch_code")
+# The columns whose values an expectation of build_suite reads (the others only have to
+# be there, in order): read_tables reads no other values.
+CHECKED_COLUMNS: set[str] = {
+    *KEY_COLUMNS,
+    "is_period_complete",
+    "is_network",
+    "numerator",
+    "denominator",
+    "value",
+    "target",
+    "comparator",
+    "meets_target",
+}
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 COMPARATORS: tuple[str, ...] = (">", ">=", "<", "<=")
 DEFAULT_ROWCOUNT_BAND = 0.5
@@ -110,7 +128,7 @@ def _number(value: Any) -> float | None:
 
 def read_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[KpiDefinition]]:
     """Read kpi_values and the KPI definitions from a read-only view of the build."""
-    kpi_values = con.execute(f"select * from {KPI_VALUES_TABLE}").df()
+    kpi_values = read_for_suite(con, KPI_VALUES_TABLE, CHECKED_COLUMNS)
     columns = {
         row[0]
         for row in con.execute(

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from orchestration.contract import TABLES
-from orchestration.quality.gx_runner import SuiteResult, validate_frame
+from orchestration.quality.gx_runner import SuiteResult, read_for_suite, validate_frame
 
 STAGING_SCHEMA = "staging"
 
@@ -133,26 +133,13 @@ def build_staging_suite(spec: StagingSuite) -> Any:
 
 
 def read_model(con: duckdb.DuckDBPyConnection, model: str, since: datetime | None = None) -> Any:
-    """The staging model as a pandas frame for its suite, from a read-only view of the
-    build (``Engine.read_build``): every column of the model, with its values where an
-    expectation reads them (``StagingSuite.checked``) and null elsewhere (only the column
-    set is checked there), decimals as doubles. Reading every value into pandas, and the
-    decimals as Python objects, was most of the suite's time at 1 M work orders.
-    ``since``: only the rows resolved after that time (``_resolved_at``)."""
+    """The staging model as a pandas frame for its suite (``read_for_suite``: values of
+    the columns its expectations check), from a read-only view of the build
+    (``Engine.read_build``). ``since``: only the rows resolved after that time."""
     spec = STAGING_SUITES.get(model)
-    checked = spec.checked if spec else None
+    where, params = ("where _resolved_at > ?", [since]) if since is not None else ("", [])
     relation = f"{STAGING_SCHEMA}.{model}"
-
-    def value(name: str, kind: str) -> str:
-        numeric = kind.upper().startswith("DECIMAL")
-        if checked is not None and name not in checked:
-            return f'cast(null as {"double" if numeric else kind}) as "{name}"'
-        return f'cast("{name}" as double) as "{name}"' if numeric else f'"{name}"'
-
-    columns = con.execute(f"describe {relation}").fetchall()
-    select = ", ".join(value(name, str(kind)) for name, kind, *_ in columns)
-    where = "" if since is None else " where _resolved_at > ?"
-    return con.execute(f"select {select} from {relation}{where}", [since] if since else []).df()
+    return read_for_suite(con, relation, spec.checked if spec else None, where, params)
 
 
 def run_staging_suite(
