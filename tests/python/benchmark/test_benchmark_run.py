@@ -45,7 +45,10 @@ def test_the_run_succeeds_and_measures_every_stage_of_both_refreshes(run) -> Non
         assert set(report["full"]["dbt_build"]["by_group"]) >= {"staging", "marts", "data_tests"}
         # the refresh's dbt arguments: no unit tests
         assert "unit_tests" not in report[mode]["dbt_build"]["by_group"]
-        assert report[mode]["dbt_build"]["detail"]["args"][-2:] == ["--target", "duckdb"]
+        # the full refresh is a first build (no incremental state): --full-refresh
+        args = report[mode]["dbt_build"]["detail"]["args"]
+        expected = ["--target", "duckdb", *(["--full-refresh"] if mode == "full" else [])]
+        assert args[2:] == ["unit_test", *expected], args
         assert report[mode]["gx"]["detail"]["passed"]
     assert report["hand_pass"]["median_s"] > 0
 
