@@ -23,6 +23,7 @@ from typing import TextIO
 from orchestration.cli.batches import landing_report, retract_batches
 from orchestration.cli.progress import ProgressHandler, progress_logger
 from orchestration.config import Settings, load_settings, override
+from orchestration.defs.dbt.incremental import full_refresh_reason
 from orchestration.engines import Engine, EngineError, engine_for
 
 
@@ -186,6 +187,8 @@ def refresh(engine: Engine, args: argparse.Namespace) -> int:
     print(f"landing   {settings.landing_dir}")
     print(f"warehouse {settings.warehouse_dir}")
     print(f"serving   {settings.serving_dir}" + ("  (not published)" if args.no_publish else ""))
+    reason = full_refresh_reason(settings, requested=args.full_refresh)
+    print(f"dbt build {'full refresh: ' + reason if reason else 'incremental'}")
     if not _prepare(settings):
         return 1
     ok, _ = run_refresh(settings, publish=not args.no_publish, full_refresh=args.full_refresh)

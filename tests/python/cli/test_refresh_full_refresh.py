@@ -36,3 +36,26 @@ def test_run_refresh_hands_the_flag_to_the_resource(
     with pytest.raises(_Stop):
         refresh.run_refresh(settings, publish=False, full_refresh=flag)
     assert seen == {"full_refresh": flag}
+
+
+def test_the_refresh_says_whether_dbt_builds_incrementally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.defs.dbt.incremental import mark_finished, mark_started
+
+    settings = override(load_settings(), warehouse_dir=tmp_path / "warehouse")
+    monkeypatch.setattr(refresh, "_prepare", lambda settings: False)  # stop after the header
+
+    class _Engine:
+        name = "duckdb"
+
+    engine = _Engine()
+    engine.settings = settings
+    assert refresh.refresh(engine, refresh.parse_args([])) == 1
+    assert "dbt build full refresh: no incremental state" in capsys.readouterr().out
+    mark_started(settings, full_refresh=True)
+    mark_finished(settings)
+    refresh.refresh(engine, refresh.parse_args([]))
+    assert "dbt build incremental" in capsys.readouterr().out
+    refresh.refresh(engine, refresh.parse_args(["--full-refresh"]))
+    assert "dbt build full refresh: requested" in capsys.readouterr().out
