@@ -22,6 +22,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from orchestration.config import PROJECT_DIR, Settings
 
@@ -34,20 +35,27 @@ def state_path(settings: Settings) -> Path:
     return settings.warehouse_dir / STATE_FILE_NAME
 
 
-def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
-    """sha256 of the dbt version and the files the models are built from (not of the
-    environment: a new as-of time or new paths do not change the SQL)."""
+def digest_project_files(names: tuple[str, ...], project_dir: Path = PROJECT_DIR) -> Any:
+    """A sha256 of the dbt version and of the files under ``names`` (files or folders of
+    the project), paths included: what both the manifest fingerprint
+    (``orchestration/defs/dbt/project.py``) and :func:`project_fingerprint` start from."""
     from dbt.version import __version__ as dbt_version
 
     digest = hashlib.sha256(f"dbt {dbt_version}\0".encode())
-    for name in PROJECT_INPUTS:
+    for name in names:
         root = project_dir / name
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:
             digest.update(f"{path.relative_to(project_dir)}\0".encode())
             digest.update(path.read_bytes())
             digest.update(b"\0")
-    return digest.hexdigest()
+    return digest
+
+
+def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+    """sha256 of the dbt version and the files the models are built from (not of the
+    environment: a new as-of time or new paths do not change the SQL)."""
+    return digest_project_files(PROJECT_INPUTS, project_dir).hexdigest()
 
 
 def read_state(settings: Settings) -> dict | None:

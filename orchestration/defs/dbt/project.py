@@ -19,7 +19,6 @@ invocation from Dagster writes its artifacts to a fresh sub-directory of it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.config import PROJECT_DIR, Settings
+from orchestration.defs.dbt.incremental import digest_project_files
 
 
 def ensure_dbt_on_path() -> None:
@@ -105,16 +105,7 @@ FINGERPRINT_FILE_NAME = "manifest.fingerprint"
 def manifest_fingerprint(settings: Settings, project_dir: Path = PROJECT_DIR) -> str:
     """sha256 of the dbt project files, the dbt version and the environment dbt renders
     (``Settings.dbt_env`` and every ``AFTERSALES_*`` / ``DBT_*`` variable)."""
-    from dbt.version import __version__ as dbt_version
-
-    digest = hashlib.sha256(f"dbt {dbt_version}\0".encode())
-    for name in MANIFEST_INPUTS:
-        root = project_dir / name
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            digest.update(f"{path.relative_to(project_dir)}\0".encode())
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    digest = digest_project_files(MANIFEST_INPUTS, project_dir)
     env = {
         key: value for key, value in os.environ.items() if key.startswith(("AFTERSALES_", "DBT_"))
     }
