@@ -237,8 +237,8 @@ select * from final
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=[
-        "{{ dms_touched_keys_hook('" ~ table ~ "') }}",
-        "{{ dms_touched_keys_delete_hook('" ~ table ~ "') }}",
+        "{{ dms_touched_hook('" ~ table ~ "', 'key') }}",
+        "{{ dms_touched_delete_hook('" ~ table ~ "', 'key') }}",
     ],
 ) }}
 with base_{{ table }} as (
@@ -252,9 +252,7 @@ valid as (
     {%- if incremental_run() %}
         {#- incremental: only the keys with a row parsed since this table was last
             written (the pre-hooks listed them and deleted their current version) #}
-        and {{ contract.primary_key }} in (
-            select {{ contract.primary_key }} from {{ incremental_scratch('touched') }}
-        )
+        and {{ dms_is_touched(table, 'key', 'base_' ~ table) }}
     {%- endif %}
 ),
 
@@ -298,8 +296,8 @@ select * from final
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=[
-        "{{ dms_quarantine_touched_hook('" ~ table ~ "') }}",
-        "{{ dms_quarantine_delete_hook('" ~ table ~ "') }}",
+        "{{ dms_touched_hook('" ~ table ~ "', 'row') }}",
+        "{{ dms_touched_delete_hook('" ~ table ~ "', 'row') }}",
     ],
 ) }}
 with raw_{{ table }} as (
@@ -320,12 +318,7 @@ quarantined as (
     {%- if incremental_run() %}
         {#- incremental: only the rows parsed since this table was last written (the
             pre-hooks listed them and deleted their old quarantine entry) #}
-        and exists (
-            select 1
-            from {{ incremental_scratch('touched') }} as touched
-            where touched._source_file = base_{{ table }}._source_file
-                and touched._row_number = base_{{ table }}._row_number
-        )
+        and {{ dms_is_touched(table, 'row', 'base_' ~ table) }}
     {%- endif %}
 ),
 
@@ -346,38 +339,6 @@ final as (
 )
 
 select * from final
-{%- endmacro %}
-
-{#- Pre-hooks of stg_dms__<table>_quarantine when incremental, as for the current versions
-    (dms_touched_keys_hook) but per landed row (file, row number): the rows parsed after
-    the table was last written are listed, their old entry deleted, and those that are
-    quarantined now are written again. -#}
-{% macro dms_quarantine_touched_hook(table) -%}
-    {%- if incremental_run() %}
-    create or replace temporary table {{ incremental_scratch('touched') }} as
-    select
-        _source_file,
-        _row_number
-    from {{ ref('base_dms__' ~ table) }}
-    where _staged_at > (
-        select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
-    )
-    {%- endif %}
-{%- endmacro %}
-
-{% macro dms_quarantine_delete_hook(table) -%}
-    {%- if incremental_run() %}
-    delete from {{ this }}
-    where exists (
-            select 1
-            from {{ incremental_scratch('touched') }} as touched
-            where touched._source_file = {{ this }}._source_file
-                and touched._row_number = {{ this }}._row_number
-        )
-        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > (
-            select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
-        )
-    {%- endif %}
 {%- endmacro %}
 
 {#- Pre-hook of base_dms__<table> when incremental: a file load parsed before is no longer
@@ -404,33 +365,55 @@ select * from final
     {%- endif %}
 {%- endmacro %}
 
-{#- Pre-hooks of stg_dms__<table> when incremental. The watermark is the latest
-    `_resolved_at` in the table: every parsed row staged after it may change its key's
-    current version (a new version, a deletion, a row that became valid or invalid), so
-    those keys are resolved again from all their rows. The keys go to a scratch table
-    first, so that the delete and the insert work on the same set. -#}
-{% macro dms_touched_keys_hook(table) -%}
-    {%- if incremental_run() %}
-    {%- set key = dms_contract(table).primary_key %}
-    create or replace temporary table {{ incremental_scratch('touched') }} as
-    select distinct {{ key }}
-    from {{ ref('base_dms__' ~ table) }}
-    where _staged_at > (
-        select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
+{#- Pre-hooks of the incremental staging models that follow base_dms__<table>:
+    stg_dms__<table> (grain 'key': one row per primary key) and stg_dms__<table>_quarantine
+    (grain 'row': one row per landed row, file and row number). The watermark is the
+    latest `_resolved_at` in the model: every row parsed after it may change what the
+    model holds for its key or row (a new version, a deletion, a row that became valid or
+    invalid), so those are listed in a scratch table first, so that the delete and the
+    insert work on the same set, and written again from all their rows. -#}
+{% macro dms_touched_columns(table, grain) -%}
+    {%- if grain == 'key' -%}
+        {{ return([dms_contract(table).primary_key]) }}
+    {%- elif grain == 'row' -%}
+        {{ return(['_source_file', '_row_number']) }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error("dms_touched_columns: grain must be key or row, got " ~ grain) }}
+{%- endmacro %}
+
+{% macro dms_resolved_watermark() -%}
+    (select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{%- endmacro %}
+
+{#- Whether the row `alias` of the model's input is in the scratch table of touched keys
+    or rows (the model's filter when incremental, and the delete hook's). -#}
+{% macro dms_is_touched(table, grain, alias) -%}
+    exists (
+        select 1
+        from {{ incremental_scratch('touched') }} as touched
+        where
+        {%- for column in dms_touched_columns(table, grain) %}
+            {{ 'and ' if not loop.first }}touched.{{ column }} = {{ alias }}.{{ column }}
+        {%- endfor %}
     )
+{%- endmacro %}
+
+{% macro dms_touched_hook(table, grain) -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('touched') }} as
+    select distinct {{ dms_touched_columns(table, grain) | join(', ') }}
+    from {{ ref('base_dms__' ~ table) }}
+    where _staged_at > {{ dms_resolved_watermark() }}
     {%- endif %}
 {%- endmacro %}
 
-{#- Delete the current version of every touched key. When every parsed row is newer than
-    the watermark, base_dms__<table> was parsed again from scratch (a retracted batch):
-    every row goes, including keys that only the retracted batch had. -#}
-{% macro dms_touched_keys_delete_hook(table) -%}
+{#- Delete what the model holds for every touched key or row. When every parsed row is
+    newer than the watermark, base_dms__<table> was parsed again from scratch (a retracted
+    batch): every row goes, including keys and rows that only the retracted batch had. -#}
+{% macro dms_touched_delete_hook(table, grain) -%}
     {%- if incremental_run() %}
-    {%- set key = dms_contract(table).primary_key %}
     delete from {{ this }}
-    where {{ key }} in (select {{ key }} from {{ incremental_scratch('touched') }})
-        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > (
-            select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }}
-        )
+    where {{ dms_is_touched(table, grain, this) }}
+        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > {{ dms_resolved_watermark() }}
     {%- endif %}
 {%- endmacro %}
