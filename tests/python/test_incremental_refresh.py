@@ -18,23 +18,17 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
+from dbt_cli import run_dbt
 
-from orchestration.config import PROJECT_DIR, Settings, load_settings, override
+from orchestration.config import Settings, load_settings, override
 from orchestration.engines import engine_for
 
 HELD_BACK_FROM = "2025-04-14"  # files of these days and later are delivered step by step
 STAMPS = ("_staged_at", "_resolved_at", "_computed_at")
 MODEL_SCHEMAS = ("staging", "intermediate", "marts")
-
-
-def _dbt() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False) -> None:
@@ -50,14 +44,7 @@ def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: boo
         "DBT_LOG_PATH": str(base / "logs"),
         "DBT_USE_COLORS": "false",
     }
-    completed = subprocess.run(
-        [_dbt(), *args, "--profiles-dir", str(PROJECT_DIR)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = run_dbt(args, env)
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
 
 

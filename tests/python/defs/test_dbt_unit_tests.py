@@ -11,17 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-from orchestration.config import PROJECT_DIR
-
-
-def _dbt() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+from dbt_cli import run_dbt
 
 
 def _run_results(target: Path) -> list[dict]:
@@ -60,14 +53,7 @@ def test_every_dbt_unit_test_passes(refreshed: SimpleNamespace, tmp_path: Path) 
         "DBT_LOG_PATH": str(tmp_path / "logs"),
         "DBT_USE_COLORS": "false",
     }
-    completed = subprocess.run(
-        [_dbt(), "test", "--select", "test_type:unit", "--profiles-dir", str(PROJECT_DIR)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = run_dbt(["test", "--select", "test_type:unit"], env)
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
     results = json.loads((target / "run_results.json").read_text())["results"]
     manifest = json.loads((target / "manifest.json").read_text())

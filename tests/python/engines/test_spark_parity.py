@@ -36,7 +36,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,6 +65,8 @@ if importlib.util.find_spec("pyspark") is None:
     )
 if not _java_works():
     pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
+
+from dbt_cli import run_dbt  # noqa: E402
 
 from orchestration.cli.refresh import main  # noqa: E402
 from orchestration.contract import TABLES as CONTRACT_TABLES  # noqa: E402
@@ -97,11 +98,6 @@ class Build:
     exit_code: int = 0
 
 
-def _dbt() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 @pytest.fixture(scope="module")
 def parity_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from orchestration.sample_data import generate
@@ -131,16 +127,8 @@ def duckdb_build(
     }
     started = time.monotonic()
     ingest_landing(parity_landing, warehouse / "aftersales.duckdb")
-    from orchestration.config import PROJECT_DIR
 
-    result = subprocess.run(
-        [_dbt(), "build", "--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_dbt(["build"], env)
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     build = Build("duckdb", warehouse, seconds, result.stdout)
@@ -347,7 +335,6 @@ def test_spark_runs_the_same_job_and_checks(spark_build: Build) -> None:
 def test_unit_tests_pass_on_spark(spark_build: Build, tmp_path: Path) -> None:
     """A refresh runs no unit tests (D-070); CI runs them on Spark here, against the
     parity build's tables, as tests/python/defs/test_dbt_unit_tests.py does on DuckDB."""
-    from orchestration.config import PROJECT_DIR
 
     env = {
         **os.environ,
@@ -357,16 +344,8 @@ def test_unit_tests_pass_on_spark(spark_build: Build, tmp_path: Path) -> None:
         "DBT_LOG_PATH": str(tmp_path / "logs"),
         "DBT_USE_COLORS": "false",
     }
-    command = [_dbt(), "test", "--select", "resource_type:unit_test", "--target", "spark"]
-    folders = ["--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)]
-    result = subprocess.run(
-        [*command, *folders, "--target-path", str(tmp_path / "target")],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = ["test", "--select", "resource_type:unit_test", "--target", "spark"]
+    result = run_dbt([*command, "--target-path", str(tmp_path / "target")], env)
     assert result.returncode == 0, result.stdout[-6000:]
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed and int(passed.group(1)) > 50, result.stdout[-2000:]
