@@ -10,10 +10,11 @@ to ``<serving_dir>/data_docs/`` (see ``orchestration/serving/publish.py``).
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,59 @@ def read_for_suite(
     return con.execute(f"select {select} from {relation} {where}", params or []).df()
 
 
+PART_ROWS_ENV = "AFTERSALES_GX_PART_ROWS"
+DEFAULT_PART_ROWS = 2_000_000
+PARTIAL_UNEXPECTED_KEPT = 20
+
+
+def part_rows() -> int:
+    """Rows a suite reads into pandas at once (``AFTERSALES_GX_PART_ROWS``, default 2 M):
+    a frame costs about 1 GiB per million staging rows in GX, so a larger table is
+    validated in parts to keep the refresh under its memory budget."""
+    try:
+        return max(1, int(os.environ.get(PART_ROWS_ENV) or DEFAULT_PART_ROWS))
+    except ValueError:
+        return DEFAULT_PART_ROWS
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a relation, read when validated."""
+
+    read: Callable[[], pd.DataFrame]
+    label: str
+
+
+def read_parts(
+    con: Any,
+    relation: str,
+    checked: set[str] | None,
+    by: Sequence[str],
+    where: str = "",
+    params: list[Any] | None = None,
+    rows_per_part: int | None = None,
+) -> list[Part]:
+    """``relation`` (``where``) as parts of at most about ``rows_per_part`` rows
+    (:func:`part_rows`), each read by :func:`read_for_suite` when validated. Rows are
+    split by the hash of the key columns ``by``, so the rows of one key are in one part
+    and a key that is unique within each part is unique over the whole relation."""
+    (rows,) = con.execute(f"select count(*) from {relation} {where}", params or []).fetchone()
+    count = max(1, math.ceil(rows / (rows_per_part or part_rows())))
+    if count == 1:
+        return [Part(lambda: read_for_suite(con, relation, checked, where, params), "all rows")]
+    key = ", ".join(f'"{column}"' for column in by)
+
+    def part(index: int) -> Part:
+        condition = f"hash({key}) % {count} = {index}"
+        clause = f"{where} and {condition}" if where else f"where {condition}"
+        return Part(
+            lambda: read_for_suite(con, relation, checked, clause, params),
+            f"part {index + 1} of {count}: hash({key}) % {count} = {index}",
+        )
+
+    return [part(index) for index in range(count)]
+
+
 def ephemeral_context() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -143,45 +197,17 @@ def _add_site(context: Any, docs_dir: Path) -> None:
     )
 
 
-def validate_frame(
-    frame: pd.DataFrame,
-    make_suite: Callable[[], Any],
-    asset_name: str,
-    docs_dir: Path | None = None,
-) -> SuiteResult:
-    """Validate ``frame`` against the suite ``make_suite()`` returns; never raises on bad
-    data. (GX needs a context before a suite can be built, hence the factory.)
+@dataclass(frozen=True)
+class WholeTableCheck:
+    """Expectations on the whole relation that parts cannot answer one by one (its row
+    count): a suite run once on a small frame that stands for the whole relation."""
 
-    With ``docs_dir``, the directory is replaced by a GX data-docs site of this validation.
-    """
-    import great_expectations as gx
+    read: Callable[[], pd.DataFrame]
+    make_suite: Callable[[], Any]
+    asset_name: str
 
-    context = ephemeral_context()
-    suite = make_suite()
-    source = context.data_sources.add_pandas("aftersales")
-    batch_definition = source.add_dataframe_asset(asset_name).add_batch_definition_whole_dataframe(
-        "whole_table"
-    )
-    parameters = {"dataframe": frame}
-    docs_index = None
-    if docs_dir is None:
-        result = batch_definition.get_batch(batch_parameters=parameters).validate(suite)
-    else:
-        _add_site(context, docs_dir)
-        suite = context.suites.add(suite)
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=suite)
-        )
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=f"{suite.name}_checkpoint",
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-            )
-        )
-        run = checkpoint.run(batch_parameters=parameters)
-        result = next(iter(run.run_results.values()))
-        docs_index = docs_dir / "index.html"
+
+def _outcomes(result: Any) -> list[ExpectationOutcome]:
     outcomes = []
     for item in result.results:
         config = item.expectation_config
@@ -202,10 +228,130 @@ def validate_frame(
                 observed_value=_jsonable(details.get("observed_value")),
             )
         )
+    return outcomes
+
+
+def _sum(values: list[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def merge_part_outcomes(parts: list[list[ExpectationOutcome]]) -> list[ExpectationOutcome]:
+    """One outcome per expectation over all parts: it passes when it passed on every
+    part; counts add up; the samples are the parts' samples, the first 20 kept; the
+    observed value is the first failing part's (else the first part's)."""
+    merged = []
+    for group in zip(*parts, strict=True):
+        failing = [o for o in group if not o.success]
+        sample = [value for o in group for value in o.partial_unexpected]
+        merged.append(
+            replace(
+                group[0],
+                success=not failing,
+                element_count=_sum([o.element_count for o in group]),
+                unexpected_count=_sum([o.unexpected_count for o in group]),
+                partial_unexpected=sample[:PARTIAL_UNEXPECTED_KEPT],
+                observed_value=(failing or group)[0].observed_value,
+            )
+        )
+    return merged
+
+
+class _Validator:
+    """One ephemeral GX context; with ``docs_dir`` every validation runs as a checkpoint
+    that updates the same data-docs site."""
+
+    def __init__(self, docs_dir: Path | None) -> None:
+        self.context = ephemeral_context()
+        self.source = self.context.data_sources.add_pandas("aftersales")
+        self.docs_dir = docs_dir
+        if docs_dir is not None:
+            _add_site(self.context, docs_dir)
+
+    def prepare(self, suite: Any, asset_name: str) -> Any:
+        """A callable that validates one frame against ``suite``."""
+        import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        batch_definition = self.source.add_dataframe_asset(
+            asset_name
+        ).add_batch_definition_whole_dataframe("whole_table")
+        if self.docs_dir is None:
+
+            def validate(frame: pd.DataFrame, label: str) -> Any:
+                parameters = {"dataframe": frame}
+                return batch_definition.get_batch(batch_parameters=parameters).validate(suite)
+
+            return validate
+        suite = self.context.suites.add(suite)
+        definition = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=suite)
+        )
+        checkpoint = self.context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"{suite.name}_checkpoint",
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+            )
+        )
+
+        def validate_with_docs(frame: pd.DataFrame, label: str) -> Any:
+            run = checkpoint.run(
+                batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=label)
+            )
+            return next(iter(run.run_results.values()))
+
+        return validate_with_docs
+
+
+def validate_parts(
+    parts: Sequence[Part],
+    make_suite: Callable[[], Any],
+    asset_name: str,
+    docs_dir: Path | None = None,
+    whole: WholeTableCheck | None = None,
+) -> SuiteResult:
+    """Validate each part (read one at a time) against the suite ``make_suite()``
+    returns, and ``whole`` once; never raises on bad data. (GX needs a context before a
+    suite can be built, hence the factories.) The result has one outcome per expectation
+    over all parts (:func:`merge_part_outcomes`), then ``whole``'s outcomes.
+
+    With ``docs_dir``, the directory is replaced by a GX data-docs site with one
+    validation page per part (its run name says which rows) and one for ``whole``.
+    """
+    validator = _Validator(docs_dir)
+    suite = make_suite()
+    name = suite.name
+    validate = validator.prepare(suite, asset_name)
+    part_outcomes, rows, success = [], 0, True
+    for part in parts:
+        frame = part.read()
+        result = validate(frame, part.label)
+        rows += len(frame)
+        del frame
+        success = success and bool(result.success)
+        part_outcomes.append(_outcomes(result))
+    outcomes = merge_part_outcomes(part_outcomes)
+    if whole is not None:
+        result = validator.prepare(whole.make_suite(), whole.asset_name)(
+            whole.read(), "whole table"
+        )
+        success = success and bool(result.success)
+        outcomes += _outcomes(result)
     return SuiteResult(
-        success=bool(result.success),
-        row_count=len(frame),
+        success=success,
+        row_count=rows,
         outcomes=outcomes,
-        suite_name=suite.name,
-        docs_index=docs_index,
+        suite_name=name,
+        docs_index=docs_dir / "index.html" if docs_dir is not None else None,
     )
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    make_suite: Callable[[], Any],
+    asset_name: str,
+    docs_dir: Path | None = None,
+) -> SuiteResult:
+    """Validate ``frame`` against the suite ``make_suite()`` returns, in one part."""
+    return validate_parts([Part(lambda: frame, "all rows")], make_suite, asset_name, docs_dir)

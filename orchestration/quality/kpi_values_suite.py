@@ -26,13 +26,17 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from orchestration.quality.gx_runner import (
     ExpectationOutcome,
+    Part,
     SuiteResult,
+    WholeTableCheck,
     read_for_suite,
-    validate_frame,
+    read_parts,
+    validate_parts,
 )
 
 __all__ = ["ExpectationOutcome", "SuiteResult"]
@@ -118,9 +122,8 @@ def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def read_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[KpiDefinition]]:
-    """Read kpi_values and the KPI definitions from a read-only view of the build."""
-    kpi_values = read_for_suite(con, KPI_VALUES_TABLE, CHECKED_COLUMNS)
+def read_definitions(con: duckdb.DuckDBPyConnection) -> list[KpiDefinition]:
+    """The KPI definitions, from a read-only view of the build."""
     columns = {
         row[0]
         for row in con.execute(
@@ -133,11 +136,16 @@ def read_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[KpiD
     rows = con.execute(
         f"select kpi_code, kind, scale, {bounds} from {KPI_DEFINITIONS_TABLE} order by kpi_code"
     ).fetchall()
-    definitions = [
+    return [
         KpiDefinition(str(code), str(kind), float(scale), _number(low), _number(high), from_seed)
         for code, kind, scale, low, high in rows
     ]
-    return kpi_values, definitions
+
+
+def read_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[KpiDefinition]]:
+    """Read kpi_values (in one frame) and the KPI definitions from a read-only view of
+    the build."""
+    return read_for_suite(con, KPI_VALUES_TABLE, CHECKED_COLUMNS), read_definitions(con)
 
 
 def previous_row_count(served: duckdb.DuckDBPyConnection | None) -> int | None:
@@ -155,13 +163,10 @@ def rowcount_range(previous: int, band: float) -> tuple[int, int]:
     return math.floor(previous * (1 - band)), math.ceil(previous * (1 + band))
 
 
-def build_suite(
-    definitions: list[KpiDefinition],
-    previous_rows: int | None = None,
-    band: float = DEFAULT_ROWCOUNT_BAND,
-) -> Any:
-    """The expectation suite for kpi_values, parameterised by the KPI definitions and the
-    previous publish's row count."""
+def build_suite(definitions: list[KpiDefinition]) -> Any:
+    """The expectation suite for kpi_values' rows, parameterised by the KPI definitions.
+    Every expectation holds part by part when the rows are split by the key (the row
+    count is :func:`build_row_count_suite`)."""
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 
@@ -221,12 +226,6 @@ def build_suite(
         ex.ExpectColumnValuesToBeInSet(column="comparator", value_set=list(COMPARATORS)),
         "comparator is one of > >= < <=",
     )
-    if previous_rows is not None:
-        low, high = rowcount_range(previous_rows, band)
-        add(
-            ex.ExpectTableRowCountToBeBetween(min_value=low, max_value=high),
-            f"row count within ±{band:.0%} of the previous publish ({previous_rows} rows)",
-        )
     add(
         ex.ExpectColumnValuesToBeNull(
             column="comparator", row_condition=Column("target").is_null()
@@ -261,6 +260,52 @@ def build_suite(
     return suite
 
 
+def build_row_count_suite(previous_rows: int, band: float) -> Any:
+    """kpi_values' row count within ``± band`` of the previous publish's."""
+    import great_expectations as gx
+
+    low, high = rowcount_range(previous_rows, band)
+    expectation = gx.expectations.ExpectTableRowCountToBeBetween(min_value=low, max_value=high)
+    expectation.description = (
+        f"row count within ±{band:.0%} of the previous publish ({previous_rows} rows)"
+    )
+    suite = gx.ExpectationSuite(name="kpi_values_row_count")
+    suite.add_expectation(expectation)
+    return suite
+
+
+def row_count_check(rows: int, previous_rows: int | None, band: float) -> WholeTableCheck | None:
+    """The row-count expectation, run once on a one-column frame of ``rows`` rows that
+    stands for kpi_values (it may be validated in parts); none before the first publish."""
+    if previous_rows is None:
+        return None
+    return WholeTableCheck(
+        read=lambda: pd.DataFrame({"row": np.ones(rows, dtype=np.int8)}),
+        make_suite=lambda: build_row_count_suite(previous_rows, band),
+        asset_name="kpi_values_rows",
+    )
+
+
+def validate_kpi_values_parts(
+    parts: list[Part],
+    rows: int,
+    definitions: list[KpiDefinition],
+    *,
+    previous_rows: int | None = None,
+    band: float = DEFAULT_ROWCOUNT_BAND,
+    docs_dir: Path | None = None,
+) -> SuiteResult:
+    """Validate kpi_values (``rows`` rows, read in ``parts`` split by its key) against
+    the suite, and its row count once; never raises on bad data."""
+    return validate_parts(
+        parts,
+        lambda: build_suite(definitions),
+        "kpi_values",
+        docs_dir,
+        whole=row_count_check(rows, previous_rows, band),
+    )
+
+
 def validate_kpi_values(
     kpi_values: pd.DataFrame,
     definitions: list[KpiDefinition],
@@ -270,8 +315,13 @@ def validate_kpi_values(
     docs_dir: Path | None = None,
 ) -> SuiteResult:
     """Validate a kpi_values frame against the suite; never raises on bad data."""
-    return validate_frame(
-        kpi_values, lambda: build_suite(definitions, previous_rows, band), "kpi_values", docs_dir
+    return validate_kpi_values_parts(
+        [Part(lambda: kpi_values, "all rows")],
+        len(kpi_values),
+        definitions,
+        previous_rows=previous_rows,
+        band=band,
+        docs_dir=docs_dir,
     )
 
 
@@ -282,14 +332,16 @@ def run_suite(
     band: float | None = None,
     docs_dir: Path | None = None,
 ) -> SuiteResult:
-    """Read kpi_values from a read-only view of the build and validate it; with
-    ``served`` (a view of what is served now), compare the row count with it."""
-    kpi_values, definitions = read_tables(con)
-    previous = previous_row_count(served)
-    return validate_kpi_values(
-        kpi_values,
-        definitions,
-        previous_rows=previous,
+    """Read kpi_values from a read-only view of the build, in parts of at most
+    ``AFTERSALES_GX_PART_ROWS`` rows split by its key, and validate it; with ``served``
+    (a view of what is served now), compare the row count with it."""
+    parts = read_parts(con, KPI_VALUES_TABLE, CHECKED_COLUMNS, KEY_COLUMNS)
+    (rows,) = con.execute(f"select count(*) from {KPI_VALUES_TABLE}").fetchone()
+    return validate_kpi_values_parts(
+        parts,
+        int(rows),
+        read_definitions(con),
+        previous_rows=previous_row_count(served),
         band=rowcount_band() if band is None else band,
         docs_dir=docs_dir,
     )

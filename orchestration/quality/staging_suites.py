@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from orchestration.contract import TABLES
-from orchestration.quality.gx_runner import SuiteResult, read_for_suite, validate_frame
+from orchestration.quality.gx_runner import Part, SuiteResult, read_parts, validate_parts
 
 STAGING_SCHEMA = "staging"
 
@@ -132,14 +132,17 @@ def build_staging_suite(spec: StagingSuite) -> Any:
     return suite
 
 
-def read_model(con: duckdb.DuckDBPyConnection, model: str, since: datetime | None = None) -> Any:
-    """The staging model as a pandas frame for its suite (``read_for_suite``: values of
-    the columns its expectations check), from a read-only view of the build
-    (``Engine.read_build``). ``since``: only the rows resolved after that time."""
-    spec = STAGING_SUITES.get(model)
+def read_model(
+    con: duckdb.DuckDBPyConnection, model: str, since: datetime | None = None
+) -> list[Part]:
+    """The staging model in parts for its suite (``read_parts``: split by its key, read
+    one at a time, values only of the columns its expectations check), from a read-only
+    view of the build (``Engine.read_build``). ``since``: only the rows resolved after
+    that time."""
+    spec = STAGING_SUITES[model]
     where, params = ("where _resolved_at > ?", [since]) if since is not None else ("", [])
     relation = f"{STAGING_SCHEMA}.{model}"
-    return read_for_suite(con, relation, spec.checked if spec else None, where, params)
+    return read_parts(con, relation, spec.checked, (spec.key,), where, params)
 
 
 def run_staging_suite(
@@ -149,7 +152,9 @@ def run_staging_suite(
     since: datetime | None = None,
 ) -> SuiteResult:
     """The model's suite on every row, or (``since``) on the rows resolved after that
-    time: ``validated.run_changed_rows`` passes the time of the last passing run."""
+    time: ``validated.run_changed_rows`` passes the time of the last passing run. A
+    table larger than ``AFTERSALES_GX_PART_ROWS`` is validated in parts split by its key,
+    so the key's uniqueness still holds over the whole table."""
     spec = STAGING_SUITES[model]
-    frame = read_model(con, model, since)
-    return validate_frame(frame, lambda: build_staging_suite(spec), model, docs_dir)
+    parts = read_model(con, model, since)
+    return validate_parts(parts, lambda: build_staging_suite(spec), model, docs_dir)

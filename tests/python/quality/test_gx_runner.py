@@ -1,0 +1,121 @@
+"""A suite validates a large table in parts split by its key, and the parts' outcomes
+add up to the outcome on the whole table (orchestration/quality/gx_runner.py)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.quality.gx_runner import (
+    PART_ROWS_ENV,
+    ExpectationOutcome,
+    merge_part_outcomes,
+    read_parts,
+)
+from orchestration.quality.kpi_values_suite import run_suite
+from orchestration.quality.staging_suites import run_staging_suite
+
+MODEL = "stg_dms__callbacks"
+
+
+def _facts(result) -> list[tuple]:
+    return [
+        (o.description, o.success, o.element_count, o.unexpected_count) for o in result.outcomes
+    ]
+
+
+def test_parts_keep_the_rows_of_a_key_together() -> None:
+    con = duckdb.connect()
+    keys = [f"K{i}" for i in range(10)] + ["K3"]  # K3 twice
+    con.register("source", pd.DataFrame({"id": keys, "n": range(len(keys))}))
+    con.execute("create table t as select * from source")
+
+    parts = read_parts(con, "t", {"id"}, ("id",), rows_per_part=3)
+
+    assert len(parts) == 4  # 11 rows, at most about 3 per part
+    frames = [part.read() for part in parts]
+    assert sorted(k for f in frames for k in f["id"]) == sorted(keys)
+    assert sorted(n for f in frames for n in f["n"].dropna()) == []  # unchecked: nulls
+    homes = {key: {i for i, f in enumerate(frames) if key in set(f["id"])} for key in keys}
+    assert all(len(home) == 1 for home in homes.values())
+    assert all(part.label.startswith(f"part {i + 1} of 4") for i, part in enumerate(parts))
+
+
+def test_a_table_within_the_limit_is_one_part() -> None:
+    con = duckdb.connect()
+    con.execute("create table t as select range as id from range(5)")
+    where_parts = read_parts(con, "t", None, ("id",), "where id > ?", [1], rows_per_part=3)
+    assert [len(p.read()) for p in where_parts] == [3]
+
+
+def test_outcomes_of_parts_add_up() -> None:
+    def outcome(success: bool, count: int, bad: int, sample: list) -> ExpectationOutcome:
+        return ExpectationOutcome("e", "c", "d", success, count, bad, sample, observed_value=bad)
+
+    merged = merge_part_outcomes(
+        [[outcome(True, 5, 0, [])], [outcome(False, 4, 2, ["x", "y"])], [outcome(True, 3, 0, [])]]
+    )
+    assert merged == [outcome(False, 12, 2, ["x", "y"])]
+    kept = merge_part_outcomes([[outcome(False, 30, 30, list(range(15)))]] * 2)
+    assert len(kept[0].partial_unexpected) == 20
+
+
+def _warehouse(refreshed: SimpleNamespace, tmp_path: Path) -> Path:
+    path = tmp_path / "aftersales.duckdb"
+    shutil.copy2(refreshed.warehouse / "aftersales.duckdb", path)
+    return path
+
+
+def test_a_staging_suite_in_parts_gives_the_whole_tables_outcome(
+    refreshed: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = _warehouse(refreshed, tmp_path)
+    with duckdb.connect(str(warehouse)) as con:  # one key twice, in rows far apart
+        con.execute(
+            f"insert into staging.{MODEL} "
+            f"select * from staging.{MODEL} order by callback_id desc limit 1"
+        )
+        con.execute(
+            f"update staging.{MODEL} set channel = 'fax' "
+            f"where callback_id = (select min(callback_id) from staging.{MODEL})"
+        )
+        (rows,) = con.execute(f"select count(*) from staging.{MODEL}").fetchone()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        whole = run_staging_suite(con, MODEL)
+        monkeypatch.setenv(PART_ROWS_ENV, str(rows // 7))
+        parted = run_staging_suite(con, MODEL, docs_dir=tmp_path / "docs")
+
+    assert not whole.success and not parted.success
+    assert parted.row_count == whole.row_count == rows
+    assert _facts(parted) == _facts(whole)
+    failed = {o.description: o.unexpected_count for o in parted.failed}
+    assert failed == {
+        "one row per callback_id": 2,
+        "channel is one of phone, sms, wechat, letter": 1,
+    }
+    pages = list((tmp_path / "docs" / "validations").rglob("*.html"))
+    assert len(pages) == math.ceil(rows / (rows // 7))  # one validation page per part
+
+
+def test_kpi_values_row_count_is_checked_on_the_whole_table(
+    refreshed: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = _warehouse(refreshed, tmp_path)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (rows,) = con.execute("select count(*) from marts.kpi_values").fetchone()
+        whole = run_suite(con, served=con)
+        monkeypatch.setenv(PART_ROWS_ENV, str(rows // 5))
+        parted = run_suite(con, served=con, docs_dir=tmp_path / "docs")
+
+    assert whole.success and parted.success, parted.summary()
+    assert _facts(parted) == _facts(whole)
+    (row_count,) = [o for o in parted.outcomes if o.expectation.startswith("expect_table_row")]
+    assert row_count.observed_value == rows
+    pages = list((tmp_path / "docs" / "validations").rglob("*.html"))
+    assert len(pages) == math.ceil(rows / (rows // 5)) + 1  # the parts and the row count
