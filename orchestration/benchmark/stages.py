@@ -114,11 +114,13 @@ def gx_stage(spec: Spec) -> Result:
     engine = engine_for(settings_of(spec))
     docs = build_docs_dir(engine.settings)
     started = time.perf_counter()
+    warehouse_dir = engine.settings.warehouse_dir
     with engine.read_build() as con, engine.read_served() as served:
-        results = [run_suite(con, served=served, docs_dir=docs / "kpi_values")]
-    for model in STAGING_SUITES:
-        with engine.read_build() as con:
-            warehouse_dir = engine.settings.warehouse_dir
+        results = [
+            run_suite(con, served=served, docs_dir=docs / "kpi_values", warehouse_dir=warehouse_dir)
+        ]
+    with engine.read_build() as con:
+        for model in STAGING_SUITES:
             results.append(run_changed_rows(con, model, warehouse_dir, docs_dir=docs / model))
     with engine.read_build() as con:
         trend, _ = run_trend_suite(con, docs_dir=docs / "kpi_values_trend")

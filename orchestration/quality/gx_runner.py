@@ -10,6 +10,8 @@ to ``<serving_dir>/data_docs/`` (see ``orchestration/serving/publish.py``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import shutil
@@ -154,6 +156,17 @@ def ephemeral_context() -> Any:
         progress_bars=ProgressBarsConfig(globally=False),
     )
     return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def suite_fingerprint(make_suite: Callable[[], Any]) -> str:
+    """A digest of the suite ``make_suite()`` returns: its name and every expectation's
+    configuration (type, arguments, description). Equal digests, equal verdicts on equal
+    rows."""
+    ephemeral_context()  # a suite is built in the current context
+    suite = make_suite()
+    configs = [expectation.configuration.to_json_dict() for expectation in suite.expectations]
+    text = json.dumps([suite.name, configs], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:

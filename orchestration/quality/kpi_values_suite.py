@@ -36,8 +36,10 @@ from orchestration.quality.gx_runner import (
     WholeTableCheck,
     read_for_suite,
     read_parts,
+    suite_fingerprint,
     validate_parts,
 )
+from orchestration.quality.validated_rows import record_validated, unvalidated_where
 
 __all__ = ["ExpectationOutcome", "SuiteResult"]
 
@@ -67,6 +69,8 @@ KEY_COLUMNS: tuple[str, ...] = ("kpi_code", "grain", "period_start", "branch_cod
 # read_tables reads them as nulls. Every other column's values are read.
 UNCHECKED_COLUMNS: tuple[str, ...] = ("kpi_name_zh", "kpi_name_en", "period_end")
 CHECKED_COLUMNS: set[str] = set(KPI_VALUES_COLUMNS) - set(UNCHECKED_COLUMNS)
+# a row's identity for "passed before": its checked columns, in contract order
+HASHED_COLUMNS: tuple[str, ...] = tuple(c for c in KPI_VALUES_COLUMNS if c in CHECKED_COLUMNS)
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 COMPARATORS: tuple[str, ...] = (">", ">=", "<", "<=")
 DEFAULT_ROWCOUNT_BAND = 0.5
@@ -331,17 +335,29 @@ def run_suite(
     served: duckdb.DuckDBPyConnection | None = None,
     band: float | None = None,
     docs_dir: Path | None = None,
+    warehouse_dir: Path | None = None,
 ) -> SuiteResult:
     """Read kpi_values from a read-only view of the build, in parts of at most
     ``AFTERSALES_GX_PART_ROWS`` rows split by its key, and validate it; with ``served``
-    (a view of what is served now), compare the row count with it."""
-    parts = read_parts(con, KPI_VALUES_TABLE, CHECKED_COLUMNS, KEY_COLUMNS)
+    (a view of what is served now), compare the row count with it. With
+    ``warehouse_dir``, read only the rows that have not passed this suite before
+    (``validated_rows``) and, when it passes, record every row as passed; the result's
+    ``row_count`` is then the number of rows read."""
+    definitions = read_definitions(con)
+    where, fingerprint = "", ""
+    if warehouse_dir is not None:
+        fingerprint = suite_fingerprint(lambda: build_suite(definitions))
+        where = unvalidated_where(warehouse_dir, fingerprint, HASHED_COLUMNS)
+    parts = read_parts(con, KPI_VALUES_TABLE, CHECKED_COLUMNS, KEY_COLUMNS, where)
     (rows,) = con.execute(f"select count(*) from {KPI_VALUES_TABLE}").fetchone()
-    return validate_kpi_values_parts(
+    result = validate_kpi_values_parts(
         parts,
         int(rows),
-        read_definitions(con),
+        definitions,
         previous_rows=previous_row_count(served),
         band=rowcount_band() if band is None else band,
         docs_dir=docs_dir,
     )
+    if warehouse_dir is not None and result.success:
+        record_validated(con, KPI_VALUES_TABLE, HASHED_COLUMNS, warehouse_dir, fingerprint)
+    return result

@@ -4,7 +4,8 @@ Blocking (severity ERROR; a failure skips ``publish`` in the same run, so what i
 stays as it was):
 
 - ``gx_kpi_values_suite`` on ``kpi_values`` (``orchestration/quality/kpi_values_suite.py``),
-  including the row-count band against what is served now;
+  including the row-count band against what is served now; it reads the rows that have
+  not passed the same suite before (``orchestration/quality/validated_rows.py``);
 - ``gx_staging_suite`` on ``stg_dms__tickets``, ``stg_dms__part_requests`` and
   ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``).
 
@@ -45,6 +46,7 @@ from orchestration.quality.kpi_values_suite import run_suite
 from orchestration.quality.staging_suites import STAGING_SUITES
 from orchestration.quality.trend_suite import anomaly_sigmas, run_trend_suite
 from orchestration.quality.validated import run_changed_rows, scope
+from orchestration.quality.validated_rows import scope as kpi_values_scope
 
 STAGING_CHECK_NAME = "gx_staging_suite"
 DOCS_DIR_NAME = "data_docs"
@@ -72,13 +74,15 @@ def gx_kpi_values_suite(
 ) -> AssetCheckResult:
     engine = aftersales.engine()
     docs_dir = build_docs_dir(engine.settings) / "kpi_values"
+    warehouse_dir = engine.settings.warehouse_dir
+    rows = kpi_values_scope(warehouse_dir)
     with (
         retry_only_transient("gx_kpi_values_suite"),
         engine.read_build() as con,
         engine.read_served() as served,
     ):
-        result = run_suite(con, served=served, docs_dir=docs_dir)
-    context.log.info(result.summary())
+        result = run_suite(con, served=served, docs_dir=docs_dir, warehouse_dir=warehouse_dir)
+    context.log.info(f"{result.summary()} (read: {rows})")
     return check_result(result)
 
 
@@ -112,13 +116,13 @@ STAGING_CHECK_KEYS: dict[str, AssetCheckKey] = {
 def gx_staging_suites(context: AssetCheckExecutionContext, aftersales: AftersalesConfig):
     engine = aftersales.engine()
     warehouse_dir = engine.settings.warehouse_dir
-    for model, key in STAGING_CHECK_KEYS.items():
-        rows = scope(warehouse_dir, model)
-        with retry_only_transient(f"gx_staging_suite on {model}"), engine.read_build() as con:
+    with retry_only_transient("gx_staging_suites"), engine.read_build() as con:
+        for model, key in STAGING_CHECK_KEYS.items():
+            rows = scope(warehouse_dir, model)
             docs = build_docs_dir(engine.settings) / model
             result = run_changed_rows(con, model, warehouse_dir, docs_dir=docs)
-        context.log.info(f"{result.summary()} ({rows})")
-        yield check_result(result, asset_key=key.asset_key, check_name=key.name)
+            context.log.info(f"{result.summary()} ({rows})")
+            yield check_result(result, asset_key=key.asset_key, check_name=key.name)
 
 
 @asset_check(
