@@ -100,14 +100,7 @@ def run_refresh(
     from orchestration.defs.resources import AftersalesConfig
 
     handler = ProgressHandler(stream or sys.stdout)
-    config = AftersalesConfig(
-        landing_dir=str(settings.landing_dir),
-        warehouse_dir=str(settings.warehouse_dir),
-        serving_dir=str(settings.serving_dir),
-        as_of=settings.as_of,
-        target=settings.target,
-        full_refresh=full_refresh,
-    )
+    config = AftersalesConfig.of(settings, full_refresh=full_refresh)
     defs = build_definitions(aftersales=config, loggers={"console": progress_logger(handler)})
     job = defs.resolve_job_def(JOB_NAME)
     selection: list[AssetKey] | None = None

@@ -22,6 +22,19 @@ class AftersalesConfig(ConfigurableResource):
     # rebuild the incremental models from scratch (aftersales-refresh --full-refresh)
     full_refresh: bool = False
 
+    @classmethod
+    def of(cls, settings: Settings, *, full_refresh: bool = False) -> "AftersalesConfig":
+        """The resource that gives back ``settings`` (a Dagster resource holds plain
+        values: paths as text)."""
+        return cls(
+            landing_dir=str(settings.landing_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            serving_dir=str(settings.serving_dir),
+            as_of=settings.as_of,
+            target=settings.target,
+            full_refresh=full_refresh,
+        )
+
     def settings(self) -> Settings:
         return override(
             load_settings(),

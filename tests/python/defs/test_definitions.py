@@ -129,6 +129,20 @@ def test_one_job_graph_for_both_engines(orch: SimpleNamespace) -> None:
     assert isinstance(orch.assets.AftersalesConfig(target="duckdb").engine(), DuckDbEngine)
 
 
+def test_the_resource_gives_back_the_settings_it_was_made_of(
+    orch: SimpleNamespace, tmp_path: Path
+) -> None:
+    from orchestration.config import Settings
+
+    settings = Settings(
+        tmp_path / "landing", tmp_path / "wh", tmp_path / "serving", "2025-06-30 18:00:00", "spark"
+    )
+    config = orch.assets.AftersalesConfig.of(settings, full_refresh=True)
+    assert config.settings() == settings
+    assert config.full_refresh is True
+    assert orch.assets.AftersalesConfig.of(settings).full_refresh is False
+
+
 def test_groups_and_lineage(orch: SimpleNamespace) -> None:
     a = orch.assets
     graph = orch.definitions.defs.resolve_asset_graph()
