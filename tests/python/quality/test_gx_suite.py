@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from datetime import date
 from pathlib import Path
 
@@ -315,6 +316,24 @@ def test_trend_flags_a_branch_far_from_its_trailing_mean() -> None:
     assert validate_frame(
         trend[trend["branch_code"] == "NC01"], lambda: build_trend_suite(3.0), "t"
     ).success
+
+
+def test_trend_of_a_flat_history() -> None:
+    """Trailing values all equal: the same value again is no anomaly, any other is."""
+    data = monthly(
+        {
+            "EC01": [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+            "NC01": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.6],
+            "SW01": [0.3, 0.2, None, 0.4, None, None, 0.3],  # three values in the window
+        }
+    )
+    trend = trend_frame(data, date(2025, 3, 1), window=6).set_index("branch_code")
+    assert trend.loc["EC01", "abs_z_score"] == 0.0
+    assert trend.loc["NC01", "abs_z_score"] == math.inf
+    assert trend.loc["SW01", "trailing_periods"] == 3
+    assert trend.loc["SW01", "trailing_mean"] == pytest.approx(0.3)
+    assert trend.loc["SW01", "abs_z_score"] == pytest.approx(0.0)
+    assert trend.loc["NC01", "trailing_std"] == 0.0
 
 
 def test_gx_data_docs_site_is_written(tmp_path: Path) -> None:
