@@ -1,8 +1,11 @@
-"""Run a Great Expectations suite on a pandas frame; optionally render GX data docs.
+"""Run a Great Expectations suite on pandas frames; optionally render GX data docs.
 
-Every suite of the project validates a frame read through a read-only DuckDB connection
+Every suite of the project validates frames read through a read-only DuckDB connection
 (GX's SQL data source does not work on DuckDB) in an ephemeral GX context: no GX project
-directory, no analytics. With ``docs_dir`` the validation runs as a GX checkpoint with an
+directory, no analytics. A table larger than ``AFTERSALES_GX_PART_ROWS`` is read and
+validated in parts split by its key (:func:`read_parts`, :func:`validate_parts`), so the
+memory a suite needs does not grow with the table (D-076). With ``docs_dir`` the
+validation runs as a GX checkpoint with an
 ``UpdateDataDocsAction`` and GX's own site builder writes a static data-docs site (suite
 page, validation page, index) to ``docs_dir``; the publish step copies the build's sites
 to ``<serving_dir>/data_docs/`` (see ``orchestration/serving/publish.py``).
