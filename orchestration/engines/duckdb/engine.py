@@ -19,7 +19,7 @@ import duckdb
 
 from orchestration.config import Settings
 from orchestration.engines.base import EngineError, Published, no_lock
-from orchestration.engines.duckdb.connection import connect
+from orchestration.engines.duckdb.connection import connect, limit_reads
 from orchestration.landing.report import IngestReport
 from orchestration.landing.retract import Retraction
 
@@ -45,6 +45,7 @@ class DuckDbEngine:
         if not self.settings.warehouse_path.is_file():
             raise EngineError(f"no build warehouse at {self.settings.warehouse_path}")
         with connect(self.settings.warehouse_path, read_only=True) as con:
+            limit_reads(con)
             yield con
 
     @contextlib.contextmanager

@@ -32,6 +32,7 @@ import duckdb
 
 from orchestration.config import PROJECT_DIR, Settings
 from orchestration.engines.base import EngineError, Published
+from orchestration.engines.duckdb.connection import limit_reads
 from orchestration.engines.spark.publish import (
     BUILD_INFO_FILE,
     PARQUET_LINK,
@@ -103,6 +104,7 @@ class SparkEngine:
     @contextlib.contextmanager
     def read_build(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with duckdb.connect() as con:
+            limit_reads(con)
             attach_tables(con, spark_tables_dir(self.settings.warehouse_dir), ".db")
             yield con
 

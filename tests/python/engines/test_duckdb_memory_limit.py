@@ -1,4 +1,5 @@
-"""DuckDB's memory limit: one setting for dbt, the ingest and the hand-written pass."""
+"""DuckDB's memory limit: one setting for dbt, the ingest and the hand-written pass; a
+smaller one for reads of the build."""
 
 from __future__ import annotations
 
@@ -39,3 +40,29 @@ def test_the_ingest_connection_is_limited(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "landing" / "tickets").mkdir(parents=True)
     ingest_landing(tmp_path / "landing", tmp_path / "warehouse" / "w.duckdb", settle_seconds=0)
     assert {"memory_limit": "1GB"} in seen
+
+
+@pytest.mark.parametrize("target", ["duckdb", "spark"])
+def test_reads_of_the_build_are_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    """Engine.read_build (the GX suites' reads) caps DuckDB's cache, on both engines,
+    even while another reader of the same file is open with the default config."""
+    from orchestration.config import Settings
+    from orchestration.engines import engine_for
+
+    warehouse = tmp_path / "aftersales.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    engine = engine_for(Settings(tmp_path, tmp_path, tmp_path / "serving", None, target))
+
+    def limit() -> str:
+        with engine.read_build() as con:
+            return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+    with duckdb.connect(str(warehouse), read_only=True):  # another reader
+        monkeypatch.delenv("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT", raising=False)
+        default = limit()
+        monkeypatch.setenv("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT", "512MB")
+        smaller = limit()
+    assert default.endswith("GiB") and 1.5 < float(default.split()[0]) <= 2.0, default
+    assert smaller.endswith("MiB") and 400 < float(smaller.split()[0]) <= 512, smaller
