@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.engines.duckdb.connection import limit_memory
+
 
 class ParquetExportError(RuntimeError):
     """Two served tables would write the same Parquet file."""
@@ -21,6 +23,7 @@ def export_parquet(database: Path, directory: Path) -> list[str]:
     directory.mkdir(parents=True)
     written: list[str] = []
     with duckdb.connect(str(database), read_only=True) as con:
+        limit_memory(con)
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() "
             "where database_name = current_database() and not internal "

@@ -53,7 +53,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.config import WAREHOUSE_FILE_NAME
-from orchestration.engines.duckdb.connection import connect
+from orchestration.engines.duckdb.connection import connect, limit_memory
 from orchestration.serving.files import (
     fsync_dir,
     fsync_tree,
@@ -143,6 +143,7 @@ def _stamp(
     """Write ops.build_info into the copy at ``path``; return (rows, fingerprint)."""
     try:
         with duckdb.connect(str(path)) as con:
+            limit_memory(con)
             rows = int(con.execute(f"select count(*) from {table}").fetchone()[0])
             fingerprint = kpi_values_fingerprint(con, table)
             con.execute("create schema if not exists ops")

@@ -114,11 +114,26 @@ def connect(
 DEFAULT_MEMORY_LIMIT = "6GB"
 
 
+def _size_setting(variable: str, default: str) -> str:
+    """``$variable`` (or ``default``) as DuckDB takes a memory size, e.g. ``6GB``."""
+    value = (os.environ.get(variable) or default).strip()
+    if not _SIZE.fullmatch(value):
+        raise ValueError(
+            f"{variable}={value!r} is not a memory size: set it to a number with a unit, "
+            f"such as {default} or 512MB (or unset it for {default})"
+        )
+    return value
+
+
+_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", re.IGNORECASE)
+
+
 def memory_limit() -> str:
     """DuckDB's memory limit for the project's heavy connections (the ingest, dbt through
-    profiles.yml, the benchmark's hand-written pass): ``$AFTERSALES_DUCKDB_MEMORY_LIMIT``,
-    default 6GB. Beyond it DuckDB spills to disk instead of growing to 80 % of RAM."""
-    return os.environ.get("AFTERSALES_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    profiles.yml, the publish, the benchmark's hand-written pass):
+    ``$AFTERSALES_DUCKDB_MEMORY_LIMIT``, default 6GB. Beyond it DuckDB spills to disk
+    instead of growing to 80 % of RAM."""
+    return _size_setting("AFTERSALES_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
 DEFAULT_READ_MEMORY_LIMIT = "2GB"
@@ -127,13 +142,18 @@ DEFAULT_READ_MEMORY_LIMIT = "2GB"
 def read_memory_limit() -> str:
     """DuckDB's memory limit for reads of the build (``Engine.read_build``: the GX suites,
     the checks): ``$AFTERSALES_DUCKDB_READ_MEMORY_LIMIT``, default 2GB. Without it a
-    read-only connection keeps the blocks it scanned cached up to 80 % of RAM: the GX
-    suites of a 10 M work-order build peaked at 5.6 GiB, mostly that cache."""
-    return os.environ.get("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT") or DEFAULT_READ_MEMORY_LIMIT
+    read-only connection keeps the blocks it scanned cached up to 80 % of RAM."""
+    return _size_setting("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT", DEFAULT_READ_MEMORY_LIMIT)
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, value: str | None = None) -> None:
+    """Apply ``value`` (default :func:`memory_limit`) to the database of ``con``. A
+    setting, not a ``connect`` config: DuckDB refuses a second connection to a file with
+    another config than an open one's."""
+    text = value or memory_limit()  # a checked size: no quote in it
+    con.execute(f"set memory_limit = '{text}'")
 
 
 def limit_reads(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply :func:`read_memory_limit` to ``con``. A setting, not a ``connect`` config:
-    DuckDB refuses a second connection to a file with another config than an open one's."""
-    value = read_memory_limit().replace("'", "''")
-    con.execute(f"set memory_limit = '{value}'")
+    """Apply :func:`read_memory_limit` to ``con``."""
+    limit_memory(con, read_memory_limit())

@@ -10,7 +10,11 @@ import pytest
 import yaml
 
 from orchestration.config import PROJECT_DIR
-from orchestration.engines.duckdb.connection import DEFAULT_MEMORY_LIMIT, memory_limit
+from orchestration.engines.duckdb.connection import (
+    DEFAULT_MEMORY_LIMIT,
+    memory_limit,
+    read_memory_limit,
+)
 from orchestration.engines.duckdb.ingest import ingest_landing
 
 
@@ -19,6 +23,22 @@ def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert memory_limit() == DEFAULT_MEMORY_LIMIT
     monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "3GB")
     assert memory_limit() == "3GB"
+
+
+@pytest.mark.parametrize("value", ["6", "six GB", "6GB'; drop table x; --", ""])
+def test_a_limit_that_is_not_a_size_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", value)
+    monkeypatch.setenv("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT", value)
+    if not value:  # unset: the defaults
+        assert (memory_limit(), read_memory_limit()) == ("6GB", "2GB")
+        return
+    with pytest.raises(ValueError, match=r"AFTERSALES_DUCKDB_MEMORY_LIMIT=.* such as 6GB"):
+        memory_limit()
+    with pytest.raises(ValueError, match=r"AFTERSALES_DUCKDB_READ_MEMORY_LIMIT=.* such as 2GB"):
+        read_memory_limit()
+    for good in ("512MB", "1.5 GiB", "80%"):
+        monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", good)
+        assert memory_limit() == good
 
 
 def test_dbt_reads_the_same_variable_with_the_same_default() -> None:

@@ -324,3 +324,29 @@ def test_build_info_carries_the_builds_as_of_time(tmp_path: Path) -> None:
         schemas = {r[0] for r in con.execute("select schema_name from duckdb_tables()").fetchall()}
     assert str(as_of) == "2025-03-16 23:00:00"
     assert schemas == {"marts", "ops"}  # the as-of time travels in the stamp, not the table
+
+
+def test_publish_connections_are_memory_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy, the stamp and the Parquet export run under AFTERSALES_DUCKDB_MEMORY_LIMIT
+    (at 10 M work orders the copy grew to 8.3 GiB without it): a value that is not a size
+    stops the publish before anything is served, naming the variable; a small one is
+    obeyed."""
+    from orchestration.serving.parquet import export_parquet
+    from orchestration.serving.writer import write_served_file
+
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 5, "v1")
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "lots")
+    named = "AFTERSALES_DUCKDB_MEMORY_LIMIT='lots' is not a memory size"
+    with pytest.raises(ValueError, match=named):
+        write_served_file(warehouse, tmp_path / "copy.duckdb", KPI_ONLY)
+    with pytest.raises(ValueError, match=named):
+        export_parquet(warehouse, tmp_path / "parquet")
+    with pytest.raises(ValueError, match=named):
+        publish(warehouse, tmp_path / "serving", build_id="b1", export_parquet=True)
+    assert not (tmp_path / "serving" / SERVED_NAME).exists()
+
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "64MB")
+    publish(warehouse, tmp_path / "serving", build_id="b2", export_parquet=True)
+    assert served_state(tmp_path / "serving" / SERVED_NAME) == (5, {"v1"})
