@@ -12,7 +12,6 @@ uniqueness over the whole table stays proven in every build by the dbt test
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import duckdb
 
 from orchestration.quality.gx_runner import SuiteResult
 from orchestration.quality.staging_suites import STAGING_SCHEMA, run_staging_suite
+from orchestration.state_files import read_state, write_state
 
 STATE_FILE_NAME = "gx_staging_validated.json"
 
@@ -29,11 +29,7 @@ def _state_path(warehouse_dir: Path) -> Path:
 
 
 def _read(warehouse_dir: Path) -> dict[str, str]:
-    try:
-        state = json.loads(_state_path(warehouse_dir).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-    return state if isinstance(state, dict) else {}
+    return read_state(_state_path(warehouse_dir)) or {}
 
 
 def validated_through(warehouse_dir: Path, model: str) -> datetime | None:
@@ -48,11 +44,7 @@ def validated_through(warehouse_dir: Path, model: str) -> datetime | None:
 def record_validated(warehouse_dir: Path, model: str, through: datetime) -> None:
     state = _read(warehouse_dir)
     state[model] = through.isoformat()
-    path = _state_path(warehouse_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_suffix(".tmp")
-    scratch.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
-    scratch.replace(path)
+    write_state(_state_path(warehouse_dir), state)
 
 
 def run_changed_rows(

@@ -18,10 +18,11 @@ changed row that repeats the key of an unchanged one still fails the build.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from orchestration.state_files import read_state, write_state
 
 STATE_NAME = "gx_kpi_values_validated"
 
@@ -42,13 +43,8 @@ def unvalidated_where(warehouse_dir: Path, fingerprint: str, columns: Sequence[s
     """A ``where`` clause that keeps the rows not passed before under ``fingerprint``
     (empty: read every row)."""
     state_path, hashes_path = _paths(warehouse_dir)
-    try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return ""
-    if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
-        return ""
-    if not hashes_path.is_file():
+    state = read_state(state_path)
+    if state is None or state.get("fingerprint") != fingerprint or not hashes_path.is_file():
         return ""
     return (
         f"where {row_hash_sql(columns)} not in "
@@ -72,18 +68,14 @@ def record_validated(
     (rows,) = con.execute(f"select count(*) from read_parquet({_sql_text(scratch)})").fetchone()
     state_path.unlink(missing_ok=True)  # no state points at hashes being replaced
     scratch.replace(hashes_path)
-    state_scratch = state_path.with_suffix(".tmp")
-    state = {"fingerprint": fingerprint, "rows": int(rows), "relation": relation}
-    state_scratch.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", "utf-8")
-    state_scratch.replace(state_path)
+    write_state(state_path, {"fingerprint": fingerprint, "rows": int(rows), "relation": relation})
     return int(rows)
 
 
 def scope(warehouse_dir: Path) -> str:
     """Which rows the next run may skip, in words."""
-    state_path, _ = _paths(warehouse_dir)
+    state = read_state(_paths(warehouse_dir)[0]) or {}
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
         return f"rows not among the {int(state['rows'])} that passed before"
-    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return "every row"

@@ -19,12 +19,13 @@ it succeeds (``finished: true``).
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from orchestration.config import PROJECT_DIR, Settings
+from orchestration.state_files import read_state as read_state_file
+from orchestration.state_files import write_state
 
 STATE_FILE_NAME = "dbt_incremental_state.json"
 # What the models' SQL is made of (dbt_project.yml holds the vars and the raw contract).
@@ -59,12 +60,7 @@ def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
 
 
 def read_state(settings: Settings) -> dict | None:
-    path = state_path(settings)
-    try:
-        state = json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    return state if isinstance(state, dict) else None
+    return read_state_file(state_path(settings))
 
 
 def full_refresh_reason(
@@ -84,11 +80,7 @@ def full_refresh_reason(
 
 
 def _write(settings: Settings, state: dict) -> None:
-    path = state_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_suffix(".tmp")
-    scratch.write_text(json.dumps(state, indent=2) + "\n")
-    scratch.replace(path)
+    write_state(state_path(settings), state)
 
 
 def mark_started(
