@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from orchestration.engines.duckdb.connection import sql_text
 from orchestration.state_files import read_state, write_state
 
 STATE_NAME = "gx_kpi_values_validated"
@@ -35,10 +36,6 @@ def _paths(warehouse_dir: Path) -> tuple[Path, Path]:
     return warehouse_dir / f"{STATE_NAME}.json", warehouse_dir / f"{STATE_NAME}.parquet"
 
 
-def _sql_text(value: Path) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def unvalidated_where(warehouse_dir: Path, fingerprint: str, columns: Sequence[str]) -> str:
     """A ``where`` clause that keeps the rows not passed before under ``fingerprint``
     (empty: read every row)."""
@@ -48,7 +45,7 @@ def unvalidated_where(warehouse_dir: Path, fingerprint: str, columns: Sequence[s
         return ""
     return (
         f"where {row_hash_sql(columns)} not in "
-        f"(select row_hash from read_parquet({_sql_text(hashes_path)}))"
+        f"(select row_hash from read_parquet({sql_text(str(hashes_path))}))"
     )
 
 
@@ -63,9 +60,9 @@ def record_validated(
     scratch = hashes_path.with_name(f"{hashes_path.stem}.tmp.parquet")
     con.execute(
         f"copy (select {row_hash_sql(columns)} as row_hash from {relation}) "
-        f"to {_sql_text(scratch)} (format parquet)"
+        f"to {sql_text(str(scratch))} (format parquet)"
     )
-    (rows,) = con.execute(f"select count(*) from read_parquet({_sql_text(scratch)})").fetchone()
+    (rows,) = con.execute(f"select count(*) from read_parquet({sql_text(str(scratch))})").fetchone()
     state_path.unlink(missing_ok=True)  # no state points at hashes being replaced
     scratch.replace(hashes_path)
     write_state(state_path, {"fingerprint": fingerprint, "rows": int(rows), "relation": relation})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.engines.duckdb.connection import limit_memory
+from orchestration.engines.duckdb.connection import limit_memory, sql_text
 from orchestration.serving.personal_data import personal_columns
 from orchestration.serving.selection import ServedTable
 
@@ -29,10 +29,6 @@ _TARGET = "served"
 
 class ServedFileError(RuntimeError):
     """The served file could not be written from the warehouse."""
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _ident(name: str) -> str:
@@ -52,11 +48,11 @@ def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTa
     """Put ``table``'s descriptions on the table and its columns in ``database``."""
     name = f"{_ident(database)}.{_ident(table.schema)}.{_ident(table.name)}"
     if table.description:
-        con.execute(f"comment on table {name} is {_literal(table.description)}")
+        con.execute(f"comment on table {name} is {sql_text(table.description)}")
     for column in _columns(con, database, table):
         description = table.column_description(column)
         if description:
-            con.execute(f"comment on column {name}.{_ident(column)} is {_literal(description)}")
+            con.execute(f"comment on column {name}.{_ident(column)} is {sql_text(description)}")
 
 
 def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
@@ -89,10 +85,10 @@ def write_served_file(warehouse: Path, target: Path, tables: Sequence[ServedTabl
     try:
         limit_memory(con)  # at 10 M work orders the copy grew to 8.3 GiB without it
         con.execute("set enable_progress_bar = false")
-        con.execute(f"attach {_literal(str(warehouse))} as {_SOURCE} (read_only)")
+        con.execute(f"attach {sql_text(str(warehouse))} as {_SOURCE} (read_only)")
         con.execute(
-            f"attach {_literal(str(target))} as {_TARGET} "
-            f"(storage_version {_literal(SERVED_STORAGE_VERSION)})"
+            f"attach {sql_text(str(target))} as {_TARGET} "
+            f"(storage_version {sql_text(SERVED_STORAGE_VERSION)})"
         )
         for table in tables:
             _copy_table(con, table)

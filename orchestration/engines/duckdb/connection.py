@@ -111,6 +111,11 @@ def connect(
     )
 
 
+def sql_text(value: str) -> str:
+    """A DuckDB string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 DEFAULT_MEMORY_LIMIT = "6GB"
 
 

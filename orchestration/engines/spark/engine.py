@@ -32,7 +32,7 @@ import duckdb
 
 from orchestration.config import PROJECT_DIR, Settings
 from orchestration.engines.base import EngineError, Published
-from orchestration.engines.duckdb.connection import limit_reads
+from orchestration.engines.duckdb.connection import limit_reads, sql_text
 from orchestration.engines.spark.publish import (
     BUILD_INFO_FILE,
     PARQUET_LINK,
@@ -40,7 +40,7 @@ from orchestration.engines.spark.publish import (
     rollback_parquet,
 )
 from orchestration.engines.spark.session import SPARK_SUBDIR
-from orchestration.engines.spark.tables import attach_tables, spark_tables_dir, sql_text
+from orchestration.engines.spark.tables import attach_tables, spark_tables_dir
 from orchestration.landing.report import IngestReport
 from orchestration.landing.retract import Retraction
 

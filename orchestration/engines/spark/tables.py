@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.engines.base import EngineError
+from orchestration.engines.duckdb.connection import sql_text
 from orchestration.engines.spark.session import SPARK_SUBDIR
 
 
@@ -38,11 +39,6 @@ def data_files(directory: Path) -> list[Path]:
         if path.is_file() and not any(p.startswith((".", "_")) for p in parts):
             files.append(path)
     return files
-
-
-def sql_text(value: str) -> str:
-    """A DuckDB string literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def parquet_source(directory: Path) -> str:
