@@ -34,7 +34,6 @@ from orchestration.quality.gx_runner import (
     Part,
     SuiteResult,
     WholeTableCheck,
-    read_for_suite,
     read_parts,
     suite_fingerprint,
     validate_parts,
@@ -66,7 +65,7 @@ KPI_VALUES_COLUMNS: tuple[str, ...] = (
 KEY_COLUMNS: tuple[str, ...] = ("kpi_code", "grain", "period_start", "branch_code")
 # Columns only present for BI (names without a join, the period's end): build_suite
 # checks that they are there, in order, but no expectation reads their values, so
-# read_tables reads them as nulls. Every other column's values are read.
+# run_suite reads them as nulls. Every other column's values are read.
 UNCHECKED_COLUMNS: tuple[str, ...] = ("kpi_name_zh", "kpi_name_en", "period_end")
 CHECKED_COLUMNS: set[str] = set(KPI_VALUES_COLUMNS) - set(UNCHECKED_COLUMNS)
 # a row's identity for "passed before": its checked columns, in contract order
@@ -144,12 +143,6 @@ def read_definitions(con: duckdb.DuckDBPyConnection) -> list[KpiDefinition]:
         KpiDefinition(str(code), str(kind), float(scale), _number(low), _number(high), from_seed)
         for code, kind, scale, low, high in rows
     ]
-
-
-def read_tables(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[KpiDefinition]]:
-    """Read kpi_values (in one frame) and the KPI definitions from a read-only view of
-    the build."""
-    return read_for_suite(con, KPI_VALUES_TABLE, CHECKED_COLUMNS), read_definitions(con)
 
 
 def previous_row_count(served: duckdb.DuckDBPyConnection | None) -> int | None:

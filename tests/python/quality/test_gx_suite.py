@@ -17,7 +17,7 @@ from orchestration.quality.gx_runner import validate_frame
 from orchestration.quality.kpi_values_suite import (
     KPI_VALUES_COLUMNS,
     KpiDefinition,
-    read_tables,
+    read_definitions,
     run_suite,
     validate_kpi_values,
     value_bounds,
@@ -222,7 +222,7 @@ def test_seed_bounds_are_used_when_the_warehouse_has_them(tmp_path: Path) -> Non
         )
         con.execute("create table config.kpi_definitions as select * from defs")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        _, definitions = read_tables(con)
+        definitions = read_definitions(con)
     assert {d.kpi_code: value_bounds(d) for d in definitions} == {
         "nps": (-100.0, 100.0),
         "open_rate": (0.0, None),
