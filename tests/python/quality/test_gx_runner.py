@@ -4,13 +4,12 @@ add up to the outcome on the whole table (orchestration/quality/gx_runner.py).""
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
 import pandas as pd
 import pytest
+from build_copy import count, execute, read_only
 
 from orchestration.quality.gx_runner import (
     PART_ROWS_ENV,
@@ -66,27 +65,21 @@ def test_outcomes_of_parts_add_up() -> None:
     assert len(kept[0].partial_unexpected) == 20
 
 
-def _warehouse(refreshed: SimpleNamespace, tmp_path: Path) -> Path:
-    path = tmp_path / "aftersales.duckdb"
-    shutil.copy2(refreshed.warehouse / "aftersales.duckdb", path)
-    return path
-
-
 def test_a_staging_suite_in_parts_gives_the_whole_tables_outcome(
-    refreshed: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warehouse = _warehouse(refreshed, tmp_path)
-    with duckdb.connect(str(warehouse)) as con:  # one key twice, in rows far apart
-        con.execute(
-            f"insert into staging.{MODEL} "
-            f"select * from staging.{MODEL} order by callback_id desc limit 1"
-        )
-        con.execute(
-            f"update staging.{MODEL} set channel = 'fax' "
-            f"where callback_id = (select min(callback_id) from staging.{MODEL})"
-        )
-        (rows,) = con.execute(f"select count(*) from staging.{MODEL}").fetchone()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    execute(  # one key twice, in rows far apart
+        build_dir,
+        f"insert into staging.{MODEL} "
+        f"select * from staging.{MODEL} order by callback_id desc limit 1",
+    )
+    execute(
+        build_dir,
+        f"update staging.{MODEL} set channel = 'fax' "
+        f"where callback_id = (select min(callback_id) from staging.{MODEL})",
+    )
+    rows = count(build_dir, f"staging.{MODEL}")
+    with read_only(build_dir) as con:
         whole = run_staging_suite(con, MODEL)
         monkeypatch.setenv(PART_ROWS_ENV, str(rows // 7))
         parted = run_staging_suite(con, MODEL, docs_dir=tmp_path / "docs")
@@ -104,11 +97,10 @@ def test_a_staging_suite_in_parts_gives_the_whole_tables_outcome(
 
 
 def test_kpi_values_row_count_is_checked_on_the_whole_table(
-    refreshed: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warehouse = _warehouse(refreshed, tmp_path)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        (rows,) = con.execute("select count(*) from marts.kpi_values").fetchone()
+    rows = count(build_dir, "marts.kpi_values")
+    with read_only(build_dir) as con:
         whole = run_suite(con, served=con)
         monkeypatch.setenv(PART_ROWS_ENV, str(rows // 5))
         parted = run_suite(con, served=con, docs_dir=tmp_path / "docs")

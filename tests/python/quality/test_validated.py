@@ -3,40 +3,23 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
-import duckdb
+from build_copy import count, execute, read_only
 
 from orchestration.quality.validated import run_changed_rows, scope, validated_through
 
 MODEL = "stg_dms__callbacks"
 
 
-def _warehouse(refreshed: SimpleNamespace, tmp_path: Path) -> Path:
-    directory = tmp_path / "warehouse"
-    directory.mkdir()
-    shutil.copy2(refreshed.warehouse / "aftersales.duckdb", directory / "aftersales.duckdb")
-    return directory
-
-
 def _run(directory: Path):
-    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
+    with read_only(directory) as con:
         return run_changed_rows(con, MODEL, directory)
 
 
-def _execute(directory: Path, sql: str) -> None:
-    with duckdb.connect(str(directory / "aftersales.duckdb")) as con:
-        con.execute(sql)
-
-
-def test_only_rows_resolved_since_the_last_pass_are_read_again(
-    refreshed: SimpleNamespace, tmp_path: Path
-) -> None:
-    directory = _warehouse(refreshed, tmp_path)
-    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
-        (total,) = con.execute(f"select count(*) from staging.{MODEL}").fetchone()
+def test_only_rows_resolved_since_the_last_pass_are_read_again(build_dir: Path) -> None:
+    directory = build_dir
+    total = count(directory, f"staging.{MODEL}")
     assert scope(directory, MODEL) == "every row"
 
     first = _run(directory)
@@ -47,7 +30,7 @@ def test_only_rows_resolved_since_the_last_pass_are_read_again(
     assert second.success and second.row_count == 0
 
     # a later build resolves three keys again
-    _execute(
+    execute(
         directory,
         f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 1 day "
         f"where callback_id in (select callback_id from staging.{MODEL} order by 1 limit 3)",
@@ -56,11 +39,11 @@ def test_only_rows_resolved_since_the_last_pass_are_read_again(
     assert third.success and third.row_count == 3
 
 
-def test_a_failed_run_reads_the_same_rows_again(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    directory = _warehouse(refreshed, tmp_path)
+def test_a_failed_run_reads_the_same_rows_again(build_dir: Path) -> None:
+    directory = build_dir
     assert _run(directory).success
     through = validated_through(directory, MODEL)
-    _execute(
+    execute(
         directory,
         f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 1 day, "
         f"channel = 'carrier pigeon' "
@@ -72,11 +55,10 @@ def test_a_failed_run_reads_the_same_rows_again(refreshed: SimpleNamespace, tmp_
     assert _run(directory).row_count == 1  # still read: not passed yet
 
 
-def test_a_rebuilt_table_is_read_whole(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    directory = _warehouse(refreshed, tmp_path)
+def test_a_rebuilt_table_is_read_whole(build_dir: Path) -> None:
+    directory = build_dir
     assert _run(directory).success
     # a full refresh stamps every row anew
-    _execute(directory, f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 2 day")
-    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
-        (total,) = con.execute(f"select count(*) from staging.{MODEL}").fetchone()
+    execute(directory, f"update staging.{MODEL} set _resolved_at = _resolved_at + interval 2 day")
+    total = count(directory, f"staging.{MODEL}")
     assert _run(directory).row_count == total

@@ -3,40 +3,25 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
-import duckdb
+from build_copy import count, execute, read_only
 
 from orchestration.quality.kpi_values_suite import run_suite
 from orchestration.quality.validated_rows import scope
 
 
-def _warehouse(refreshed: SimpleNamespace, tmp_path: Path) -> Path:
-    directory = tmp_path / "warehouse"
-    directory.mkdir()
-    shutil.copy2(refreshed.warehouse / "aftersales.duckdb", directory / "aftersales.duckdb")
-    return directory
-
-
 def _run(directory: Path):
-    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
+    with read_only(directory) as con:
         return run_suite(con, served=con, warehouse_dir=directory)
 
 
-def _execute(directory: Path, sql: str) -> None:
-    with duckdb.connect(str(directory / "aftersales.duckdb")) as con:
-        con.execute(sql)
-
-
 def _total(directory: Path) -> int:
-    with duckdb.connect(str(directory / "aftersales.duckdb"), read_only=True) as con:
-        return con.execute("select count(*) from marts.kpi_values").fetchone()[0]
+    return count(directory, "marts.kpi_values")
 
 
-def test_rows_that_passed_are_not_read_again(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    directory = _warehouse(refreshed, tmp_path)
+def test_rows_that_passed_are_not_read_again(build_dir: Path) -> None:
+    directory = build_dir
     total = _total(directory)
     assert scope(directory) == "every row"
 
@@ -49,7 +34,7 @@ def test_rows_that_passed_are_not_read_again(refreshed: SimpleNamespace, tmp_pat
     (row_count,) = [o for o in second.outcomes if o.expectation.startswith("expect_table_row")]
     assert row_count.observed_value == total  # the band still sees the whole table
 
-    _execute(  # three rows come out otherwise in the next build
+    execute(  # three rows come out otherwise in the next build
         directory,
         "update marts.kpi_values set numerator = numerator + 1 where rowid in "
         "(select rowid from marts.kpi_values where denominator is null order by rowid limit 3)",
@@ -58,10 +43,10 @@ def test_rows_that_passed_are_not_read_again(refreshed: SimpleNamespace, tmp_pat
     assert third.success and third.row_count == 3, third.summary()
 
 
-def test_a_failed_run_reads_the_same_rows_again(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    directory = _warehouse(refreshed, tmp_path)
+def test_a_failed_run_reads_the_same_rows_again(build_dir: Path) -> None:
+    directory = build_dir
     assert _run(directory).success
-    _execute(
+    execute(
         directory,
         "update marts.kpi_values set denominator = -1 where rowid = "
         "(select min(rowid) from marts.kpi_values where denominator > 0)",
@@ -72,11 +57,11 @@ def test_a_failed_run_reads_the_same_rows_again(refreshed: SimpleNamespace, tmp_
         assert [o.unexpected_count for o in result.failed] == [1]
 
 
-def test_changed_definitions_read_every_row(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    directory = _warehouse(refreshed, tmp_path)
+def test_changed_definitions_read_every_row(build_dir: Path) -> None:
+    directory = build_dir
     total = _total(directory)
     assert _run(directory).success
-    _execute(
+    execute(
         directory,
         "update config.kpi_definitions set value_max = 2 * value_max "
         "where kpi_code = 'first_time_fix_rate'",
@@ -86,8 +71,8 @@ def test_changed_definitions_read_every_row(refreshed: SimpleNamespace, tmp_path
     assert _run(directory).row_count == 0
 
 
-def test_a_lost_record_reads_every_row(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    directory = _warehouse(refreshed, tmp_path)
+def test_a_lost_record_reads_every_row(build_dir: Path) -> None:
+    directory = build_dir
     total = _total(directory)
     assert _run(directory).success
     (directory / "gx_kpi_values_validated.parquet").unlink()
