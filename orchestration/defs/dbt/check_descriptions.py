@@ -33,6 +33,9 @@ def _what(test: Mapping[str, Any]) -> str:
     column = test.get("column_name") or kwargs.get("column_name")
     if kind == "not_null":
         return f"`{column}` is never null"
+    if kind == "not_null_columns":
+        names = ", ".join(f"`{name}`" for name in kwargs.get("columns") or [])
+        return f"{names} are never null"
     if kind == "unique":
         return f"`{column}` is unique"
     if kind == "accepted_values":
