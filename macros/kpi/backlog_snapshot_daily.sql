@@ -6,6 +6,7 @@
     kpi_backlog_snapshot_daily('backlog_over_24h').
     Emits a complete select statement ending in `select * from final`. -#}
 {% macro kpi_backlog_snapshot_daily(kpi_code) -%}
+{{ kpi_days_incremental() }}
 with backlog_days as (
     select * from {{ ref('int_backlog_days_counted') }}
 ),
@@ -19,6 +20,7 @@ final as (
         cast(null as {{ type_kpi_measure() }}) as denominator
     from backlog_days
     where kpi_code = '{{ kpi_code }}'
+    {{ kpi_days_recomputed('date_day', 'and') }}
 )
 
 select * from final

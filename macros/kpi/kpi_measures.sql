@@ -17,7 +17,8 @@
     'booked_ahead', 'sum(is_reminded)', 'count(*)'); a count or amount KPI has the
     denominator 'null'. -#}
 {% macro kpi_daily_measures(kpi_code, relation, numerator, denominator) -%}
-    {{ kpi_measures_by(kpi_grain_columns('daily'), kpi_code, relation, numerator, denominator) }}
+    {{ kpi_days_incremental() }}
+    {{- kpi_measures_by(kpi_grain_columns('daily'), kpi_code, relation, numerator, denominator, kpi_days_recomputed('date_day')) }}
 {%- endmacro %}
 
 {% macro kpi_period_measures(kpi_code, relation, numerator, denominator) -%}
@@ -37,7 +38,9 @@
     {{ return(grains[interface]) }}
 {%- endmacro %}
 
-{% macro kpi_measures_by(keys, kpi_code, relation, numerator, denominator) -%}
+{#- `where`: an optional where clause on the rows of `relation` (the days an incremental
+    run recomputes, kpi_days_recomputed). -#}
+{% macro kpi_measures_by(keys, kpi_code, relation, numerator, denominator, where='') -%}
     select
         '{{ kpi_code }}' as kpi_code,
         {%- for key in keys %}
@@ -46,6 +49,9 @@
         cast({{ numerator }} as {{ type_kpi_measure() }}) as numerator,
         cast({{ denominator }} as {{ type_kpi_measure() }}) as denominator
     from {{ relation }}
+    {%- if where %}
+    {{ where }}
+    {%- endif %}
     group by
         {{ keys | join(',\n        ') }}
 {%- endmacro %}

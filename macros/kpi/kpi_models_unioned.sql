@@ -3,12 +3,17 @@
     ('daily' or 'periods', kpi_grain_columns) as text, or date for date_day and
     period_start, and numerator and denominator as type_kpi_measure(), so that every KPI
     model contributes the same columns. With no model, an empty relation with those
-    columns. Emits a complete select statement ending in `select * from final`. -#}
+    columns. Emits a complete select statement ending in `select * from final`.
+    The daily stack is incremental like its models (kpi_days_incremental): an incremental
+    run stacks only the days it recomputes. -#}
 {% macro kpi_models_unioned(model_names, interface) -%}
 {%- set keys = [] -%}
 {%- for column in ['kpi_code'] + kpi_grain_columns(interface) -%}
     {%- do keys.append((column, 'date' if column in ('date_day', 'period_start') else dbt.type_string())) -%}
 {%- endfor %}
+{%- if interface == 'daily' %}
+{{ kpi_days_incremental() }}
+{%- endif %}
 with
 {% for model_name in model_names %}
 {{ model_name }} as (
@@ -25,6 +30,9 @@ unioned as (
         cast(numerator as {{ type_kpi_measure() }}) as numerator,
         cast(denominator as {{ type_kpi_measure() }}) as denominator
     from {{ model_name }}
+    {%- if interface == 'daily' %}
+    {{ kpi_days_recomputed('date_day') }}
+    {%- endif %}
     {%- if not loop.last %}
     union all
     {%- endif %}

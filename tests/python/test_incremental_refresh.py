@@ -9,8 +9,10 @@ be identical, row for row, except the build stamps (``_staged_at``, ``_resolved_
 DuckDB adds in, which varies between two full builds as well).
 
 The deliveries: new days; late versions of old work orders and a deletion; a work order
-from a branch not known yet; that branch arriving; a re-sent file; the as-of time moving
-forward with no new file; a retracted batch.
+from a branch not known yet; that branch arriving; a re-sent file; late rows inside the
+known-outcome windows (a rework four weeks after a delivery, a follow-up call, a late
+receipt); the as-of time moving forward over holidays with no new file; a retracted batch
+(with the as-of time moving back).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from orchestration.engines import engine_for
 
 HELD_BACK_FROM = "2025-04-14"  # files of these days and later are delivered step by step
 STAMPS = ("_staged_at", "_resolved_at", "_computed_at")
+# one row per build (what the build recomputed): a log, different by design
+BUILD_LOGS = ("int_builds_scoped",)
 MODEL_SCHEMAS = ("staging", "intermediate", "marts")
 
 
@@ -55,7 +59,8 @@ def _differences(incremental: Path, full: Path) -> list[str]:
     con.execute(f"attach '{full}' as ful (read_only)")
     tables = con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'ful' "
-        f"and schema_name in {MODEL_SCHEMAS} order by 1, 2"
+        f"and schema_name in {MODEL_SCHEMAS} and table_name not in {(*BUILD_LOGS, '')} "
+        "order by 1, 2"
     ).fetchall()
     assert len(tables) > 80, tables
     found = []
@@ -102,6 +107,18 @@ def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> Non
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def _month_rows(folder: Path, month: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The rows of every CSV file of ``folder`` named for ``month`` (YYYY-MM), and the
+    header of the first."""
+    header: list[str] = []
+    rows: list[dict[str, str]] = []
+    for path in sorted(folder.glob(f"{month}-*.csv")):
+        names, found = _csv_rows(path)
+        header = header or names
+        rows += found
+    return header, rows
 
 
 def _old_tickets(landing: Path, month: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -157,6 +174,13 @@ class Replay:
         assert not differences, f"after {step}: {differences}"
         shutil.rmtree(full.warehouse_dir)
 
+    def scope(self) -> tuple:
+        """What the last incremental build recomputed: (recompute_from, recompute_reason)."""
+        return self.rows(
+            "select recompute_from, recompute_reason from intermediate.int_builds_scoped "
+            "order by built_at desc limit 1"
+        )[0]
+
     def rows(self, sql: str) -> list[tuple]:
         path = self.settings("incremental").warehouse_path
         with duckdb.connect(str(path), read_only=True) as con:
@@ -170,6 +194,8 @@ def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: 
     # new days
     replay.deliver_days("2025-04-14")
     replay.refresh("new days")
+    first_day, reason = replay.scope()
+    assert first_day is not None, reason  # the daily KPI facts kept their earlier days
 
     # late versions of old work orders (a status and a delivery time changed), one of
     # them deleted, and a work order of a branch that is not known yet (quarantined)
@@ -193,6 +219,7 @@ def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: 
     _write_csv(replay.landing / "branches" / "2025-04-15T010000.csv", branch_header, [new_branch])
     replay.deliver_days("2025-04-15")
     replay.refresh("the branch arrives")
+    assert replay.scope() == (None, "a branch changed (time zone, opening hours, …)")
     assert replay.rows(
         "select count(*) from staging.stg_dms__tickets where ticket_id = 'ZZ01-20250414-00001'"
     ) == [(1,)]
@@ -203,8 +230,59 @@ def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: 
     replay.deliver_days("2025-04-16")
     replay.refresh("a re-sent file")
 
-    # the as-of time moves forward, no new file
-    replay.as_of = "2025-04-20 12:00:00"
+    # late rows that reopen known-outcome windows: a rework of a repair delivered four
+    # weeks before (comeback window), a follow-up call six days after a delivery (callback
+    # window) and a part line received late (receipt windows)
+    header, march = _month_rows(replay.landing / "tickets", "2025-03")
+    target = next(
+        row
+        for row in march
+        if row["ticket_type"] in ("repair", "warranty")
+        and row["status"] == "delivered"
+        and "2025-03-19" <= row["delivered_at"][:10] <= "2025-03-21"
+        and not row["rework_of_ticket_id"]
+    )
+    rework = {name: "" if name.endswith("_at") else value for name, value in target.items()}
+    rework.update(
+        ticket_id=f"{target['branch_code']}-20250416-99001",
+        rework_of_ticket_id=target["ticket_id"],
+        opened_at="2025-04-16 10:00:00",
+        status="in_progress",
+        updated_at="2025-04-16 10:00:00",
+    )
+    _write_csv(replay.landing / "tickets" / "2025-04-16T233000.csv", header, [rework])
+    _, april = _month_rows(replay.landing / "tickets", "2025-04")
+    delivered = next(r for r in april if r["delivered_at"][:10] == "2025-04-10")
+    call_header, calls = _month_rows(replay.landing / "callbacks", "2025-04")
+    call = dict(
+        calls[0],
+        callback_id=f"{delivered['ticket_id']}-CB9",
+        ticket_id=delivered["ticket_id"],
+        attempted_at="2025-04-16 09:00:00",
+        channel="phone",
+        outcome="reached",
+        updated_at="2025-04-16 09:05:00",
+    )
+    _write_csv(replay.landing / "callbacks" / "2025-04-16T233000.csv", call_header, [call])
+    line_header, lines = _month_rows(replay.landing / "part_requests", "2025-04")
+    pending = next(r for r in lines if r["ordered_at"] and not r["received_at"])
+    received = dict(pending, received_at="2025-04-16 08:00:00", updated_at="2025-04-16 23:30:00")
+    _write_csv(replay.landing / "part_requests" / "2025-04-16T233000.csv", line_header, [received])
+    replay.refresh("late rows in known-outcome windows")
+    assert replay.rows(
+        "select is_reworked from intermediate.int_tickets_rework_flagged "
+        f"where ticket_id = '{target['ticket_id']}'"
+    ) == [(True,)]
+    callback_id = call["callback_id"]
+    assert replay.rows(
+        f"select count(*) from staging.stg_dms__callbacks where callback_id = '{callback_id}'"
+    ) == [(1,)]
+    first_day, _ = replay.scope()
+    assert first_day is not None and str(first_day) < "2025-03-21", first_day
+
+    # the as-of time moves forward over the Labour Day holidays (SLA targets run on the
+    # business clock), no new file
+    replay.as_of = "2025-05-06 12:00:00"
     replay.refresh("as-of forward")
 
     # a retracted batch, corrected under the same name: the deletion is undone

@@ -2,7 +2,10 @@
     grain, per branch and for the network, and every per-period KPI
     (int_kpi_periods_unioned: branch rows as they are, network = their sum), with its
     target. Self-describing for BI: the KPI's names, the period's last date, whether the
-    period ended before the as-of time (int_as_of_resolved) and a network flag. -#}
+    period ended before the as-of time (int_as_of_resolved) and a network flag.
+    Incremental on DuckDB: a refresh rolls up again only the periods that hold a
+    recomputed day (kpi_periods_incremental, macros/kpi/kpi_days_incremental.sql). -#}
+{{ kpi_periods_incremental() }}
 
 with kpi_days as (
     select * from {{ ref('int_kpi_daily_unioned') }}
@@ -35,6 +38,7 @@ daily as (
     from kpi_days
     inner join kpi_definitions
         on kpi_days.kpi_code = kpi_definitions.kpi_code
+    {{ kpi_period_days_recomputed('kpi_days.date_day') }}
 ),
 
 period_rows as (
@@ -49,6 +53,7 @@ period_rows as (
     from kpi_periods_unioned
     inner join kpi_definitions
         on kpi_periods_unioned.kpi_code = kpi_definitions.kpi_code
+    {{ kpi_periods_recomputed('kpi_periods_unioned.grain', 'kpi_periods_unioned.period_start') }}
 ),
 
 {{ kpi_rollup('daily', periods='period_rows') }},
@@ -68,6 +73,7 @@ valued as (
     from kpi_rolled_up
     inner join kpi_definitions
         on kpi_rolled_up.kpi_code = kpi_definitions.kpi_code
+    {{ kpi_periods_recomputed('kpi_rolled_up.grain', 'kpi_rolled_up.period_start') }}
 ),
 
 final as (

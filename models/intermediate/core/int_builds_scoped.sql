@@ -1,0 +1,213 @@
+{#- One row per dbt build: the first KPI day the build recomputes (recompute_from; null:
+    every day) and the first day whose known-outcome flags the next build may see flip
+    (open_outcomes_from). Doc block int_builds_scoped (docs/architecture.md,
+    "Incremental refresh"); unit tests unit_builds_scoped_*.
+
+    A daily KPI row of day d can change only when
+    - a version of a work order, part line, punch or call dated on or after d arrived,
+      was deleted or retracted (every date of every version of a touched key counts, and
+      every date of every version of the work order it belongs to, or reworks);
+    - the as-of time moved past the end of a known-outcome window that was still open at
+      d (rework, follow-up and receipt windows; SLA targets on the business clock);
+    - an asset or an employee changed: the days of every version of the work orders and
+      punches that name it (as above);
+    - a branch changed (time zone, opening hours): every day is recomputed;
+    - the as-of time moved back: every day is recomputed.
+    Incremental on DuckDB (one row appended per build); on Spark, and in a full refresh,
+    one row that recomputes every day. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+{#- the incremental branch reads every base model; dbt learns that while parsing here -#}
+{%- for table in ['tickets', 'part_requests', 'time_punches', 'callbacks', 'branches', 'technicians', 'assets'] %}
+-- depends_on: {{ ref('base_dms__' ~ table) }}
+{%- endfor %}
+{%- set contract = var('raw_contract') %}
+{%- set facts = ['tickets', 'part_requests', 'time_punches', 'callbacks'] %}
+{%- set outcome_window_days = [
+    var('comeback_window_days'),
+    var('callback_window_days'),
+    (var('parts_receipt_24h_window_hours') / 24) | round(0, 'ceil') | int,
+    (var('parts_receipt_48h_window_hours') / 24) | round(0, 'ceil') | int,
+    (var('parts_receipt_7d_window_hours') / 24) | round(0, 'ceil') | int,
+] | max %}
+
+with as_of_resolved as (
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
+sla_measured as (
+    select * from {{ ref('int_work_orders_sla_measured') }}
+),
+
+{#- the base_dms__<table> models are read where they are used, not through import CTEs:
+    DuckDB materializes a CTE that is read more than once, all of raw's rows here -#}
+
+{#- the SLA targets are on the business clock (holidays, opening hours): rather than a
+    calendar bound, the first opened date of a work order with an outcome still open -#}
+open_sla_outcomes as (
+    select min(opened_date) as first_open_date
+    from sla_measured
+    where not (is_response_outcome_known and is_arrival_outcome_known and is_resolution_outcome_known)
+),
+
+{%- if incremental_run() %}
+
+previous_build as (
+    select
+        built_at,
+        as_of,
+        open_outcomes_from
+    from {{ this }}
+    where built_at = (select max(built_at) from {{ this }})
+),
+
+touched_assets as (
+    select distinct asset_id
+    from {{ ref('base_dms__assets') }}
+    where _staged_at > (select built_at from previous_build)
+),
+
+touched_technicians as (
+    select distinct employee_id
+    from {{ ref('base_dms__technicians') }}
+    where _staged_at > (select built_at from previous_build)
+),
+
+{%- for table in facts %}
+{%- set key = contract[table]['primary_key'] %}
+{%- set dates = [] %}
+{%- for column in contract[table]['columns'] if column.type in ('timestamp', 'date') and column.name != 'updated_at' %}
+    {%- do dates.append('cast(' ~ table ~ '_versions.' ~ column.name ~ ' as date)') %}
+{%- endfor %}
+
+touched_{{ table }} as (
+    select distinct {{ key }}
+    from {{ ref('base_dms__' ~ table) }}
+    where _staged_at > (select built_at from previous_build)
+    {%- if table == 'tickets' %}
+        {#- a changed asset or employee changes the KPIs of the work orders naming it #}
+        or asset_id in (select asset_id from touched_assets)
+        or technician_id in (select employee_id from touched_technicians)
+        or advisor_id in (select employee_id from touched_technicians)
+    {%- elif table == 'time_punches' %}
+        {#- a changed employee (role, branch) changes the labour KPIs of their punches #}
+        or employee_id in (select employee_id from touched_technicians)
+    {%- endif %}
+),
+
+{{ table }}_versions as (
+    select versions.*
+    from {{ ref('base_dms__' ~ table) }} as versions
+    inner join touched_{{ table }}
+        on versions.{{ key }} = touched_{{ table }}.{{ key }}
+),
+
+{{ table }}_touched_dates as (
+    select
+        {%- if dates | length > 1 %}
+        least({{ dates | join(', ') }}) as touched_date,
+        {%- else %}
+        {{ dates[0] }} as touched_date,
+        {%- endif %}
+        {%- if table == 'tickets' %}
+        {{ table }}_versions.rework_of_ticket_id as related_ticket_id
+        {%- else %}
+        {{ table }}_versions.ticket_id as related_ticket_id
+        {%- endif %}
+    from {{ table }}_versions
+),
+{%- endfor %}
+
+{#- the work orders the touched rows belong to (or rework), all their versions -#}
+related_tickets as (
+    {%- for table in facts %}
+    select related_ticket_id as ticket_id
+    from {{ table }}_touched_dates
+    where related_ticket_id is not null
+    union
+    {%- endfor %}
+    select ticket_id
+    from touched_tickets
+),
+
+{%- set ticket_dates = [] %}
+{%- for column in contract['tickets']['columns'] if column.type in ('timestamp', 'date') and column.name != 'updated_at' %}
+    {%- do ticket_dates.append('cast(ticket_versions.' ~ column.name ~ ' as date)') %}
+{%- endfor %}
+
+related_ticket_dates as (
+    select least({{ ticket_dates | join(', ') }}) as touched_date
+    from {{ ref('base_dms__tickets') }} as ticket_versions
+    inner join related_tickets
+        on ticket_versions.ticket_id = related_tickets.ticket_id
+),
+
+touched_dates as (
+    {%- for table in facts %}
+    select touched_date
+    from {{ table }}_touched_dates
+    union all
+    {%- endfor %}
+    select touched_date
+    from related_ticket_dates
+),
+
+branches_touched as (
+    select count(*) as touched_rows
+    from {{ ref('base_dms__branches') }}
+    where _staged_at > (select built_at from previous_build)
+),
+
+scope as (
+    select
+        case
+            when (select count(*) from previous_build) = 0
+                then 'no earlier build recorded'
+            when (select touched_rows from branches_touched) > 0
+                then 'a branch changed (time zone, opening hours, …)'
+            when as_of_resolved.as_of < previous_build.as_of
+                then 'the as-of time moved back'
+        end as recompute_all_reason,
+        least(
+            coalesce((select min(touched_date) from touched_dates), cast(as_of_resolved.as_of as date)),
+            previous_build.open_outcomes_from,
+            cast(previous_build.as_of as date),
+            cast(as_of_resolved.as_of as date)
+        ) as first_changed_date
+    from as_of_resolved
+    left join previous_build
+        on true
+),
+{%- else %}
+
+scope as (
+    select
+        'full refresh' as recompute_all_reason,
+        cast(null as date) as first_changed_date
+),
+{%- endif %}
+
+final as (
+    select
+        {{ build_started_at() }} as built_at,
+        as_of_resolved.as_of,
+        case
+            when scope.recompute_all_reason is null
+                then cast({{ dbt.dateadd('day', -1, 'scope.first_changed_date') }} as date)
+        end as recompute_from,
+        cast(coalesce(scope.recompute_all_reason, 'changed days') as {{ dbt.type_string() }}) as recompute_reason,
+        least(
+            cast({{ dbt.dateadd('day', -outcome_window_days, 'cast(as_of_resolved.as_of as date)') }} as date),
+            coalesce(
+                (select first_open_date from open_sla_outcomes),
+                cast(as_of_resolved.as_of as date)
+            )
+        ) as open_outcomes_from
+    from as_of_resolved
+    cross join scope
+)
+
+select * from final
