@@ -141,14 +141,12 @@ def dbt_build(
         mark_started(engine.settings, full_refresh=reason is not None)
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from invocation.stream()
-        if invocation.is_successful() and context.is_subset:
-            # the incremental daily KPI facts recompute the days of this build's scope
-            # (int_builds_scoped): a build that skipped some models would leave them behind
-            context.log.warning(
-                "dbt build ran a selection of the models: the next build is a full refresh"
-            )
-        elif invocation.is_successful():
-            mark_finished(engine.settings)
+        if invocation.is_successful():
+            mark_finished(engine.settings, selection=context.is_subset)
+            if context.is_subset:
+                context.log.warning(
+                    "dbt build ran a selection of the models: the next build is a full refresh"
+                )
     if not invocation.is_successful():
         text = dbt_error_text(invocation)
         if is_transient_message(text):

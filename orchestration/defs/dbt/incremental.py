@@ -9,6 +9,8 @@ project's fingerprint and whether the last ``dbt build`` finished. ``dbt build``
 - the operator asked for it (``aftersales-refresh --full-refresh``);
 - there is no state file (a new warehouse, or one built before incremental models);
 - the last ``dbt build`` did not finish (a model may be missing rows it was about to add);
+- the last ``dbt build`` built only a selection of the models (a Dagster asset subset):
+  the models it skipped missed that build's days;
 - the project changed since (models, macros, seeds, vars, the dbt version): old rows
   were computed by other SQL.
 
@@ -72,6 +74,11 @@ def full_refresh_reason(
     state = read_state(settings)
     if state is None:
         return f"no incremental state in {state_path(settings)} (first build of this warehouse)"
+    if state.get("selection"):
+        return (
+            f"the last dbt build (started {state.get('started_at')}) built only a "
+            "selection of the models"
+        )
     if not state.get("finished"):
         return f"the last dbt build (started {state.get('started_at')}) did not finish"
     if state.get("project") != project_fingerprint(project_dir):
@@ -97,8 +104,14 @@ def mark_started(
     )
 
 
-def mark_finished(settings: Settings) -> None:
+def mark_finished(settings: Settings, *, selection: bool = False) -> None:
+    """The build succeeded. ``selection``: it built only some of the models (a Dagster
+    asset subset); the incremental daily KPI facts recompute the days of each build's
+    scope (``int_builds_scoped``), so models a build skipped would miss those days and
+    the next build must be a full refresh."""
     state = read_state(settings) or {}
     state["finished"] = True
     state["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    if selection:
+        state["selection"] = True
     _write(settings, state)

@@ -58,6 +58,16 @@ def test_a_changed_project_makes_the_next_full(tmp_path: Path) -> None:
     assert "project changed" in full_refresh_reason(settings, project_dir=project)
 
 
+def test_a_build_of_a_selection_makes_the_next_full(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    mark_started(settings, full_refresh=False)
+    mark_finished(settings, selection=True)
+    assert "selection of the models" in (full_refresh_reason(settings) or "")
+    mark_started(settings, full_refresh=True)
+    mark_finished(settings)
+    assert full_refresh_reason(settings) is None
+
+
 def test_a_damaged_state_file_makes_the_next_full(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     state_path(settings).parent.mkdir(parents=True)
