@@ -6,12 +6,16 @@
     kpi_days_incremental() is called by the SQL of every int_kpi_<code>_daily model (through
     kpi_daily_measures or kpi_backlog_snapshot_daily) and by int_kpi_daily_unioned; the
     model's rows are then filtered with kpi_days_recomputed('date_day'). -#}
-{% macro kpi_days_incremental() -%}
+{% macro kpi_days_incremental(by='day') -%}
+    {%- set delete_hook = {
+        'day': '{{ kpi_days_delete_hook() }}',
+        'period': '{{ kpi_periods_delete_hook() }}',
+    }[by] -%}
     {{ config(
         materialized=incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook=["{{ kpi_days_delete_hook() }}"],
+        pre_hook=[delete_hook],
     ) }}
     {{- kpi_days_scope_dependency() -}}
 {%- endmacro %}
@@ -60,18 +64,9 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- kpi_values is incremental the same way, by period: a refresh deletes and rolls up
-    again every period that holds a recomputed day (the period of each grain that contains
-    recompute_from, and every later one). -#}
-{% macro kpi_periods_incremental() -%}
-    {{ config(
-        materialized=incremental_materialization(),
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook=["{{ kpi_periods_delete_hook() }}"],
-    ) }}
-    {{- kpi_days_scope_dependency() -}}
-{%- endmacro %}
+{#- kpi_values is incremental the same way, by period (kpi_days_incremental(by='period')):
+    a refresh deletes and rolls up again every period that holds a recomputed day (the
+    period of each grain that contains recompute_from, and every later one). -#}
 
 {#- The first recomputed period's start for each grain, as a SQL case over `grain`. -#}
 {% macro kpi_first_recomputed_period(grain, first) -%}

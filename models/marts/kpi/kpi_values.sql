@@ -4,8 +4,8 @@
     target. Self-describing for BI: the KPI's names, the period's last date, whether the
     period ended before the as-of time (int_as_of_resolved) and a network flag.
     Incremental on DuckDB: a refresh rolls up again only the periods that hold a
-    recomputed day (kpi_periods_incremental, macros/kpi/kpi_days_incremental.sql). -#}
-{{ kpi_periods_incremental() }}
+    recomputed day (kpi_days_incremental, macros/kpi/kpi_days_incremental.sql). -#}
+{{ kpi_days_incremental(by='period') }}
 
 with kpi_days as (
     select * from {{ ref('int_kpi_daily_unioned') }}
