@@ -20,7 +20,7 @@ final as (
         cast(null as {{ type_kpi_measure() }}) as denominator
     from backlog_days
     where kpi_code = '{{ kpi_code }}'
-    {{ kpi_days_recomputed('date_day', 'and') }}
+    {{ kpi_recomputed('date_day', code=kpi_code, keyword='and') }}
 )
 
 select * from final

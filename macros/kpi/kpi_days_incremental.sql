@@ -5,22 +5,25 @@
 
     kpi_days_incremental() is called by the SQL of every int_kpi_<code>_daily model (through
     kpi_daily_measures or kpi_backlog_snapshot_daily) and by int_kpi_daily_unioned; the
-    model's rows are then filtered with kpi_days_recomputed('date_day'). -#}
+    model's rows are then filtered with kpi_recomputed('date_day', code=...). -#}
 {% macro kpi_days_incremental(by='day') -%}
     {%- set delete_hook = {
         'day': '{{ kpi_days_delete_hook() }}',
         'period': '{{ kpi_periods_delete_hook() }}',
     }[by] -%}
+    {#- a changed column list changes the project: the next build is a full refresh anyway,
+        so the daily models skip dbt's column comparison (two catalog reads per model);
+        kpi_values keeps it, as its enforced contract requires -#}
     {{ config(
         materialized=incremental_materialization(),
         incremental_strategy='append',
-        on_schema_change='fail',
+        on_schema_change='fail' if by == 'period' else 'ignore',
         pre_hook=[delete_hook],
     ) }}
     {{- kpi_days_scope_dependency() -}}
 {%- endmacro %}
 
-{#- The model reads int_builds_scoped at run time (kpi_recompute_from): dbt learns the
+{#- The model reads int_builds_scoped at run time (kpi_scope): dbt learns the
     dependency while parsing, so the scope is built first. Not in a dbt unit test (its
     model is rendered with the unit test's inputs only, and recomputes every day). -#}
 {% macro kpi_days_scope_dependency() -%}
@@ -29,69 +32,50 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The first day this build recomputes, as 'YYYY-MM-DD', or none for every day: none
-    outside an incremental run, and when int_builds_scoped has no row for this build (it
-    was not part of the build: recomputing every day is then the safe answer). -#}
-{% macro kpi_recompute_from() -%}
+{#- What this build recomputes: none for every day (outside an incremental run, when
+    int_builds_scoped recomputes every day, or has no row for this build: it was not part
+    of the build, and recomputing every day is the safe answer); otherwise
+    {'facts': first day, 'assets': first day of the assets area's KPIs}, as 'YYYY-MM-DD'. -#}
+{% macro kpi_scope() -%}
     {%- if not (execute and incremental_run()) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set scope = ref('int_builds_scoped') -%}
     {%- set result = run_query(
-        'select cast(recompute_from as ' ~ dbt.type_string() ~ ') from ' ~ scope
-        ~ ' where built_at = ' ~ build_started_at()
+        'select cast(recompute_from as ' ~ dbt.type_string() ~ '), cast(assets_recompute_from as '
+        ~ dbt.type_string() ~ ') from ' ~ scope ~ ' where built_at = ' ~ build_started_at()
     ) -%}
-    {%- if result.rows | length != 1 -%}
+    {%- if result.rows | length != 1 or result.rows[0][0] is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(result.rows[0][0]) }}
+    {{ return({'facts': result.rows[0][0], 'assets': result.rows[0][1]}) }}
 {%- endmacro %}
 
-{#- `<keyword> <column> >= <first recomputed day>` in an incremental run that recomputes
-    from a day; nothing otherwise (every day). `keyword` is 'where' or 'and'. -#}
-{% macro kpi_days_recomputed(column, keyword='where') -%}
-    {%- set first = kpi_recompute_from() -%}
-    {%- if first is not none -%}
-    {{ keyword }} {{ column }} >= cast('{{ first }}' as date)
-    {%- endif -%}
+{#- The codes of the assets area's KPIs (kpi_models_by_area()): the only KPIs an asset's
+    row changes (int_builds_scoped.assets_recompute_from). -#}
+{% macro kpi_asset_codes() -%}
+    {%- set codes = [] -%}
+    {%- for name in kpi_models_by_area()['assets'] -%}
+        {%- do codes.append(name[8:].rsplit('_', 1)[0]) -%}
+    {%- endfor -%}
+    {{ return(codes) }}
 {%- endmacro %}
 
-{#- Pre-hook: delete the days this build recomputes (every row when it recomputes every
-    day). -#}
-{% macro kpi_days_delete_hook(column='date_day') -%}
-    {%- if incremental_run() %}
-    delete from {{ this }} {{ kpi_days_recomputed(column) }}
-    {%- endif %}
-{%- endmacro %}
-
-{#- kpi_values is incremental the same way, by period (kpi_days_incremental(by='period')):
-    a refresh deletes and rolls up again every period that holds a recomputed day (the
-    period of each grain that contains recompute_from, and every later one). -#}
-
-{#- The first recomputed period's start for each grain, as a SQL case over `grain`. -#}
-{% macro kpi_first_recomputed_period(grain, first) -%}
+{#- The lower bound of a recomputed row for the first recomputed day `first`: that day
+    (kind 'day'), the start of the period of the row's `grain` holding it ('period'), or
+    the earliest such start over every grain ('period_days': the days a roll-up of the
+    recomputed periods reads). -#}
+{% macro kpi_recomputed_bound(kind, first, grain=none) -%}
+    {%- if kind == 'day' -%}
+    cast('{{ first }}' as date)
+    {%- elif kind == 'period' -%}
     case {{ grain }}
         {%- for each in kpi_grains() %}
         when '{{ each }}' then cast({{ dbt.date_trunc(each, "cast('" ~ first ~ "' as date)") }} as date)
         {%- endfor %}
     end
-{%- endmacro %}
-
-{#- `<keyword> <period_start> >= <first recomputed period of the row's grain>` in an
-    incremental run that recomputes from a day; nothing otherwise. -#}
-{% macro kpi_periods_recomputed(grain, period_start, keyword='where') -%}
-    {%- set first = kpi_recompute_from() -%}
-    {%- if first is not none -%}
-    {{ keyword }} {{ period_start }} >= {{ kpi_first_recomputed_period(grain, first) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- `<keyword> <date_day> >= <the earliest first recomputed period over every grain>`:
-    the days a roll-up of the recomputed periods reads. -#}
-{% macro kpi_period_days_recomputed(date_day, keyword='where') -%}
-    {%- set first = kpi_recompute_from() -%}
-    {%- if first is not none -%}
-    {{ keyword }} {{ date_day }} >= least(
+    {%- else -%}
+    least(
         {%- for each in kpi_grains() %}
         cast({{ dbt.date_trunc(each, "cast('" ~ first ~ "' as date)") }} as date)
         {%- if not loop.last %},{% endif %}
@@ -100,8 +84,42 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- `<keyword> <condition>`: the rows this incremental run recomputes; nothing when it
+    recomputes every day. `column` is the row's day (or period start, with `kind` and
+    `grain`, see kpi_recomputed_bound). The rows are those of the KPI `code`, or of the
+    KPI named by the column `code_column` (the assets area's KPIs may reach further
+    back). `keyword` is 'where' or 'and'. -#}
+{% macro kpi_recomputed(column, code=none, code_column=none, kind='day', grain=none, keyword='where') -%}
+    {%- set scope = kpi_scope() -%}
+    {%- if scope is not none -%}
+        {%- set assets = kpi_asset_codes() -%}
+        {%- if code is not none -%}
+    {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, scope['assets'] if code in assets else scope['facts'], grain) }}
+        {%- elif scope['assets'] == scope['facts'] -%}
+    {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, scope['facts'], grain) }}
+        {%- else -%}
+    {{ keyword }} (
+        {{ column }} >= {{ kpi_recomputed_bound(kind, scope['facts'], grain) }}
+        or ({{ code_column }} in ('{{ assets | join("', '") }}')
+            and {{ column }} >= {{ kpi_recomputed_bound(kind, scope['assets'], grain) }})
+    )
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of the daily models and their stack: delete the days this build recomputes
+    (every row when it recomputes every day). -#}
+{% macro kpi_days_delete_hook() -%}
+    {%- if incremental_run() %}
+    delete from {{ this }} {{ kpi_recomputed('date_day', code_column='kpi_code') }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- kpi_values is incremental the same way, by period (kpi_days_incremental(by='period')):
+    a refresh deletes and rolls up again every period that holds a recomputed day (the
+    period of each grain that contains the first recomputed day, and every later one). -#}
 {% macro kpi_periods_delete_hook() -%}
     {%- if incremental_run() %}
-    delete from {{ this }} {{ kpi_periods_recomputed('grain', 'period_start') }}
+    delete from {{ this }} {{ kpi_recomputed('period_start', code_column='kpi_code', kind='period', grain='grain') }}
     {%- endif %}
 {%- endmacro %}

@@ -18,7 +18,7 @@
     denominator 'null'. -#}
 {% macro kpi_daily_measures(kpi_code, relation, numerator, denominator) -%}
     {{ kpi_days_incremental() }}
-    {{- kpi_measures_by(kpi_grain_columns('daily'), kpi_code, relation, numerator, denominator, kpi_days_recomputed('date_day')) }}
+    {{- kpi_measures_by(kpi_grain_columns('daily'), kpi_code, relation, numerator, denominator, kpi_recomputed('date_day', code=kpi_code)) }}
 {%- endmacro %}
 
 {% macro kpi_period_measures(kpi_code, relation, numerator, denominator) -%}
@@ -39,7 +39,7 @@
 {%- endmacro %}
 
 {#- `where`: an optional where clause on the rows of `relation` (the days an incremental
-    run recomputes, kpi_days_recomputed). -#}
+    run recomputes, kpi_recomputed). -#}
 {% macro kpi_measures_by(keys, kpi_code, relation, numerator, denominator, where='') -%}
     select
         '{{ kpi_code }}' as kpi_code,

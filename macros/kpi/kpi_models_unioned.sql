@@ -31,7 +31,7 @@ unioned as (
         cast(denominator as {{ type_kpi_measure() }}) as denominator
     from {{ model_name }}
     {%- if interface == 'daily' %}
-    {{ kpi_days_recomputed('date_day') }}
+    {{ kpi_recomputed('date_day', code=model_name[8:-6]) }}
     {%- endif %}
     {%- if not loop.last %}
     union all

@@ -112,3 +112,37 @@ def test_headline_kpis_are_the_seeded_ones() -> None:
     assert {r["is_headline"] for r in ROWS} <= {"true", "false"}
     headline = tuple(r["kpi_code"] for r in ROWS if r["is_headline"] == "true")
     assert headline == summary.HEADLINE_KPIS
+
+
+def test_only_the_assets_area_reads_assets() -> None:
+    """An asset's new row recomputes only the assets area's KPIs
+    (``int_builds_scoped.assets_recompute_from``, D-079): no other KPI model may read
+    ``stg_dms__assets``, directly or through another model."""
+    import json
+
+    from orchestration.config import load_settings
+    from orchestration.defs.dbt.project import prepare_manifest
+
+    manifest = json.loads(prepare_manifest(load_settings()).read_text())
+    parents = manifest["parent_map"]
+
+    def reads_assets(unique_id: str, seen: set[str]) -> bool:
+        for parent in parents.get(unique_id, []):
+            if parent == "model.aftersales.stg_dms__assets":
+                return True
+            if parent not in seen:
+                seen.add(parent)
+                if reads_assets(parent, seen):
+                    return True
+        return False
+
+    asset_area = set(_registry_by_area()["assets"])
+    readers = {
+        node["name"]
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+        and re.fullmatch(r"int_kpi_\w+_(daily|periods)", node["name"])
+        and reads_assets(unique_id, set())
+    }
+    assert readers, "no KPI reads stg_dms__assets: the check would prove nothing"
+    assert readers <= asset_area, sorted(readers - asset_area)

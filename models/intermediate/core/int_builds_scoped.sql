@@ -1,5 +1,5 @@
 {#- One row per dbt build: the first KPI day the build recomputes (recompute_from; null:
-    every day) and the first day whose known-outcome flags the next build may see flip
+    every day; assets_recompute_from for the assets area's KPIs) and the first day whose known-outcome flags the next build may see flip
     (open_outcomes_from). Doc block int_builds_scoped (docs/architecture.md,
     "Incremental refresh"); unit tests unit_builds_scoped_*.
 
@@ -9,8 +9,9 @@
       every date of every version of the work order it belongs to, or reworks);
     - the as-of time moved past the end of a known-outcome window that was still open at
       d (rework, follow-up and receipt windows; SLA targets on the business clock);
-    - an asset or an employee changed: the days of every version of the work orders and
-      punches that name it (as above);
+    - an employee changed: the days of every version of the work orders and punches that
+      name it (as above); an asset changed: the same, for the assets area's KPIs only
+      (assets_recompute_from: sold, warranty and contract dates reach no other KPI);
     - a branch changed (time zone, opening hours): every day is recomputed;
     - the as-of time moved back: every day is recomputed.
     Incremental on DuckDB (one row appended per build); on Spark, and in a full refresh,
@@ -88,8 +89,7 @@ touched_{{ table }} as (
     from {{ ref('base_dms__' ~ table) }}
     where _staged_at > (select built_at from previous_build)
     {%- if table == 'tickets' %}
-        {#- a changed asset or employee changes the KPIs of the work orders naming it #}
-        or asset_id in (select asset_id from touched_assets)
+        {#- a changed employee changes the labour KPIs of the work orders naming it #}
         or technician_id in (select employee_id from touched_technicians)
         or advisor_id in (select employee_id from touched_technicians)
     {%- elif table == 'time_punches' %}
@@ -145,6 +145,21 @@ related_ticket_dates as (
         on ticket_versions.ticket_id = related_tickets.ticket_id
 ),
 
+{#- a changed asset (sold, warranty or contract dates) changes only the assets area's
+    KPIs, of the work orders naming it: all their versions -#}
+asset_tickets as (
+    select distinct ticket_id
+    from {{ ref('base_dms__tickets') }}
+    where asset_id in (select asset_id from touched_assets)
+),
+
+asset_ticket_dates as (
+    select least({{ ticket_dates | join(', ') }}) as touched_date
+    from {{ ref('base_dms__tickets') }} as ticket_versions
+    inner join asset_tickets
+        on ticket_versions.ticket_id = asset_tickets.ticket_id
+),
+
 touched_dates as (
     {%- for table in facts %}
     select touched_date
@@ -176,7 +191,8 @@ scope as (
             previous_build.open_outcomes_from,
             cast(previous_build.as_of as date),
             cast(as_of_resolved.as_of as date)
-        ) as first_changed_date
+        ) as first_changed_date,
+        (select min(touched_date) from asset_ticket_dates) as first_asset_date
     from as_of_resolved
     left join previous_build
         on true
@@ -186,7 +202,8 @@ scope as (
 scope as (
     select
         'full refresh' as recompute_all_reason,
-        cast(null as date) as first_changed_date
+        cast(null as date) as first_changed_date,
+        cast(null as date) as first_asset_date
 ),
 {%- endif %}
 
@@ -198,6 +215,10 @@ final as (
             when scope.recompute_all_reason is null
                 then cast({{ dbt.dateadd('day', -1, 'scope.first_changed_date') }} as date)
         end as recompute_from,
+        case
+            when scope.recompute_all_reason is null
+                then cast({{ dbt.dateadd('day', -1, 'least(scope.first_changed_date, scope.first_asset_date)') }} as date)
+        end as assets_recompute_from,
         cast(coalesce(scope.recompute_all_reason, 'changed days') as {{ dbt.type_string() }}) as recompute_reason,
         least(
             cast({{ dbt.dateadd('day', -outcome_window_days, 'cast(as_of_resolved.as_of as date)') }} as date),

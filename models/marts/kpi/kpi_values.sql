@@ -38,7 +38,7 @@ daily as (
     from kpi_days
     inner join kpi_definitions
         on kpi_days.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_period_days_recomputed('kpi_days.date_day') }}
+    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days') }}
 ),
 
 period_rows as (
@@ -53,7 +53,7 @@ period_rows as (
     from kpi_periods_unioned
     inner join kpi_definitions
         on kpi_periods_unioned.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_periods_recomputed('kpi_periods_unioned.grain', 'kpi_periods_unioned.period_start') }}
+    {{ kpi_recomputed('kpi_periods_unioned.period_start', code_column='kpi_periods_unioned.kpi_code', kind='period', grain='kpi_periods_unioned.grain') }}
 ),
 
 {{ kpi_rollup('daily', periods='period_rows') }},
@@ -73,7 +73,7 @@ valued as (
     from kpi_rolled_up
     inner join kpi_definitions
         on kpi_rolled_up.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_periods_recomputed('kpi_rolled_up.grain', 'kpi_rolled_up.period_start') }}
+    {{ kpi_recomputed('kpi_rolled_up.period_start', code_column='kpi_rolled_up.kpi_code', kind='period', grain='kpi_rolled_up.grain') }}
 ),
 
 final as (
