@@ -88,9 +88,13 @@
     recomputes every day. `column` is the row's day (or period start, with `kind` and
     `grain`, see kpi_recomputed_bound). The rows are those of the KPI `code`, or of the
     KPI named by the column `code_column` (the assets area's KPIs may reach further
-    back). `keyword` is 'where' or 'and'. -#}
-{% macro kpi_recomputed(column, code=none, code_column=none, kind='day', grain=none, keyword='where') -%}
-    {%- set scope = kpi_scope() -%}
+    back). `keyword` is 'where' or 'and'. `scope` is kpi_scope()'s answer when the caller
+    has it already (a model that filters several relations reads the scope once); by
+    default it is read here. -#}
+{% macro kpi_recomputed(column, code=none, code_column=none, kind='day', grain=none, keyword='where', scope='read') -%}
+    {%- if scope == 'read' -%}
+        {%- set scope = kpi_scope() -%}
+    {%- endif -%}
     {%- if scope is not none -%}
         {%- set assets = kpi_asset_codes() -%}
         {%- if code is not none -%}

@@ -13,6 +13,7 @@
 {%- endfor %}
 {%- if interface == 'daily' %}
 {{ kpi_days_incremental() }}
+{%- set scope = kpi_scope() %}
 {%- endif %}
 with
 {% for model_name in model_names %}
@@ -31,7 +32,7 @@ unioned as (
         cast(denominator as {{ type_kpi_measure() }}) as denominator
     from {{ model_name }}
     {%- if interface == 'daily' %}
-    {{ kpi_recomputed('date_day', code=model_name[8:-6]) }}
+    {{ kpi_recomputed('date_day', code=model_name[8:-6], scope=scope) }}
     {%- endif %}
     {%- if not loop.last %}
     union all

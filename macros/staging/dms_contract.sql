@@ -30,6 +30,21 @@
     }) }}
 {%- endmacro %}
 
+{#- The first event date of a `table` row read from `alias`: the least of the contract's
+    date and timestamp columns but updated_at (which dates no KPI), as a date; what
+    int_builds_scoped reaches back to. -#}
+{% macro dms_first_event_date(table, alias) -%}
+    {%- set dates = [] -%}
+    {%- for column in dms_contract(table).columns if column.type in ('timestamp', 'date') and column.name != 'updated_at' -%}
+        {%- do dates.append('cast(' ~ alias ~ '.' ~ column.name ~ ' as date)') -%}
+    {%- endfor -%}
+    {%- if dates | length > 1 -%}
+    least({{ dates | join(', ') }})
+    {%- else -%}
+    {{ dates[0] }}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro dms_load_metadata_columns() -%}
     {{ return(['_source_file', '_file_hash', '_row_number', '_loaded_at']) }}
 {%- endmacro %}

@@ -25,7 +25,6 @@
 {%- for table in ['tickets', 'part_requests', 'time_punches', 'callbacks', 'branches', 'technicians', 'assets'] %}
 -- depends_on: {{ ref('base_dms__' ~ table) }}
 {%- endfor %}
-{%- set contract = var('raw_contract') %}
 {%- set facts = ['tickets', 'part_requests', 'time_punches', 'callbacks'] %}
 {%- set outcome_window_days = [
     var('comeback_window_days'),
@@ -78,11 +77,7 @@ touched_technicians as (
 ),
 
 {%- for table in facts %}
-{%- set key = contract[table]['primary_key'] %}
-{%- set dates = [] %}
-{%- for column in contract[table]['columns'] if column.type in ('timestamp', 'date') and column.name != 'updated_at' %}
-    {%- do dates.append('cast(' ~ table ~ '_versions.' ~ column.name ~ ' as date)') %}
-{%- endfor %}
+{%- set key = dms_contract(table).primary_key %}
 
 touched_{{ table }} as (
     select distinct {{ key }}
@@ -107,11 +102,7 @@ touched_{{ table }} as (
 
 {{ table }}_touched_dates as (
     select
-        {%- if dates | length > 1 %}
-        least({{ dates | join(', ') }}) as touched_date,
-        {%- else %}
-        {{ dates[0] }} as touched_date,
-        {%- endif %}
+        {{ dms_first_event_date(table, table ~ '_versions') }} as touched_date,
         {%- if table == 'tickets' %}
         {{ table }}_versions.rework_of_ticket_id as related_ticket_id
         {%- else %}
@@ -133,18 +124,6 @@ related_tickets as (
     from touched_tickets
 ),
 
-{%- set ticket_dates = [] %}
-{%- for column in contract['tickets']['columns'] if column.type in ('timestamp', 'date') and column.name != 'updated_at' %}
-    {%- do ticket_dates.append('cast(ticket_versions.' ~ column.name ~ ' as date)') %}
-{%- endfor %}
-
-related_ticket_dates as (
-    select least({{ ticket_dates | join(', ') }}) as touched_date
-    from {{ ref('base_dms__tickets') }} as ticket_versions
-    inner join related_tickets
-        on ticket_versions.ticket_id = related_tickets.ticket_id
-),
-
 {#- a changed asset (sold, warranty or contract dates) changes only the assets area's
     KPIs, of the work orders naming it: all their versions -#}
 asset_tickets as (
@@ -153,11 +132,26 @@ asset_tickets as (
     where asset_id in (select asset_id from touched_assets)
 ),
 
-asset_ticket_dates as (
-    select least({{ ticket_dates | join(', ') }}) as touched_date
+{#- every version of both sets of work orders in one read of base_dms__tickets -#}
+ticket_reach as (
+    select
+        ticket_id,
+        true as reaches_every_kpi
+    from related_tickets
+    union all
+    select
+        ticket_id,
+        false as reaches_every_kpi
+    from asset_tickets
+),
+
+reached_ticket_dates as (
+    select
+        {{ dms_first_event_date('tickets', 'ticket_versions') }} as touched_date,
+        ticket_reach.reaches_every_kpi
     from {{ ref('base_dms__tickets') }} as ticket_versions
-    inner join asset_tickets
-        on ticket_versions.ticket_id = asset_tickets.ticket_id
+    inner join ticket_reach
+        on ticket_versions.ticket_id = ticket_reach.ticket_id
 ),
 
 touched_dates as (
@@ -167,7 +161,8 @@ touched_dates as (
     union all
     {%- endfor %}
     select touched_date
-    from related_ticket_dates
+    from reached_ticket_dates
+    where reaches_every_kpi
 ),
 
 branches_touched as (
@@ -192,7 +187,7 @@ scope as (
             cast(previous_build.as_of as date),
             cast(as_of_resolved.as_of as date)
         ) as first_changed_date,
-        (select min(touched_date) from asset_ticket_dates) as first_asset_date
+        (select min(touched_date) from reached_ticket_dates where not reaches_every_kpi) as first_asset_date
     from as_of_resolved
     left join previous_build
         on true

@@ -6,6 +6,7 @@
     Incremental on DuckDB: a refresh rolls up again only the periods that hold a
     recomputed day (kpi_days_incremental, macros/kpi/kpi_days_incremental.sql). -#}
 {{ kpi_days_incremental(by='period') }}
+{%- set scope = kpi_scope() %}
 
 with kpi_days as (
     select * from {{ ref('int_kpi_daily_unioned') }}
@@ -38,7 +39,7 @@ daily as (
     from kpi_days
     inner join kpi_definitions
         on kpi_days.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days') }}
+    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days', scope=scope) }}
 ),
 
 period_rows as (
@@ -53,7 +54,7 @@ period_rows as (
     from kpi_periods_unioned
     inner join kpi_definitions
         on kpi_periods_unioned.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_recomputed('kpi_periods_unioned.period_start', code_column='kpi_periods_unioned.kpi_code', kind='period', grain='kpi_periods_unioned.grain') }}
+    {{ kpi_recomputed('kpi_periods_unioned.period_start', code_column='kpi_periods_unioned.kpi_code', kind='period', grain='kpi_periods_unioned.grain', scope=scope) }}
 ),
 
 {{ kpi_rollup('daily', periods='period_rows') }},
@@ -73,7 +74,7 @@ valued as (
     from kpi_rolled_up
     inner join kpi_definitions
         on kpi_rolled_up.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_recomputed('kpi_rolled_up.period_start', code_column='kpi_rolled_up.kpi_code', kind='period', grain='kpi_rolled_up.grain') }}
+    {{ kpi_recomputed('kpi_rolled_up.period_start', code_column='kpi_rolled_up.kpi_code', kind='period', grain='kpi_rolled_up.grain', scope=scope) }}
 ),
 
 final as (
