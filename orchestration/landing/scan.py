@@ -22,6 +22,7 @@ from orchestration.landing.discovery import check_landing_dir, discover
 from orchestration.landing.mapping import Mapping as SourceMapping
 from orchestration.landing.model import DUPLICATE, LOADED, REJECTED, Problem
 from orchestration.landing.normalize import normalize, wanted_columns
+from orchestration.landing.read_ahead import read_ahead
 from orchestration.landing.readers import read_file
 
 
@@ -149,3 +150,19 @@ def scan_landing(
                 problems=result.problems,
                 mapping=mapping.fingerprint,
             )
+
+
+def scan_landing_ahead(
+    landing_dir: Path,
+    registered: Mapping[str, Mapping[str, tuple[str, str]]],
+    settle: float | None,
+    mapping: SourceMapping | None,
+    budget_rows: int,
+) -> Iterator[FileOutcome]:
+    """:func:`scan_landing`, read in a background thread while the engine writes what came
+    before: at most ``budget_rows`` rows read ahead (``orchestration.landing.read_ahead``)."""
+    return read_ahead(
+        scan_landing(landing_dir, registered, settle, mapping),
+        lambda outcome: max(outcome.row_count or 0, 1),
+        budget_rows,
+    )

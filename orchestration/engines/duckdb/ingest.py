@@ -37,7 +37,7 @@ from orchestration.landing.register import (
     replace_landing_snapshot,
 )
 from orchestration.landing.report import IngestReport, LoadedFile, loaded_file
-from orchestration.landing.scan import file_sha256, read_landing_table, scan_landing
+from orchestration.landing.scan import file_sha256, read_landing_table, scan_landing_ahead
 
 __all__ = [
     "FILE_SUFFIXES",
@@ -56,7 +56,10 @@ __all__ = [
 FILE_SUFFIXES = DATA_SUFFIXES
 # Rows read into memory before they are written: the files of one raw table are written in
 # batches of about this many rows, each batch (rows and register entries) one transaction.
-BATCH_ROWS = 250_000
+# Measured on a year of 1 M work orders (11 M raw rows, 1,988 files): 250 k-row batches
+# wrote in 44 s, 1 M-row batches in 18 s (fewer part-filled row groups and commits), at
+# 1.4 GiB peak (docs/decisions.md, D-080).
+BATCH_ROWS = 1_000_000
 
 
 class LandingFileError(ValueError):
@@ -174,11 +177,16 @@ def ingest_landing(
     snapshot: list[
         tuple[str, str, str, str | None, str | None, int | None, str | None, str | None]
     ] = []
-    with duckdb.connect(str(warehouse_path), config={"memory_limit": memory_limit()}) as con:
+    # raw rows carry their file and row number: their physical order means nothing, and
+    # not keeping it lets DuckDB write a batch in parallel (about a fifth faster)
+    config = {"memory_limit": memory_limit(), "preserve_insertion_order": False}
+    with duckdb.connect(str(warehouse_path), config=config) as con:
         ensure_raw_tables(con)
         registered = registered_files(con)
         batch = FileBatch()
-        for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
+        # the next files are read while a batch is written (at most a batch ahead)
+        outcomes = scan_landing_ahead(landing_dir, registered, settle_seconds, mapping, BATCH_ROWS)
+        for outcome in outcomes:
             rows = outcome.row_count
             if outcome.status in (LOADED, DUPLICATE) and not outcome.earlier:
                 assert outcome.table is not None

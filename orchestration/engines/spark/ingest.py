@@ -36,7 +36,7 @@ from orchestration.landing.discovery import LandingDirError, check_landing_dir
 from orchestration.landing.model import DUPLICATE, LOADED
 from orchestration.landing.register import LOADED_FILES_TABLE, RAW_SCHEMA
 from orchestration.landing.report import IngestReport, loaded_file
-from orchestration.landing.scan import scan_landing
+from orchestration.landing.scan import scan_landing_ahead
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -167,7 +167,9 @@ def ingest_landing_spark(
             _drop_unregistered(session, table, loaded)
         batch = FileBatch()
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        for outcome in scan_landing(landing_dir, registered, settle_seconds, mapping):
+        # the next files are read while a batch is written (at most a batch ahead)
+        outcomes = scan_landing_ahead(landing_dir, registered, settle_seconds, mapping, BATCH_ROWS)
+        for outcome in outcomes:
             if outcome.earlier or outcome.status not in (LOADED, DUPLICATE):
                 report.note(outcome)
                 continue
