@@ -13,7 +13,14 @@
     Usage (model level): `data_tests: [kpi_interface]`.
 -#}
 {% test kpi_interface(model) %}
-    {%- set name = model.identifier -%}
+    {#- `model` is the relation, or a subquery over it when the test reads some of its rows
+        (macros/tests/rows_built.sql): then the name is the identifier in it -#}
+    {%- if model is string -%}
+        {%- set found = modules.re.search('(int_kpi_[a-z0-9_]+)', model) -%}
+        {%- set name = found.group(1) if found else model -%}
+    {%- else -%}
+        {%- set name = model.identifier -%}
+    {%- endif -%}
     {%- if name.startswith('int_kpi_') and name.endswith('_daily') -%}
         {%- set kpi_code = name[8:-6] -%}
         {%- set keys = ['branch_code', 'date_day'] -%}

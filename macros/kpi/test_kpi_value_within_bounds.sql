@@ -8,7 +8,11 @@
               definitions: ref('kpi_definitions')
 -#}
 {% test kpi_value_within_bounds(model, definitions, kpi_code_column='kpi_code') %}
-    with checked as (
+    with model_rows as (
+        select * from {{ model }}
+    ),
+
+    checked as (
         select
             model_rows.{{ kpi_code_column }} as kpi_code,
             model_rows.numerator,
@@ -16,7 +20,7 @@
             model_rows.value,
             definitions.value_min,
             definitions.value_max
-        from {{ model }} as model_rows
+        from model_rows
         inner join {{ definitions }} as definitions
             on model_rows.{{ kpi_code_column }} = definitions.kpi_code
     ),

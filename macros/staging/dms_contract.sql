@@ -124,6 +124,7 @@
     unique_key=['_source_file', '_row_number'],
     on_schema_change='fail',
     pre_hook="{{ dms_base_prune_hook('" ~ table ~ "') }}",
+    meta={'rows_built': {'built_at': '_staged_at'}},
 ) }}
 with
 {% for check in references %}
@@ -255,6 +256,7 @@ select * from final
         "{{ dms_touched_hook('" ~ table ~ "', 'key') }}",
         "{{ dms_touched_delete_hook('" ~ table ~ "', 'key') }}",
     ],
+    meta={'rows_built': {'built_at': '_resolved_at'}},
 ) }}
 with base_{{ table }} as (
     select * from {{ base }}
@@ -314,6 +316,7 @@ select * from final
         "{{ dms_touched_hook('" ~ table ~ "', 'row') }}",
         "{{ dms_touched_delete_hook('" ~ table ~ "', 'row') }}",
     ],
+    meta={'rows_built': {'built_at': '_resolved_at'}},
 ) }}
 with raw_{{ table }} as (
     select * from {{ raw }}

@@ -83,6 +83,7 @@ def dbt_build_stage(spec: Spec) -> Result:
     from orchestration.benchmark.dbt_timing import dbt_breakdown, run_dbt
     from orchestration.defs.dbt.assets import dbt_build_args
     from orchestration.defs.dbt.incremental import (
+        data_tests_env,
         full_refresh_reason,
         mark_finished,
         mark_started,
@@ -95,7 +96,8 @@ def dbt_build_stage(spec: Spec) -> Result:
     target = Path(spec["dbt_target_dir"])
     started = time.perf_counter()
     mark_started(engine.settings, full_refresh=reason is not None)
-    run_dbt(args, dict(os.environ), Path(spec["log"]))
+    env = {**os.environ, **data_tests_env(full_refresh=reason is not None)}
+    run_dbt(args, env, Path(spec["log"]))
     mark_finished(engine.settings)
     seconds = time.perf_counter() - started
     return seconds, {"args": args, "full_refresh": reason, "by_group": dbt_breakdown(target)}

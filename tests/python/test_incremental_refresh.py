@@ -37,6 +37,7 @@ MODEL_SCHEMAS = ("staging", "intermediate", "marts")
 
 def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False) -> None:
     from orchestration.defs.dbt.assets import dbt_build_args
+    from orchestration.defs.dbt.incremental import data_tests_env
 
     args = dbt_build_args("duckdb", full_refresh=full_refresh)
     if not tests:
@@ -44,6 +45,7 @@ def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: boo
     env = {
         **os.environ,
         **settings.dbt_env(),
+        **data_tests_env(full_refresh=full_refresh),  # as the refresh runs its data tests
         "DBT_TARGET_PATH": str(base / "target"),
         "DBT_LOG_PATH": str(base / "logs"),
         "DBT_USE_COLORS": "false",

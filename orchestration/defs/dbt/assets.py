@@ -33,7 +33,12 @@ from orchestration.defs.automation.policies import (
     writer_retry_policy,
 )
 from orchestration.defs.dbt.check_descriptions import describe_dbt_test
-from orchestration.defs.dbt.incremental import full_refresh_reason, mark_finished, mark_started
+from orchestration.defs.dbt.incremental import (
+    data_tests_env,
+    full_refresh_reason,
+    mark_finished,
+    mark_started,
+)
 from orchestration.defs.dbt.project import dbt_project, environment, prepare_manifest
 from orchestration.defs.ingest.assets import INGEST_KEY
 from orchestration.defs.resources import AftersalesConfig
@@ -139,8 +144,9 @@ def dbt_build(
             context.log.info(f"full refresh: {reason}")
         args = dbt_build_args(engine.name, full_refresh=reason is not None)
         mark_started(engine.settings, full_refresh=reason is not None)
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
-        yield from invocation.stream()
+        with environment(data_tests_env(full_refresh=reason is not None)):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+            yield from invocation.stream()
         if invocation.is_successful():
             mark_finished(engine.settings, selection=context.is_subset)
             if context.is_subset:

@@ -61,6 +61,18 @@ def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
     return digest_project_files(PROJECT_INPUTS, project_dir).hexdigest()
 
 
+# Read by macros/tests/rows_built.sql: "true" makes the data tests of the incremental
+# models read the rows this build wrote (D-081).
+ROWS_BUILT_ENV = "AFTERSALES_TEST_ROWS_BUILT"
+
+
+def data_tests_env(*, full_refresh: bool) -> dict[str, str]:
+    """The environment of the refresh's ``dbt build``: an incremental build (the previous
+    build finished, same project) tests the rows it wrote to the incremental models; a
+    full refresh tests every row. Always set, so an exported value never leaks in."""
+    return {ROWS_BUILT_ENV: "false" if full_refresh else "true"}
+
+
 def read_state(settings: Settings) -> dict | None:
     return read_state_file(state_path(settings))
 

@@ -1,0 +1,92 @@
+"""A refresh's incremental build tests the rows it wrote (macros/tests/rows_built.sql,
+D-081): with AFTERSALES_TEST_ROWS_BUILT=true a ``dbt build`` of an incremental staging
+model runs its contract test on the rows stamped with that build, so a bad row the build
+writes fails it and an old row it did not touch is not read again; without it (a full
+refresh, ``dbt test``) every row is read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+from build_copy import copy_build, execute
+from dbt_cli import run_dbt
+
+from orchestration.config import load_settings, override
+from orchestration.defs.dbt.incremental import data_tests_env
+
+MODEL = "stg_dms__callbacks"
+
+
+def _build(
+    warehouse_dir: Path,
+    base: Path,
+    *,
+    rows_built: bool,
+    select: str = MODEL,
+    test: str = "dms_contract_stg_dms__callbacks",
+) -> tuple[int, str, str]:
+    """``dbt build`` of ``select`` and its data tests: exit code, output, and the SQL that
+    the data test ``test`` ran."""
+    settings = override(load_settings(), warehouse_dir=warehouse_dir)
+    target = base / f"target_{rows_built}"
+    shutil.rmtree(target, ignore_errors=True)
+    env = {
+        **os.environ,
+        **settings.dbt_env(),
+        **data_tests_env(full_refresh=not rows_built),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(base / "logs"),
+        "DBT_USE_COLORS": "false",
+    }
+    args = ["build", "--target", "duckdb", "--select", *select.split()]
+    completed = run_dbt([*args, "--exclude-resource-type", "unit_test"], env)
+    ran = sorted(target.glob(f"run/**/{test}*.sql"))
+    sql = ran[0].read_text(encoding="utf-8") if ran else ""
+    return completed.returncode, completed.stdout + completed.stderr, sql
+
+
+def test_an_incremental_build_tests_the_rows_it_wrote_and_not_the_others(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    # an old current row breaks the contract (no channel): no build wrote it
+    execute(
+        warehouse_dir,
+        f"update staging.{MODEL} set channel = null where callback_id = "
+        f"(select min(callback_id) from staging.{MODEL})",
+    )
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True)
+    assert code == 0, output[-3000:]
+    assert '"_resolved_at" = cast(' in sql, sql
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False)
+    assert code == 1 and "dms_contract_stg_dms__callbacks" in output, output[-3000:]
+    assert "_resolved_at" not in sql, sql
+
+    # the next build resolves a new call whose parsed row has no channel: it is tested
+    execute(warehouse_dir, f"update staging.{MODEL} set channel = 'phone' where channel is null")
+    execute(
+        warehouse_dir,
+        "insert into staging.base_dms__callbacks "
+        "select * replace (callback_id || '-late' as callback_id, null as channel, "
+        "'late.csv' as _source_file, cast(now() as timestamp) as _staged_at) "
+        "from staging.base_dms__callbacks where _quarantine_reason is null limit 1",
+    )
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True)
+    assert code == 1 and "dms_contract_stg_dms__callbacks" in output, output[-3000:]
+    assert '"_resolved_at" = cast(' in sql, sql
+
+
+def test_an_incremental_build_tests_the_kpi_days_it_recomputed(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    kpi = {"select": "int_builds_scoped int_kpi_nps_daily", "test": "kpi_interface_int_kpi_nps"}
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **kpi)
+    assert code == 0, output[-3000:]
+    assert "int_kpi_nps_daily\" where ( date_day >= cast(" in " ".join(sql.split()), sql
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **kpi)
+    assert code == 0, output[-3000:]
+    assert "date_day >=" not in sql and "int_kpi_nps_daily" in sql, sql
