@@ -86,7 +86,7 @@ def test_an_incremental_build_tests_the_kpi_days_it_recomputed(
     kpi = {"select": "int_builds_scoped int_kpi_nps_daily", "test": "kpi_interface_int_kpi_nps"}
     code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **kpi)
     assert code == 0, output[-3000:]
-    assert "int_kpi_nps_daily\" where ( date_day >= cast(" in " ".join(sql.split()), sql
+    assert 'int_kpi_nps_daily" where ( date_day >= cast(' in " ".join(sql.split()), sql
     code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **kpi)
     assert code == 0, output[-3000:]
     assert "date_day >=" not in sql and "int_kpi_nps_daily" in sql, sql
