@@ -1,5 +1,5 @@
 {#- The data tests of a refresh's incremental build read the rows that build wrote
-    (docs/architecture.md, "Incremental refresh"; docs/decisions.md, D-081).
+    (docs/architecture.md, "Incremental refresh"; docs/decisions.md, D-098).
 
     dbt hands every generic test its model through get_where_subquery(); the project's
     default__get_where_subquery (dispatch search order in dbt_project.yml) keeps dbt's

@@ -62,7 +62,7 @@ def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
 
 
 # Read by macros/tests/rows_built.sql: "true" makes the data tests of the incremental
-# models read the rows this build wrote (D-081).
+# models read the rows this build wrote (D-098).
 ROWS_BUILT_ENV = "AFTERSALES_TEST_ROWS_BUILT"
 
 

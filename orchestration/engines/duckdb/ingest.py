@@ -58,7 +58,7 @@ FILE_SUFFIXES = DATA_SUFFIXES
 # batches of about this many rows, each batch (rows and register entries) one transaction.
 # Measured on a year of 1 M work orders (11 M raw rows, 1,988 files): 250 k-row batches
 # wrote in 44 s, 1 M-row batches in 18 s (fewer part-filled row groups and commits), at
-# 1.4 GiB peak (docs/decisions.md, D-080).
+# 1.4 GiB peak (docs/decisions.md, D-089).
 BATCH_ROWS = 1_000_000
 
 

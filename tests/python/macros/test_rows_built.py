@@ -1,5 +1,5 @@
 """A refresh's incremental build tests the rows it wrote (macros/tests/rows_built.sql,
-D-081): with AFTERSALES_TEST_ROWS_BUILT=true a ``dbt build`` of an incremental staging
+D-098): with AFTERSALES_TEST_ROWS_BUILT=true a ``dbt build`` of an incremental staging
 model runs its contract test on the rows stamped with that build, so a bad row the build
 writes fails it and an old row it did not touch is not read again; without it (a full
 refresh, ``dbt test``) every row is read."""
