@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -121,6 +122,11 @@ def _month_rows(folder: Path, month: str) -> tuple[list[str], list[dict[str, str
         header = header or names
         rows += found
     return header, rows
+
+
+def _moved(punched_at: str, minutes: int) -> str:
+    """``punched_at`` (either landing layout) ``minutes`` later, as ``YYYY-MM-DD HH:MM:SS``."""
+    return str(datetime.fromisoformat(punched_at) + timedelta(minutes=minutes))
 
 
 def _old_tickets(landing: Path, month: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -281,6 +287,69 @@ def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: 
     ) == [(1,)]
     first_day, _ = replay.scope()
     assert first_day is not None and str(first_day) < "2025-03-21", first_day
+
+    # late punches (int_punches_sequenced recomputes the sequences they are in, from the
+    # first touched punch): a job's end deleted, a shift start moved by half an hour, a
+    # job start moved to another work order, and a new job inserted before a job already
+    # sequenced on the same work order
+    punch_header, punches = _month_rows(replay.landing / "time_punches", "2025-03")
+    stamp = "2025-04-16 23:40:00"
+    job_end = next(p for p in punches if p["punch_type"] == "job_end")
+    shift_start = next(p for p in punches if p["punch_type"] == "shift_start")
+    moved = next(
+        p
+        for p in punches
+        if p["punch_type"] == "job_start" and p["employee_id"] != job_end["employee_id"]
+    )
+    other_ticket = next(
+        p["ticket_id"]
+        for p in punches
+        if p["employee_id"] == moved["employee_id"]
+        and p["ticket_id"] not in ("", moved["ticket_id"])
+    )
+    before = next(
+        p
+        for p in punches
+        if p["punch_type"] == "job_start"
+        and p["employee_id"] not in (job_end["employee_id"], moved["employee_id"])
+    )
+    start = datetime.fromisoformat(before["punched_at"])
+    late_punches = [
+        dict(job_end, is_deleted="true", updated_at=stamp),
+        dict(shift_start, punched_at=_moved(shift_start["punched_at"], 30), updated_at=stamp),
+        dict(moved, ticket_id=other_ticket, updated_at=stamp),
+        dict(
+            before,
+            punch_id=before["punch_id"] + "-LATE",
+            punched_at=str(start - timedelta(minutes=50)),
+            updated_at=stamp,
+        ),
+        dict(
+            before,
+            punch_id=before["punch_id"] + "-LATE-END",
+            punch_type="job_end",
+            punched_at=str(start - timedelta(minutes=20)),
+            updated_at=stamp,
+        ),
+    ]
+    _write_csv(
+        replay.landing / "time_punches" / "2025-04-16T234000.csv", punch_header, late_punches
+    )
+    replay.refresh("late punches")
+    assert replay.rows(
+        "select count(*) from intermediate.int_punches_sequenced "
+        f"where punch_id = '{job_end['punch_id']}'"
+    ) == [(0,)]
+    assert replay.rows(
+        "select orphan_reason, partner_punch_id from intermediate.int_punches_sequenced "
+        f"where punch_id = '{before['punch_id']}-LATE'"
+    ) == [(None, before["punch_id"] + "-LATE-END")]
+    [(written, held)] = replay.rows(
+        "select count(*) filter (where _computed_at = (select max(_computed_at) "
+        "from intermediate.int_punches_sequenced)), count(*) "
+        "from intermediate.int_punches_sequenced"
+    )
+    assert 0 < written < held / 10, (written, held)  # the sequences touched, not all
 
     # the as-of time moves forward over the Labour Day holidays (SLA targets run on the
     # business clock), no new file

@@ -5,11 +5,38 @@
     are boundaries; a running sum of +1 (start) / -1 (end) gives the number of open jobs on
     each segment between consecutive boundaries; a running sum W of
     segment_seconds / open_jobs gives the shared time up to each boundary; a job's share is
-    W(end) - W(start), found with equality joins on (employee_id, boundary). -#}
+    W(end) - W(start), found with equality joins on (employee_id, boundary).
+
+    W runs per busy period (busy_from_epoch: the boundary where the employee's previous
+    segment had no job open), not over all history: a job's share is then computed from
+    its period's rows only, the same doubles in an incremental build (which recomputes the
+    jobs ending from each employee's first changed job on,
+    macros/labour/job_shares_incremental.sql, D-099) as in a full one. -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        '{{ job_shares_all_hook() }}',
+        '{{ job_shares_changed_hook() }}',
+        '{{ job_shares_scope_hook() }}',
+        '{{ job_shares_delete_hook() }}',
+    ],
+    meta={'rows_built': {'built_at': '_computed_at'}},
+) }}
+{#- the pre-hooks read these; dbt learns that while parsing here #}
+-- depends_on: {{ ref('base_dms__time_punches') }}
+-- depends_on: {{ ref('int_punches_sequenced') }}
+
 with
 
 jobs as (
-    select * from {{ ref('int_jobs_paired') }}
+    select * from {{ ref('int_jobs_paired') }} as paired
+    {%- if incremental_run() %}
+    {#- every job of a recomputed employee that ends at or after read_from_epoch #}
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or {{ job_in_scope('paired', 'read_from_epoch') }}
+    {%- endif %}
 ),
 
 open_close_events as (
@@ -65,24 +92,41 @@ segments as (
     from open_counts
 ),
 
+busy_periods as (
+    select
+        employee_id,
+        boundary_epoch,
+        segment_seconds,
+        segment_open_jobs,
+        -- the latest boundary so far that ended a segment with no job open
+        max(case when coalesce(segment_open_jobs, 0) = 0 then boundary_epoch end) over (
+            partition by employee_id
+            order by boundary_epoch
+            rows between unbounded preceding and current row
+        ) as busy_from_epoch
+    from segments
+),
+
 segment_shares as (
     select
         employee_id,
         boundary_epoch,
+        busy_from_epoch,
         case
             when segment_open_jobs > 0
                 then cast(segment_seconds as double) / segment_open_jobs
             else cast(0 as double)
         end as segment_share_seconds
-    from segments
+    from busy_periods
 ),
 
 cumulative_shares as (
     select
         employee_id,
         boundary_epoch,
+        busy_from_epoch,
         sum(segment_share_seconds) over (
-            partition by employee_id
+            partition by employee_id, busy_from_epoch
             order by boundary_epoch
             rows between unbounded preceding and current row
         ) as shared_seconds_to_boundary
@@ -103,7 +147,9 @@ final as (
         jobs.job_hours,
         jobs.job_date,
         (at_end.shared_seconds_to_boundary - at_start.shared_seconds_to_boundary) / 3600
-            as share_hours
+            as share_hours,
+        at_start.busy_from_epoch,
+        {{ build_started_at() }} as _computed_at
     from jobs
     inner join cumulative_shares as at_start
         on jobs.employee_id = at_start.employee_id
@@ -111,6 +157,11 @@ final as (
     inner join cumulative_shares as at_end
         on jobs.employee_id = at_end.employee_id
         and jobs.end_epoch = at_end.boundary_epoch
+    {%- if incremental_run() %}
+    {#- the jobs recomputed: those ending at or after changed_from_epoch #}
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or {{ job_in_scope('jobs', 'changed_from_epoch') }}
+    {%- endif %}
 )
 
 select * from final

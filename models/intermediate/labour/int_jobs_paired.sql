@@ -1,5 +1,8 @@
 {#- One row per job: a job_start paired with the next job_end of the same employee and
     ticket (rules in int_punches_sequenced and the labour_pairing_rules doc block). -#}
+{#- a view: a filter of int_punches_sequenced, which is incremental; a table would be
+    rewritten whole by every build (D-099) -#}
+{{ config(materialized='view') }}
 with
 
 sequenced_punches as (

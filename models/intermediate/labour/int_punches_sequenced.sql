@@ -1,8 +1,26 @@
 {#- Every valid punch, placed in its pairing sequence and classified: the partner punch it
     pairs with, or the reason it is an orphan. Shifts are sequenced per employee, jobs per
     employee and ticket, both in absolute time (then punch_id). int_shifts_paired,
-    int_jobs_paired and int_punches_orphaned all read this one classification. -#}
-{%- set max_pair_seconds = var('max_pair_hours') * 3600 -%}
+    int_jobs_paired and int_punches_orphaned all read this one classification.
+
+    Incremental on DuckDB: a build recomputes only the sequences its touched punches are
+    in, from the first touched epoch (macros/labour/punches_incremental.sql, D-099). -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        '{{ punches_touched_hook() }}',
+        '{{ punches_all_hook() }}',
+        '{{ punches_scope_hook() }}',
+        '{{ punches_delete_hook() }}',
+    ],
+    meta={'rows_built': {'built_at': '_computed_at'}},
+) }}
+{#- the pre-hooks read these; dbt learns that while parsing here #}
+-- depends_on: {{ ref('base_dms__time_punches') }}
+-- depends_on: {{ ref('base_dms__branches') }}
+{%- set max_pair_seconds = var('max_pair_hours') * 3600 %}
 
 with
 
@@ -13,6 +31,20 @@ punches as (
 branches as (
     select * from {{ ref('stg_dms__branches') }}
 ),
+{%- if incremental_run() %}
+
+recompute_all as (
+    select recompute_all from {{ incremental_scratch('all') }}
+),
+
+touched as (
+    select punch_id from {{ incremental_scratch('touched') }}
+),
+
+scope as (
+    select * from {{ incremental_scratch('scope') }}
+),
+{%- endif %}
 
 located as (
     select
@@ -23,10 +55,7 @@ located as (
         punches.ticket_id,
         punches.punched_at,
         punches._source_file,
-        case
-            when punches.punch_type in ('shift_start', 'shift_end') then 'shift'
-            else 'job'
-        end as punch_kind,
+        {{ punch_kind('punches.punch_type') }} as punch_kind,
         case
             when punches.punch_type in ('shift_start', 'job_start') then 'start'
             else 'end'
@@ -35,6 +64,19 @@ located as (
     from punches
     left join branches
         on punches.branch_code = branches.branch_code
+    {%- if incremental_run() %}
+    {#- the touched punches and every punch of a recomputed sequence #}
+    where (select recompute_all from recompute_all)
+        or punches.punch_id in (select punch_id from touched)
+        or exists (
+            select 1
+            from scope
+            where scope.employee_id = punches.employee_id
+                and scope.punch_kind = {{ punch_kind('punches.punch_type') }}
+                and scope.sequence_ticket_id is not distinct from
+                    {{ punch_sequence_ticket(punch_kind('punches.punch_type'), 'punches.ticket_id') }}
+        )
+    {%- endif %}
 ),
 
 keyed as (
@@ -54,13 +96,27 @@ keyed as (
             when punch_kind = 'job' and ticket_id is null then 'job_punch_without_ticket'
         end as unsequenced_reason,
         -- shifts form one sequence per employee; jobs one per employee and ticket
-        case when punch_kind = 'job' then ticket_id end as sequence_ticket_id
+        {{ punch_sequence_ticket('punch_kind', 'ticket_id') }} as sequence_ticket_id
     from located
 ),
 
 sequenceable as (
     select * from keyed
     where unsequenced_reason is null
+    {%- if incremental_run() %}
+        {#- a recomputed sequence from P2 on (the window's input) #}
+        and (
+            (select recompute_all from recompute_all)
+            or exists (
+                select 1
+                from scope
+                where scope.employee_id = keyed.employee_id
+                    and scope.punch_kind = keyed.punch_kind
+                    and scope.sequence_ticket_id is not distinct from keyed.sequence_ticket_id
+                    and keyed.punched_epoch >= scope.read_from_epoch
+            )
+        )
+    {%- endif %}
 ),
 
 neighboured as (
@@ -121,6 +177,19 @@ classified as (
                 then {{ dbt.concat(["punch_kind", "'_over_max_hours'"]) }}
         end as orphan_reason
     from neighboured
+    {%- if incremental_run() %}
+    {#- the rows written: P1 and every punch from from_epoch on #}
+    where (select recompute_all from recompute_all)
+        or exists (
+            select 1
+            from scope
+            where scope.employee_id = neighboured.employee_id
+                and scope.punch_kind = neighboured.punch_kind
+                and scope.sequence_ticket_id is not distinct from
+                    {{ punch_sequence_ticket('neighboured.punch_kind', 'neighboured.ticket_id') }}
+                and (neighboured.punched_epoch >= scope.from_epoch or neighboured.punch_id = scope.p1_punch_id)
+        )
+    {%- endif %}
 ),
 
 unsequenced as (
@@ -141,6 +210,9 @@ unsequenced as (
         unsequenced_reason as orphan_reason
     from keyed
     where unsequenced_reason is not null
+    {%- if incremental_run() %}
+        and ((select recompute_all from recompute_all) or punch_id in (select punch_id from touched))
+    {%- endif %}
 ),
 
 unioned as (
@@ -164,7 +236,8 @@ final as (
         case when orphan_reason is null then partner_punch_id end as partner_punch_id,
         case when orphan_reason is null then partner_punched_at end as partner_punched_at,
         case when orphan_reason is null then partner_epoch end as partner_epoch,
-        orphan_reason
+        orphan_reason,
+        {{ build_started_at() }} as _computed_at
     from unioned
 )
 

@@ -1,5 +1,8 @@
 {#- One row per shift: a shift_start paired with the same employee's next shift_end
     (rules in int_punches_sequenced and the labour_pairing_rules doc block). -#}
+{#- a view: a filter of int_punches_sequenced, which is incremental; a table would be
+    rewritten whole by every build (D-099) -#}
+{{ config(materialized='view') }}
 with
 
 sequenced_punches as (

@@ -1,0 +1,123 @@
+{#- int_job_shares_allocated is incremental on DuckDB (docs/architecture.md, "Incremental
+    refresh"; D-099). A job's share depends only on the jobs of its employee's busy period
+    (the maximal stretch of time in which the employee has a job open): the shares are
+    summed per busy period, so a period's rows are computed from the same rows, in the same
+    order, whatever else the build reads, and an incremental build gives the same doubles
+    as a full one.
+
+    Per employee, `changed_from_epoch` is the earliest start of a changed job: a job
+    (stored or new) whose start or end punch int_punches_sequenced rewrote in this build,
+    or that was touched since this model was last written (a deleted punch leaves no row
+    to rewrite). Nothing before it changed, so a job ending before it keeps its share.
+    Every job ending at or after it is recomputed, from the jobs ending at or after
+    `read_from_epoch`: the start of the stored busy period of any such job (the periods
+    that reach into the changed time start no earlier), or changed_from_epoch.
+
+    Every job is recomputed when the model is empty. On Spark, in a full refresh and in
+    dbt unit tests, every job is. -#}
+
+{#- The build that last wrote the model. -#}
+{% macro job_shares_watermark() -%}
+    (select coalesce(max(_computed_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{%- endmacro %}
+
+{#- Pre-hook 1: whether every job is recomputed (one row, `recompute_all`): the model is
+    empty. -#}
+{% macro job_shares_all_hook() -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('all') }} as
+    select not exists (select 1 from {{ this }}) as recompute_all
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook 2: the punches that changed. -#}
+{% macro job_shares_changed_hook() -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('changed') }} as
+    select punch_id
+    from {{ ref('int_punches_sequenced') }}
+    where _computed_at = {{ build_started_at() }}
+    union
+    select punch_id
+    from {{ ref('base_dms__time_punches') }}
+    where _staged_at > {{ job_shares_watermark() }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook 3: the employees whose jobs are recomputed, from when. -#}
+{% macro job_shares_scope_hook() -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('scope') }} as
+    with changed as (
+        select * from {{ incremental_scratch('changed') }}
+    ),
+
+    changed_jobs as (
+        select
+            stored.employee_id,
+            stored.start_epoch
+        from {{ this }} as stored
+        where stored.job_id in (select punch_id from changed)
+            or stored.end_punch_id in (select punch_id from changed)
+        union all
+        select
+            jobs.employee_id,
+            jobs.start_epoch
+        from {{ ref('int_jobs_paired') }} as jobs
+        where jobs.job_id in (select punch_id from changed)
+            or jobs.end_punch_id in (select punch_id from changed)
+    ),
+
+    changed_employees as (
+        select
+            employee_id,
+            min(start_epoch) as changed_from_epoch
+        from changed_jobs
+        group by employee_id
+    ),
+
+    reaching_periods as (
+        select
+            changed_employees.employee_id,
+            min(stored.busy_from_epoch) as busy_from_epoch
+        from {{ this }} as stored
+        inner join changed_employees
+            on stored.employee_id = changed_employees.employee_id
+        where stored.end_epoch >= changed_employees.changed_from_epoch
+        group by changed_employees.employee_id
+    ),
+
+    final as (
+        select
+            changed_employees.employee_id,
+            changed_employees.changed_from_epoch,
+            least(
+                changed_employees.changed_from_epoch,
+                coalesce(reaching_periods.busy_from_epoch, changed_employees.changed_from_epoch)
+            ) as read_from_epoch
+        from changed_employees
+        left join reaching_periods
+            on changed_employees.employee_id = reaching_periods.employee_id
+    )
+
+    select * from final
+    {%- endif %}
+{%- endmacro %}
+
+{#- Whether the job `alias` ends at or after its employee's `bound` column of the scope. -#}
+{% macro job_in_scope(alias, bound) -%}
+    exists (
+        select 1
+        from {{ incremental_scratch('scope') }} as scope
+        where scope.employee_id = {{ alias }}.employee_id
+            and {{ alias }}.end_epoch >= scope.{{ bound }}
+    )
+{%- endmacro %}
+
+{#- Pre-hook 4: delete the jobs recomputed. -#}
+{% macro job_shares_delete_hook() -%}
+    {%- if incremental_run() %}
+    delete from {{ this }}
+    where {{ job_in_scope(this, 'changed_from_epoch') }}
+    {%- endif %}
+{%- endmacro %}

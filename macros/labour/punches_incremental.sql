@@ -1,0 +1,181 @@
+{#- int_punches_sequenced is incremental on DuckDB (docs/architecture.md, "Incremental
+    refresh"; D-099). A punch's classification depends only on its neighbours in its
+    sequence (employee, punch_kind, sequence_ticket_id), ordered by (punched_epoch,
+    punch_id). When punches are touched (a row of base_dms__time_punches parsed since the
+    model was last written: a new punch, a late version, a deletion, a quarantine released
+    or imposed), each sequence holding a version of one of them (the stored one or the
+    new one) is recomputed from `from_epoch`, the earliest epoch of those versions: every
+    punch at or after it, and the last punch before it (P1, whose `next` may have changed).
+    The window reads one punch more (P2, the `previous` of P1). Everything before P1 keeps
+    its neighbours, so its row stays. Touched punches that cannot be sequenced (no time
+    zone, a job punch without ticket) are rewritten by punch_id.
+
+    Every punch is recomputed when base_dms__time_punches was parsed again from scratch (a
+    retracted batch), when a branch changed (time zones) or when the model is empty.
+    On Spark (incremental_materialization() answers `table`), in a full refresh and in dbt
+    unit tests, every punch is sequenced. -#}
+
+{#- The sequence a punch belongs to: shifts one per employee, jobs one per employee and
+    work order. -#}
+{% macro punch_kind(punch_type) -%}
+    case when {{ punch_type }} in ('shift_start', 'shift_end') then 'shift' else 'job' end
+{%- endmacro %}
+
+{% macro punch_sequence_ticket(kind, ticket_id) -%}
+    case when {{ kind }} = 'job' then {{ ticket_id }} end
+{%- endmacro %}
+
+{#- The build that last wrote the model: punches parsed after it are touched. -#}
+{% macro punches_watermark() -%}
+    (select coalesce(max(_computed_at), cast('1900-01-01' as timestamp)) from {{ this }})
+{%- endmacro %}
+
+{#- Whether `alias`'s sequence is a recomputed one (`scope` the scope scratch table). -#}
+{% macro punch_in_scope(scope, alias) -%}
+    {{ scope }}.employee_id = {{ alias }}.employee_id
+    and {{ scope }}.punch_kind = {{ alias }}.punch_kind
+    and {{ scope }}.sequence_ticket_id is not distinct from
+        {{ punch_sequence_ticket(alias ~ '.punch_kind', alias ~ '.ticket_id') }}
+{%- endmacro %}
+
+{#- Pre-hook 1: the touched punches. -#}
+{% macro punches_touched_hook() -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('touched') }} as
+    select distinct punch_id
+    from {{ ref('base_dms__time_punches') }}
+    where _staged_at > {{ punches_watermark() }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook 2: whether every punch is recomputed (one row, `recompute_all`). -#}
+{% macro punches_all_hook() -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('all') }} as
+    select (
+        (select min(_staged_at) from {{ ref('base_dms__time_punches') }}) > {{ punches_watermark() }}
+        or exists (
+            select 1 from {{ ref('base_dms__branches') }}
+            where _staged_at > {{ punches_watermark() }}
+        )
+        or not exists (select 1 from {{ this }})
+    ) as recompute_all
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook 3: the recomputed sequences, each with from_epoch, P1 (p1_punch_id) and the
+    first epoch the window reads (read_from_epoch: P2's, else P1's, else from_epoch). -#}
+{% macro punches_scope_hook() -%}
+    {%- if incremental_run() %}
+    create or replace temporary table {{ incremental_scratch('scope') }} as
+    with touched as (
+        select * from {{ incremental_scratch('touched') }}
+    ),
+
+    branches as (
+        select * from {{ ref('stg_dms__branches') }}
+    ),
+
+    new_versions as (
+        select
+            punches.employee_id,
+            {{ punch_kind('punches.punch_type') }} as punch_kind,
+            punches.ticket_id,
+            {{ local_to_epoch('punches.punched_at', 'branches.timezone') }} as punched_epoch
+        from {{ ref('stg_dms__time_punches') }} as punches
+        inner join touched
+            on punches.punch_id = touched.punch_id
+        left join branches
+            on punches.branch_code = branches.branch_code
+    ),
+
+    stored_versions as (
+        select
+            stored.employee_id,
+            stored.punch_kind,
+            stored.ticket_id,
+            stored.punched_epoch
+        from {{ this }} as stored
+        inner join touched
+            on stored.punch_id = touched.punch_id
+    ),
+
+    versions as (
+        select * from new_versions
+        union all
+        select * from stored_versions
+    ),
+
+    {#- only versions that can be sequenced (int_punches_sequenced's unsequenced_reason) -#}
+    touched_sequences as (
+        select
+            employee_id,
+            punch_kind,
+            {{ punch_sequence_ticket('punch_kind', 'ticket_id') }} as sequence_ticket_id,
+            min(punched_epoch) as from_epoch
+        from versions
+        where punched_epoch is not null
+            and not (punch_kind = 'job' and ticket_id is null)
+        group by 1, 2, 3
+    ),
+
+    before_from as (
+        select
+            touched_sequences.employee_id,
+            touched_sequences.punch_kind,
+            touched_sequences.sequence_ticket_id,
+            stored.punch_id,
+            stored.punched_epoch,
+            row_number() over (
+                partition by
+                    touched_sequences.employee_id,
+                    touched_sequences.punch_kind,
+                    touched_sequences.sequence_ticket_id
+                order by stored.punched_epoch desc, stored.punch_id desc
+            ) as rank_back
+        from {{ this }} as stored
+        inner join touched_sequences
+            on {{ punch_in_scope('touched_sequences', 'stored') }}
+        where stored.punched_epoch < touched_sequences.from_epoch
+    ),
+
+    final as (
+        select
+            touched_sequences.employee_id,
+            touched_sequences.punch_kind,
+            touched_sequences.sequence_ticket_id,
+            touched_sequences.from_epoch,
+            p1.punch_id as p1_punch_id,
+            coalesce(p2.punched_epoch, p1.punched_epoch, touched_sequences.from_epoch)
+                as read_from_epoch
+        from touched_sequences
+        left join before_from as p1
+            on touched_sequences.employee_id = p1.employee_id
+            and touched_sequences.punch_kind = p1.punch_kind
+            and touched_sequences.sequence_ticket_id is not distinct from p1.sequence_ticket_id
+            and p1.rank_back = 1
+        left join before_from as p2
+            on touched_sequences.employee_id = p2.employee_id
+            and touched_sequences.punch_kind = p2.punch_kind
+            and touched_sequences.sequence_ticket_id is not distinct from p2.sequence_ticket_id
+            and p2.rank_back = 2
+    )
+
+    select * from final
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook 4: delete what is recomputed. -#}
+{% macro punches_delete_hook() -%}
+    {%- if incremental_run() %}
+    delete from {{ this }}
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or punch_id in (select punch_id from {{ incremental_scratch('touched') }})
+        or exists (
+            select 1
+            from {{ incremental_scratch('scope') }} as scope
+            where {{ punch_in_scope('scope', this) }}
+                and ({{ this }}.punched_epoch >= scope.from_epoch or {{ this }}.punch_id = scope.p1_punch_id)
+        )
+    {%- endif %}
+{%- endmacro %}
