@@ -1,7 +1,4 @@
 {#- Punches that pair with nothing, with the reason. They contribute no hours. -#}
-{#- a view: a filter of int_punches_sequenced, which is incremental; a table would be
-    rewritten whole by every build (D-099) -#}
-{{ config(materialized='view') }}
 with
 
 sequenced_punches as (
