@@ -6,10 +6,15 @@
     kpi_days_incremental() is called by the SQL of every int_kpi_<code>_daily model (through
     kpi_daily_measures or kpi_backlog_snapshot_daily) and by int_kpi_daily_unioned; the
     model's rows are then filtered with kpi_recomputed('date_day', code=...). -#}
-{% macro kpi_days_incremental(by='day') -%}
+{% macro kpi_days_incremental(by='day', code_column='kpi_code', contracted=false) -%}
+    {#- `code_column`: the column naming each row's KPI (the assets area's KPIs may reach
+        further back), or none for a model whose rows are all of the other areas (the
+        labour marts); `contracted`: the model has an enforced contract, which dbt allows
+        on an incremental model only with on_schema_change 'fail' -#}
+    {%- set code_arg = ("'" ~ code_column ~ "'") if code_column else 'none' -%}
     {%- set delete_hook = {
-        'day': '{{ kpi_days_delete_hook() }}',
-        'period': '{{ kpi_periods_delete_hook() }}',
+        'day': '{{ kpi_days_delete_hook(' ~ code_arg ~ ') }}',
+        'period': '{{ kpi_periods_delete_hook(' ~ code_arg ~ ') }}',
     }[by] -%}
     {#- a changed column list changes the project: the next build is a full refresh anyway,
         so the daily models skip dbt's column comparison (two catalog reads per model);
@@ -17,9 +22,9 @@
     {{ config(
         materialized=incremental_materialization(),
         incremental_strategy='append',
-        on_schema_change='fail' if by == 'period' else 'ignore',
+        on_schema_change='fail' if by == 'period' or contracted else 'ignore',
         pre_hook=[delete_hook],
-        meta={'rows_built': {'kpi_days': by}},
+        meta={'rows_built': {'kpi_days': by, 'code_column': code_column}},
     ) }}
     {{- kpi_days_scope_dependency() -}}
 {%- endmacro %}
@@ -103,7 +108,7 @@
     recomputes every day. `column` is the row's day (or period start, with `kind` and
     `grain`, see kpi_recomputed_bound). The rows are those of the KPI `code`, or of the
     KPI named by the column `code_column` (the assets area's KPIs may reach further
-    back). `keyword` is 'where' or 'and'. `scope` is kpi_scope()'s answer when the caller
+    back), or, with neither, rows of the other areas' KPIs. `keyword` is 'where' or 'and'. `scope` is kpi_scope()'s answer when the caller
     has it already (a model that filters several relations reads the scope once); by
     default it is read here. -#}
 {% macro kpi_recomputed(column, code=none, code_column=none, kind='day', grain=none, keyword='where', scope='read') -%}
@@ -114,7 +119,7 @@
         {%- set assets = kpi_asset_codes() -%}
         {%- if code is not none -%}
     {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, scope['assets'] if code in assets else scope['facts'], grain) }}
-        {%- elif scope['assets'] == scope['facts'] -%}
+        {%- elif code_column is none or scope['assets'] == scope['facts'] -%}
     {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, scope['facts'], grain) }}
         {%- else -%}
     {{ keyword }} (
@@ -128,17 +133,17 @@
 
 {#- Pre-hook of the daily models and their stack: delete the days this build recomputes
     (every row when it recomputes every day). -#}
-{% macro kpi_days_delete_hook() -%}
+{% macro kpi_days_delete_hook(code_column='kpi_code') -%}
     {%- if incremental_run() %}
-    delete from {{ this }} {{ kpi_recomputed('date_day', code_column='kpi_code') }}
+    delete from {{ this }} {{ kpi_recomputed('date_day', code_column=code_column) }}
     {%- endif %}
 {%- endmacro %}
 
 {#- kpi_values is incremental the same way, by period (kpi_days_incremental(by='period')):
     a refresh deletes and rolls up again every period that holds a recomputed day (the
     period of each grain that contains the first recomputed day, and every later one). -#}
-{% macro kpi_periods_delete_hook() -%}
+{% macro kpi_periods_delete_hook(code_column='kpi_code') -%}
     {%- if incremental_run() %}
-    delete from {{ this }} {{ kpi_recomputed('period_start', code_column='kpi_code', kind='period', grain='grain') }}
+    delete from {{ this }} {{ kpi_recomputed('period_start', code_column=code_column, kind='period', grain='grain') }}
     {%- endif %}
 {%- endmacro %}

@@ -21,8 +21,12 @@
     kpi_code, kind, grain, period_start, <keys...>, branch_code, numerator, denominator)
     for KPIs that are not a sum of days (distinct counts). They are already rolled up
     over time by their model, so they join the branch rows as they are and are added
-    into the network like the others. -#}
-{% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none) -%}
+    into the network like the others.
+
+    `scope` (kpi_scope()'s answer, with `code_column` naming the daily rows' KPI column, or
+    none for rows of the other areas' KPIs): in an incremental build, each grain reads only
+    the days of its recomputed periods (kpi_days_incremental), not every day. -#}
+{% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none, scope=none, code_column=none) -%}
     {%- set key_cols = [] -%}
     {%- for key in keys -%}{%- do key_cols.append(key ~ ',') -%}{%- endfor -%}
     {#- the columns that identify a rolled-up row, branch_code aside -#}
@@ -46,6 +50,7 @@
             numerator,
             denominator
         from {{ daily }}
+        {{ kpi_recomputed('date_day', code_column=code_column, kind='period', grain="'" ~ grain ~ "'", scope=scope) }}
         {%- if not loop.last %}
         union all
         {%- endif %}

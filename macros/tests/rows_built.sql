@@ -8,9 +8,12 @@
     finished with the same project, orchestration/defs/dbt/incremental.py), a test of
     the kinds in rows_built_tests() on an incremental model reads only
     - the rows stamped with this build's start, for a model whose meta.rows_built names
-      its stamp column (`{built_at: _staged_at}`: base_dms__*, stg_dms__*);
+      its stamp column (`{built_at: _staged_at}`: base_dms__*, stg_dms__*; `_computed_at`:
+      the labour pairing and job shares);
     - the days or periods this build recomputed (int_builds_scoped), for the KPI models
-      with `{kpi_days: day}` or `{kpi_days: period}` (kpi_days_incremental).
+      with `{kpi_days: day}` or `{kpi_days: period}` (kpi_days_incremental; `code_column`
+      names the KPI column, none for the labour marts, whose rows are all of the other
+      areas).
     Those tests check single rows or keys whose rows are all rewritten together (a
     touched staging key, a recomputed KPI day), and every other row passed them in the
     build that wrote it. Relationship and singular tests, `dbt test`, a full refresh,
@@ -66,11 +69,12 @@
         {%- if scope is none -%}
             {{ return(none) }}
         {%- endif -%}
+        {%- set code_column = rows_built.get('code_column', 'kpi_code') -%}
         {%- if rows_built['kpi_days'] == 'period' -%}
-            {{ return(kpi_recomputed('period_start', code_column='kpi_code', kind='period',
+            {{ return(kpi_recomputed('period_start', code_column=code_column, kind='period',
                                      grain='grain', keyword='', scope=scope)) }}
         {%- endif -%}
-        {{ return(kpi_recomputed('date_day', code_column='kpi_code', keyword='', scope=scope)) }}
+        {{ return(kpi_recomputed('date_day', code_column=code_column, keyword='', scope=scope)) }}
     {%- endif -%}
     {{ return(none) }}
 {%- endmacro %}

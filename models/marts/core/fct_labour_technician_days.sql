@@ -1,7 +1,12 @@
 {#- Employee × branch × day: paired shift hours (shift start date, punch branch), job
     shares (job start date, punch branch) and the sold-hours split of delivered valid
     tickets (delivered date, ticket branch). Every employee who has any of the three;
-    `is_technician` marks those whose role is technician. -#}
+    `is_technician` marks those whose role is technician.
+    Incremental on DuckDB like the daily KPI facts: a refresh recomputes the days from
+    int_builds_scoped.recompute_from on (kpi_days_incremental; no row is of the assets
+    area). -#}
+{{ kpi_days_incremental(by='day', code_column=none) }}
+{%- set scope = kpi_scope() %}
 
 with shifts as (
     select * from {{ ref('int_shifts_paired') }}
@@ -32,6 +37,7 @@ shift_rows as (
         cast(0 as {{ type_kpi_measure() }}) as job_share_hours,
         cast(0 as {{ type_kpi_measure() }}) as sold_hours_allocated
     from shifts
+    {{ kpi_recomputed('cast(started_at as date)', scope=scope) }}
 ),
 
 job_rows as (
@@ -43,6 +49,7 @@ job_rows as (
         share_hours as job_share_hours,
         cast(0 as {{ type_kpi_measure() }}) as sold_hours_allocated
     from job_shares
+    {{ kpi_recomputed('cast(started_at as date)', scope=scope) }}
 ),
 
 sold_rows as (
@@ -57,6 +64,7 @@ sold_rows as (
     inner join deliveries
         on sold_hours.ticket_id = deliveries.ticket_id
     where sold_hours.employee_id is not null
+        {{ kpi_recomputed('deliveries.date_day', keyword='and', scope=scope) }}
 ),
 
 combined as (

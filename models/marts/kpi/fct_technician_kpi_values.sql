@@ -3,7 +3,12 @@
     ticket's branch for sold hours), and per technician over all branches (branch_code
     null). Sold hours are the sold-hours split of delivered valid tickets by delivered
     date. `is_all_branches` flags the over-all-branches rows, so that a query summing
-    per-branch rows can leave them out. -#}
+    per-branch rows can leave them out.
+    Incremental on DuckDB like kpi_values: a refresh rolls up again only the periods that
+    hold a recomputed day (kpi_days_incremental; the labour KPIs are not of the assets
+    area, so the facts' first recomputed day applies). -#}
+{{ kpi_days_incremental(by='period') }}
+{%- set scope = kpi_scope() %}
 
 with labour_days as (
     select * from {{ ref('fct_labour_technician_days') }}
@@ -27,6 +32,7 @@ technician_days as (
         sold_hours_allocated
     from labour_days
     where is_technician
+        {{ kpi_recomputed('date_day', kind='period_days', keyword='and', scope=scope) }}
 ),
 
 measures as (
@@ -72,7 +78,7 @@ daily as (
         on measures.kpi_code = kpi_definitions.kpi_code
 ),
 
-{{ kpi_rollup('daily', keys=['employee_id']) }},
+{{ kpi_rollup('daily', keys=['employee_id'], scope=scope) }},
 
 valued as (
     select
@@ -87,6 +93,7 @@ valued as (
     from kpi_rolled_up
     inner join kpi_definitions
         on kpi_rolled_up.kpi_code = kpi_definitions.kpi_code
+    {{ kpi_recomputed('kpi_rolled_up.period_start', kind='period', grain='kpi_rolled_up.grain', scope=scope) }}
 ),
 
 final as (

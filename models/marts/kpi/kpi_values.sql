@@ -57,7 +57,7 @@ period_rows as (
     {{ kpi_recomputed('kpi_periods_unioned.period_start', code_column='kpi_periods_unioned.kpi_code', kind='period', grain='kpi_periods_unioned.grain', scope=scope) }}
 ),
 
-{{ kpi_rollup('daily', periods='period_rows') }},
+{{ kpi_rollup('daily', periods='period_rows', scope=scope, code_column='kpi_code') }},
 
 valued as (
     select

@@ -1,7 +1,10 @@
 {#- The semantic layer's KPI fact: every daily KPI row (int_kpi_daily_unioned), one row
     per (kpi_code, branch_code, date_day), with a single-column key for MetricFlow's
     primary entity. KPIs whose denominator is a distinct count over the period are not
-    here (they have no daily rows; see the doc block semantic_layer). -#}
+    here (they have no daily rows; see the doc block semantic_layer).
+    Incremental on DuckDB: a refresh recomputes the days int_kpi_daily_unioned
+    recomputed (kpi_days_incremental). -#}
+{{ kpi_days_incremental(contracted=true) }}
 
 with kpi_days as (
     select * from {{ ref('int_kpi_daily_unioned') }}
@@ -16,6 +19,7 @@ final as (
         cast(kpi_days.numerator as {{ type_kpi_measure() }}) as numerator,
         cast(kpi_days.denominator as {{ type_kpi_measure() }}) as denominator
     from kpi_days
+    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code') }}
 )
 
 select * from final

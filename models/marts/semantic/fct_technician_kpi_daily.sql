@@ -1,7 +1,10 @@
 {#- The semantic layer's technician fact: the labour days of employees whose role is
     technician (fct_labour_technician_days), one row per (employee_id, branch_code,
     date_day), with a single-column key for MetricFlow's primary entity. Feeds the
-    technician-level open rate, labour efficiency and productivity index. -#}
+    technician-level open rate, labour efficiency and productivity index.
+    Incremental on DuckDB: a refresh recomputes the days fct_labour_technician_days
+    recomputed (kpi_days_incremental; no row is of the assets area). -#}
+{{ kpi_days_incremental(code_column=none, contracted=true) }}
 
 with labour_days as (
     select * from {{ ref('fct_labour_technician_days') }}
@@ -17,6 +20,7 @@ technician_days as (
         sold_hours_allocated
     from labour_days
     where is_technician
+        {{ kpi_recomputed('date_day', keyword='and') }}
 ),
 
 final as (
