@@ -153,6 +153,9 @@ def ephemeral_context() -> Any:
         ProgressBarsConfig,
     )
 
+    from orchestration.quality.docs_templates import share_compiled_templates
+
+    share_compiled_templates()
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
         analytics_enabled=False,
