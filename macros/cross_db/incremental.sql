@@ -36,3 +36,14 @@
 {% macro incremental_run() -%}
     {{ return(this is not none and is_incremental()) }}
 {%- endmacro %}
+
+{#- Make `names` (models) dependencies of the calling model: for models whose pre-hooks
+    read them (dbt learns a dependency while parsing the model's SQL, not its hooks).
+    Not in a dbt unit test, whose model is rendered with the unit test's inputs only. -#}
+{% macro incremental_hook_dependencies(names) -%}
+    {%- if model.resource_type != 'unit_test' -%}
+        {%- for name in names -%}
+            {%- do ref(name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

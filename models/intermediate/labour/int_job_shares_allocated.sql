@@ -24,9 +24,7 @@
     ],
     meta={'rows_built': {'built_at': '_computed_at'}},
 ) }}
-{#- the pre-hooks read these; dbt learns that while parsing here #}
--- depends_on: {{ ref('base_dms__time_punches') }}
--- depends_on: {{ ref('int_punches_sequenced') }}
+{{- incremental_hook_dependencies(['base_dms__time_punches', 'int_punches_sequenced']) }}
 
 with
 

@@ -17,9 +17,7 @@
     ],
     meta={'rows_built': {'built_at': '_computed_at'}},
 ) }}
-{#- the pre-hooks read these; dbt learns that while parsing here #}
--- depends_on: {{ ref('base_dms__time_punches') }}
--- depends_on: {{ ref('base_dms__branches') }}
+{{- incremental_hook_dependencies(['base_dms__time_punches', 'base_dms__branches']) }}
 {%- set max_pair_seconds = var('max_pair_hours') * 3600 %}
 
 with
