@@ -47,3 +47,9 @@
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The latest build stamp (`column`: _resolved_at, _computed_at) in the model's own
+    table: rows of its inputs stamped after it arrived since the model was last written. -#}
+{% macro stamp_watermark(column) -%}
+    (select coalesce(max({{ column }}), cast('1900-01-01' as timestamp)) from {{ this }})
+{%- endmacro %}

@@ -16,11 +16,6 @@
     Every job is recomputed when the model is empty. On Spark, in a full refresh and in
     dbt unit tests, every job is. -#}
 
-{#- The build that last wrote the model. -#}
-{% macro job_shares_watermark() -%}
-    (select coalesce(max(_computed_at), cast('1900-01-01' as timestamp)) from {{ this }})
-{%- endmacro %}
-
 {#- Pre-hook 1: whether every job is recomputed (one row, `recompute_all`): the model is
     empty. -#}
 {% macro job_shares_all_hook() -%}
@@ -40,7 +35,7 @@
     union
     select punch_id
     from {{ ref('base_dms__time_punches') }}
-    where _staged_at > {{ job_shares_watermark() }}
+    where _staged_at > {{ stamp_watermark('_computed_at') }}
     {%- endif %}
 {%- endmacro %}
 

@@ -25,11 +25,6 @@
     case when {{ kind }} = 'job' then {{ ticket_id }} end
 {%- endmacro %}
 
-{#- The build that last wrote the model: punches parsed after it are touched. -#}
-{% macro punches_watermark() -%}
-    (select coalesce(max(_computed_at), cast('1900-01-01' as timestamp)) from {{ this }})
-{%- endmacro %}
-
 {#- Whether `alias`'s sequence is a recomputed one (`scope` the scope scratch table). -#}
 {% macro punch_in_scope(scope, alias) -%}
     {{ scope }}.employee_id = {{ alias }}.employee_id
@@ -44,7 +39,7 @@
     create or replace temporary table {{ incremental_scratch('touched') }} as
     select distinct punch_id
     from {{ ref('base_dms__time_punches') }}
-    where _staged_at > {{ punches_watermark() }}
+    where _staged_at > {{ stamp_watermark('_computed_at') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -53,10 +48,10 @@
     {%- if incremental_run() %}
     create or replace temporary table {{ incremental_scratch('all') }} as
     select (
-        (select min(_staged_at) from {{ ref('base_dms__time_punches') }}) > {{ punches_watermark() }}
+        (select min(_staged_at) from {{ ref('base_dms__time_punches') }}) > {{ stamp_watermark('_computed_at') }}
         or exists (
             select 1 from {{ ref('base_dms__branches') }}
-            where _staged_at > {{ punches_watermark() }}
+            where _staged_at > {{ stamp_watermark('_computed_at') }}
         )
         or not exists (select 1 from {{ this }})
     ) as recompute_all

@@ -399,10 +399,6 @@ select * from final
     {{ exceptions.raise_compiler_error("dms_touched_columns: grain must be key or row, got " ~ grain) }}
 {%- endmacro %}
 
-{% macro dms_resolved_watermark() -%}
-    (select coalesce(max(_resolved_at), cast('1900-01-01' as timestamp)) from {{ this }})
-{%- endmacro %}
-
 {#- Whether the row `alias` of the model's input is in the scratch table of touched keys
     or rows (the model's filter when incremental, and the delete hook's). -#}
 {% macro dms_is_touched(table, grain, alias) -%}
@@ -421,7 +417,7 @@ select * from final
     create or replace temporary table {{ incremental_scratch('touched') }} as
     select distinct {{ dms_touched_columns(table, grain) | join(', ') }}
     from {{ ref('base_dms__' ~ table) }}
-    where _staged_at > {{ dms_resolved_watermark() }}
+    where _staged_at > {{ stamp_watermark('_resolved_at') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -432,6 +428,6 @@ select * from final
     {%- if incremental_run() %}
     delete from {{ this }}
     where {{ dms_is_touched(table, grain, this) }}
-        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > {{ dms_resolved_watermark() }}
+        or (select min(_staged_at) from {{ ref('base_dms__' ~ table) }}) > {{ stamp_watermark('_resolved_at') }}
     {%- endif %}
 {%- endmacro %}
