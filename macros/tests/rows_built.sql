@@ -78,3 +78,46 @@
     {%- endif -%}
     {{ return(none) }}
 {%- endmacro %}
+
+{#- The labour invariant tests (singular tests over the pairing and job shares, which hold
+    per employee: a punch, its partner, its jobs and their shares are one employee's)
+    read, in a refresh's incremental build, the employees this build can have changed:
+    those with a punch version parsed in this build (every version of such a punch, so a
+    punch moved to another employee, or deleted, counts for both) or with a row this
+    build re-sequenced or re-allocated. Every other employee's rows are the rows an
+    earlier build wrote and these tests passed (D-098). A condition on `column`, to put
+    after `where`, or none: every row (a full refresh, `dbt test`, Spark, a plain build). -#}
+{% macro labour_employees_built(column='employee_id') -%}
+    {#- the refs come first, so that dbt records them while parsing -#}
+    {%- set versions = ref('base_dms__time_punches') -%}
+    {%- set sequenced = ref('int_punches_sequenced') -%}
+    {%- set shares = ref('int_job_shares_allocated') -%}
+    {%- if not execute or flags.WHICH != 'build'
+          or env_var('AFTERSALES_TEST_ROWS_BUILT', 'false') != 'true' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_punches_sequenced') -%}
+    {%- if node is none or node.config.materialized != 'incremental' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set condition -%}
+    {{ column }} in (
+        select all_versions.employee_id
+        from {{ versions }} as all_versions
+        where all_versions.punch_id in (
+            select punch_id from {{ versions }} where _staged_at = {{ build_started_at() }}
+        )
+        union
+        select employee_id from {{ sequenced }} where _computed_at = {{ build_started_at() }}
+        union
+        select employee_id from {{ shares }} where _computed_at = {{ build_started_at() }}
+    )
+    {%- endset -%}
+    {{ return(condition) }}
+{%- endmacro %}
+
+{#- `where <labour_employees_built(column)>`, or nothing. -#}
+{% macro where_labour_employees_built(column='employee_id') -%}
+    {%- set condition = labour_employees_built(column) -%}
+    {%- if condition -%} where {{ condition }}{%- endif -%}
+{%- endmacro %}

@@ -5,22 +5,27 @@ with
 
 punches as (
     select * from {{ ref('stg_dms__time_punches') }}
+    {{ where_labour_employees_built() }}
 ),
 
 sequenced_punches as (
     select * from {{ ref('int_punches_sequenced') }}
+    {{ where_labour_employees_built() }}
 ),
 
 shifts as (
     select * from {{ ref('int_shifts_paired') }}
+    {{ where_labour_employees_built() }}
 ),
 
 jobs as (
     select * from {{ ref('int_jobs_paired') }}
+    {{ where_labour_employees_built() }}
 ),
 
 orphans as (
     select * from {{ ref('int_punches_orphaned') }}
+    {{ where_labour_employees_built() }}
 ),
 
 placements as (

@@ -1,14 +1,18 @@
 -- The job shares of an employee add up to the union of his job intervals. The union is
 -- computed independently of int_job_shares_allocated, by gaps and islands over
 -- int_jobs_paired. Returns employees whose totals differ by more than a rounding error.
+-- In a refresh's incremental build it reads the employees that build can have changed
+-- (labour_employees_built, macros/tests/rows_built.sql; D-098).
 with
 
 jobs as (
     select * from {{ ref('int_jobs_paired') }}
+    {{ where_labour_employees_built() }}
 ),
 
 job_shares as (
     select * from {{ ref('int_job_shares_allocated') }}
+    {{ where_labour_employees_built() }}
 ),
 
 ordered_jobs as (

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-from build_copy import copy_build, execute
+from build_copy import copy_build, execute, read_only
 from dbt_cli import run_dbt
 
 from orchestration.config import load_settings, override
@@ -90,3 +90,63 @@ def test_an_incremental_build_tests_the_kpi_days_it_recomputed(
     code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **kpi)
     assert code == 0, output[-3000:]
     assert "date_day >=" not in sql and "int_kpi_nps_daily" in sql, sql
+
+
+def _first_and_last_shift_punch(warehouse_dir: Path, skip: str = "") -> tuple[str, str, str]:
+    """An employee with at least two paired shift punches (not ``skip``): the employee,
+    his first shift punch and his last."""
+    with read_only(warehouse_dir) as con:
+        return con.execute(
+            "select employee_id, arg_min(punch_id, punched_epoch), "
+            "arg_max(punch_id, punched_epoch) "
+            "from intermediate.int_punches_sequenced "
+            "where punch_kind = 'shift' and partner_punch_id is not null and employee_id <> ? "
+            "group by employee_id having count(*) >= 4 order by employee_id limit 1",
+            [skip],
+        ).fetchone()
+
+
+def test_an_incremental_build_tests_the_labour_of_the_employees_it_can_have_changed(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    labour = {
+        "select": "int_punches_sequenced assert_every_punch_paired_or_orphaned",
+        "test": "assert_every_punch_paired_or_orphaned",
+    }
+    # an old pairing of an employee that no build touches names a wrong partner
+    untouched, first, _ = _first_and_last_shift_punch(warehouse_dir)
+    broken = (
+        "update intermediate.int_punches_sequenced set partner_punch_id = punch_id "
+        "where punch_id = '{}'"
+    )
+    execute(warehouse_dir, broken.format(first))
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **labour)
+    assert code == 0, output[-3000:]
+    assert "_computed_at = cast(" in sql, sql
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **labour)
+    assert code == 1 and "assert_every_punch_paired_or_orphaned" in output, output[-3000:]
+    assert "_computed_at" not in sql, sql
+
+    # another employee's first pairing is as wrong, and a version of his last shift punch
+    # arrives again: the build re-sequences his shifts from that punch on (not the first
+    # one) and tests all of his punches
+    employee, first, last = _first_and_last_shift_punch(warehouse_dir, skip=untouched)
+    execute(warehouse_dir, broken.format(first))
+    execute(
+        warehouse_dir,
+        "insert into staging.base_dms__time_punches "
+        "select * replace ('late.csv' as _source_file, cast(now() as timestamp) as _staged_at) "
+        f"from staging.base_dms__time_punches where punch_id = '{last}' "
+        "and _quarantine_reason is null limit 1",
+    )
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **labour)
+    assert code == 1 and "assert_every_punch_paired_or_orphaned" in output, output[-3000:]
+    with read_only(warehouse_dir) as con:
+        (rewritten,) = con.execute(
+            "select count(*) from intermediate.int_punches_sequenced "
+            "where employee_id = ? and _computed_at > "
+            "(select min(_computed_at) from intermediate.int_punches_sequenced)",
+            [employee],
+        ).fetchone()
+    assert rewritten > 0
