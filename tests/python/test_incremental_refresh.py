@@ -5,7 +5,8 @@ incremental ``dbt build`` (the refresh's arguments, without the data tests). Aft
 step a copy of that warehouse (the same raw rows) is rebuilt with ``--full-refresh``, and
 every table the models build (staging, intermediate, marts: ``kpi_values`` and all) must
 be identical, row for row, except the build stamps (``_staged_at``, ``_resolved_at``,
-``_computed_at``) and doubles compared at 1e-9 (a sum's last bits depend on the order
+``_computed_at``, and ``_outcomes_as_of``: the as-of of the build that measured a work
+order's SLA) and doubles compared at 1e-9 (a sum's last bits depend on the order
 DuckDB adds in, which varies between two full builds as well).
 
 The deliveries: new days; late versions of old work orders and a deletion; a work order
@@ -30,7 +31,7 @@ from orchestration.config import Settings, load_settings, override
 from orchestration.engines import engine_for
 
 HELD_BACK_FROM = "2025-04-14"  # files of these days and later are delivered step by step
-STAMPS = ("_staged_at", "_resolved_at", "_computed_at")
+STAMPS = ("_staged_at", "_resolved_at", "_computed_at", "_outcomes_as_of")
 # one row per build (what the build recomputed): a log, different by design
 BUILD_LOGS = ("int_builds_scoped",)
 MODEL_SCHEMAS = ("staging", "intermediate", "marts")
@@ -355,6 +356,15 @@ def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: 
     # business clock), no new file
     replay.as_of = "2025-05-06 12:00:00"
     replay.refresh("as-of forward")
+    # only the work orders whose SLA outcome was still open are measured again (D-100)
+    [(written, still_open, held)] = replay.rows(
+        "select count(*) filter (where _computed_at = (select max(_computed_at) "
+        "from intermediate.int_work_orders_sla_measured)), "
+        "count(*) filter (where not (is_response_outcome_known and is_arrival_outcome_known "
+        "and is_resolution_outcome_known)), count(*) "
+        "from intermediate.int_work_orders_sla_measured"
+    )
+    assert 0 < written < held / 10 and still_open <= written, (written, still_open, held)
 
     # a retracted batch, corrected under the same name: the deletion is undone
     replay.as_of = None

@@ -1,9 +1,27 @@
 {#- One row per valid, non-deleted ticket, cancelled ones included (is_cancelled).
     SLA columns (policy applied, elapsed calendar and business minutes, met / known
-    flags) come from int_work_orders_sla_measured (doc block int_work_orders_sla_measured). -#}
+    flags) come from int_work_orders_sla_measured (doc block int_work_orders_sla_measured).
+
+    Incremental on DuckDB: a build rewrites the work orders measured or parsed in it
+    (macros/work_orders/fct_work_orders_incremental.sql, D-100). -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        '{{ work_orders_all_hook() }}',
+        '{{ work_orders_scope_hook() }}',
+        '{{ work_orders_delete_hook() }}',
+    ],
+) }}
+{{- incremental_hook_dependencies(['base_dms__tickets']) }}
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}
+    {%- if incremental_run() %}
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or ticket_id in (select ticket_id from {{ incremental_scratch('scope') }})
+    {%- endif %}
 ),
 
 sla as (

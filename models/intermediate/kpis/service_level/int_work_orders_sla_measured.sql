@@ -9,16 +9,42 @@
     - Business minutes: wall-clock minutes inside the branch's opening window on its
       business days (int_branch_business_days_accumulated). For a timestamp t the
       cumulative business seconds are the business minutes of every earlier date
-      (prefix sum) plus the part of t's own date's window before t; elapsed business
-      time between two timestamps is the difference of their cumulative values.
+      (prefix sum) plus the part of t's own date's window before t
+      (macros/kpi/business_seconds_cumulative.sql); elapsed business time between two
+      timestamps is the difference of their cumulative values. Each instant is one join
+      against the small calendar; as_of, the same for every ticket of a branch, is
+      looked up once per branch.
     - An event before opened_at (e.g. a customer who arrived before the order was
       opened) gives negative elapsed time, which is within any target.
     - Met: the event happened and its elapsed time on the policy's clock is at most the
       target. Known outcome: the event happened, or the elapsed time from opened_at to
-      as_of (read in the branch's zone) reached the target. -#}
+      as_of (read in the branch's zone) reached the target; _outcomes_as_of keeps that
+      as_of. A known outcome stays known as as_of moves on.
+
+    Incremental on DuckDB: a build recomputes the work orders touched since the model was
+    last written and those with an outcome still unknown; everything when a branch
+    changed, as_of moved back or the model is empty
+    (macros/work_orders/sla_measured_incremental.sql). -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        '{{ sla_measured_all_hook() }}',
+        '{{ sla_measured_scope_hook() }}',
+        '{{ sla_measured_delete_hook() }}',
+    ],
+    meta={'rows_built': {'built_at': '_computed_at'}},
+) }}
+{{- incremental_hook_dependencies(['base_dms__tickets', 'base_dms__branches']) }}
+{%- set ticket_instants = ['opened', 'first_response', 'arrived', 'work_completed'] %}
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}
+    {%- if incremental_run() %}
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or ticket_id in (select ticket_id from {{ incremental_scratch('scope') }})
+    {%- endif %}
 ),
 
 branches as (
@@ -54,118 +80,81 @@ ticket_policies as (
         tickets.first_response_at,
         tickets.arrived_at,
         tickets.work_completed_at,
-        as_of.as_of,
         branches.timezone
     from tickets
     inner join branches
         on tickets.branch_code = branches.branch_code
     cross join default_policy
+),
+
+{#- as_of is one instant per branch: located once per branch, not once per ticket -#}
+branch_as_of as (
+    select
+        branches.branch_code,
+        as_of.as_of,
+        {{ local_to_epoch('as_of.as_of', 'branches.timezone') }} as as_of_epoch,
+        {{ business_seconds_cumulative('as_of.as_of', 'as_of_day') }} as as_of_business_seconds
+    from branches
     cross join as_of
+    left join business_days as as_of_day
+        on branches.branch_code = as_of_day.branch_code
+        and cast(as_of.as_of as date) = as_of_day.date_day
 ),
 
-{#- one row per ticket and instant, to look each instant up in the calendar once -#}
-instants as (
-    select ticket_id, branch_code, timezone, 'opened' as instant_name, opened_at as instant_at
-    from ticket_policies
-    union all
-    select ticket_id, branch_code, timezone, 'first_response' as instant_name, first_response_at as instant_at
-    from ticket_policies
-    where first_response_at is not null
-    union all
-    select ticket_id, branch_code, timezone, 'arrived' as instant_name, arrived_at as instant_at
-    from ticket_policies
-    where arrived_at is not null
-    union all
-    select ticket_id, branch_code, timezone, 'work_completed' as instant_name, work_completed_at as instant_at
-    from ticket_policies
-    where work_completed_at is not null
-    union all
-    select ticket_id, branch_code, timezone, 'as_of' as instant_name, as_of as instant_at
-    from ticket_policies
-),
-
+{#- each event instant of a ticket looked up in its branch's calendar (a join per
+    instant against the small calendar; a missing instant finds no day and stays null) -#}
 instants_located as (
     select
-        instants.ticket_id,
-        instants.instant_name,
-        {{ local_to_epoch('instants.instant_at', 'instants.timezone') }} as instant_epoch,
-        {{ local_to_epoch('instants.instant_at', "'UTC'") }}
-        - {{ local_to_epoch('cast(cast(instants.instant_at as date) as ' ~ type_local_timestamp() ~ ')', "'UTC'") }}
-            as second_of_day,
-        business_days.is_business_day,
-        business_days.open_minute,
-        business_days.close_minute,
-        business_days.business_minutes_before
-    from instants
-    left join business_days
-        on instants.branch_code = business_days.branch_code
-        and cast(instants.instant_at as date) = business_days.date_day
-),
-
-instants_accumulated as (
-    select
-        ticket_id,
-        instant_name,
-        instant_epoch,
-        business_minutes_before * 60
-        + case
-            when not is_business_day then 0
-            when second_of_day <= open_minute * 60 then 0
-            when second_of_day >= close_minute * 60 then (close_minute - open_minute) * 60
-            else second_of_day - open_minute * 60
-        end as business_seconds_cumulative
-    from instants_located
-),
-
-instants_pivoted as (
-    select
-        ticket_id,
-        max(case when instant_name = 'opened' then instant_epoch end) as opened_epoch,
-        max(case when instant_name = 'first_response' then instant_epoch end) as first_response_epoch,
-        max(case when instant_name = 'arrived' then instant_epoch end) as arrived_epoch,
-        max(case when instant_name = 'work_completed' then instant_epoch end) as work_completed_epoch,
-        max(case when instant_name = 'as_of' then instant_epoch end) as as_of_epoch,
-        max(case when instant_name = 'opened' then business_seconds_cumulative end) as opened_business_seconds,
-        max(case when instant_name = 'first_response' then business_seconds_cumulative end) as first_response_business_seconds,
-        max(case when instant_name = 'arrived' then business_seconds_cumulative end) as arrived_business_seconds,
-        max(case when instant_name = 'work_completed' then business_seconds_cumulative end) as work_completed_business_seconds,
-        max(case when instant_name = 'as_of' then business_seconds_cumulative end) as as_of_business_seconds
-    from instants_accumulated
-    group by ticket_id
+        ticket_policies.*,
+        {%- for name in ticket_instants %}
+        {{ local_to_epoch('ticket_policies.' ~ name ~ '_at', 'ticket_policies.timezone') }} as {{ name }}_epoch,
+        {{ business_seconds_cumulative('ticket_policies.' ~ name ~ '_at', name ~ '_day') }}
+            as {{ name }}_business_seconds,
+        {%- endfor %}
+        branch_as_of.as_of as _outcomes_as_of,
+        branch_as_of.as_of_epoch,
+        branch_as_of.as_of_business_seconds
+    from ticket_policies
+    inner join branch_as_of
+        on ticket_policies.branch_code = branch_as_of.branch_code
+    {%- for name in ticket_instants %}
+    left join business_days as {{ name }}_day
+        on ticket_policies.branch_code = {{ name }}_day.branch_code
+        and cast(ticket_policies.{{ name }}_at as date) = {{ name }}_day.date_day
+    {%- endfor %}
 ),
 
 elapsed as (
     select
-        ticket_policies.ticket_id,
-        ticket_policies.branch_code,
-        ticket_policies.status,
-        ticket_policies.fault_level,
-        ticket_policies.sla_fault_level,
+        instants_located.ticket_id,
+        instants_located.branch_code,
+        instants_located.status,
+        instants_located.fault_level,
+        instants_located.sla_fault_level,
         sla_policies.clock as sla_clock,
         sla_policies.response_minutes as response_target_minutes,
         sla_policies.arrival_minutes as arrival_target_minutes,
         sla_policies.resolution_minutes as resolution_target_minutes,
-        ticket_policies.opened_at,
-        ticket_policies.first_response_at,
-        ticket_policies.arrived_at,
-        ticket_policies.work_completed_at,
-        instants_pivoted.first_response_epoch - instants_pivoted.opened_epoch as first_response_calendar_seconds,
-        instants_pivoted.arrived_epoch - instants_pivoted.opened_epoch as arrived_calendar_seconds,
-        instants_pivoted.work_completed_epoch - instants_pivoted.opened_epoch as work_completed_calendar_seconds,
-        instants_pivoted.as_of_epoch - instants_pivoted.opened_epoch as as_of_calendar_seconds,
-        instants_pivoted.first_response_business_seconds
-        - instants_pivoted.opened_business_seconds as first_response_business_seconds,
-        instants_pivoted.arrived_business_seconds
-        - instants_pivoted.opened_business_seconds as arrived_business_seconds,
-        instants_pivoted.work_completed_business_seconds
-        - instants_pivoted.opened_business_seconds as work_completed_business_seconds,
-        instants_pivoted.as_of_business_seconds
-        - instants_pivoted.opened_business_seconds as as_of_business_seconds
-    from ticket_policies
-    inner join instants_pivoted
-        on ticket_policies.ticket_id = instants_pivoted.ticket_id
+        instants_located.opened_at,
+        instants_located.first_response_at,
+        instants_located.arrived_at,
+        instants_located.work_completed_at,
+        instants_located._outcomes_as_of,
+        instants_located.first_response_epoch - instants_located.opened_epoch as first_response_calendar_seconds,
+        instants_located.arrived_epoch - instants_located.opened_epoch as arrived_calendar_seconds,
+        instants_located.work_completed_epoch - instants_located.opened_epoch as work_completed_calendar_seconds,
+        instants_located.as_of_epoch - instants_located.opened_epoch as as_of_calendar_seconds,
+        instants_located.first_response_business_seconds
+        - instants_located.opened_business_seconds as first_response_business_seconds,
+        instants_located.arrived_business_seconds
+        - instants_located.opened_business_seconds as arrived_business_seconds,
+        instants_located.work_completed_business_seconds
+        - instants_located.opened_business_seconds as work_completed_business_seconds,
+        instants_located.as_of_business_seconds
+        - instants_located.opened_business_seconds as as_of_business_seconds
+    from instants_located
     left join sla_policies
-        on ticket_policies.sla_fault_level = sla_policies.fault_level
+        on instants_located.sla_fault_level = sla_policies.fault_level
 ),
 
 on_policy_clock as (
@@ -205,8 +194,6 @@ final as (
         cast(cast(arrived_business_seconds as double) / 60 as decimal(18, 4)) as arrived_business_minutes,
         cast(cast(work_completed_calendar_seconds as double) / 60 as decimal(18, 4)) as work_completed_calendar_minutes,
         cast(cast(work_completed_business_seconds as double) / 60 as decimal(18, 4)) as work_completed_business_minutes,
-        cast(cast(as_of_calendar_seconds as double) / 60 as decimal(18, 4)) as as_of_calendar_minutes,
-        cast(cast(as_of_business_seconds as double) / 60 as decimal(18, 4)) as as_of_business_minutes,
         case
             when sla_clock is null then null
             else coalesce(first_response_policy_seconds <= response_target_minutes * 60, false)
@@ -230,7 +217,9 @@ final as (
         case
             when sla_clock is null then null
             else work_completed_at is not null or as_of_policy_seconds >= resolution_target_minutes * 60
-        end as is_resolution_outcome_known
+        end as is_resolution_outcome_known,
+        _outcomes_as_of,
+        {{ build_started_at() }} as _computed_at
     from on_policy_clock
 )
 
