@@ -9,19 +9,16 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=[
-        '{{ work_orders_all_hook() }}',
-        '{{ work_orders_scope_hook() }}',
-        '{{ work_orders_delete_hook() }}',
+        '{{ keyed_rewrite_all_hook() }}',
+        '{{ keyed_rewrite_scope_hook(work_orders_scope()) }}',
+        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
     ],
 ) }}
 {{- incremental_hook_dependencies(['base_dms__tickets']) }}
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}
-    {%- if incremental_run() %}
-    where (select recompute_all from {{ incremental_scratch('all') }})
-        or ticket_id in (select ticket_id from {{ incremental_scratch('scope') }})
-    {%- endif %}
+    where {{ keyed_rewrite_filter('ticket_id') }}
 ),
 
 sla as (

@@ -24,15 +24,15 @@
     Incremental on DuckDB: a build recomputes the work orders touched since the model was
     last written and those with an outcome still unknown; everything when a branch
     changed, as_of moved back or the model is empty
-    (macros/work_orders/sla_measured_incremental.sql). -#}
+    (macros/work_orders/sla_measured_incremental.sql, macros/marts/keyed_rewrite.sql). -#}
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=[
-        '{{ sla_measured_all_hook() }}',
-        '{{ sla_measured_scope_hook() }}',
-        '{{ sla_measured_delete_hook() }}',
+        '{{ keyed_rewrite_all_hook(also=sla_measured_recompute_all()) }}',
+        '{{ keyed_rewrite_scope_hook(sla_measured_scope()) }}',
+        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
     ],
     meta={'rows_built': {'built_at': '_computed_at'}},
 ) }}
@@ -41,10 +41,7 @@
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}
-    {%- if incremental_run() %}
-    where (select recompute_all from {{ incremental_scratch('all') }})
-        or ticket_id in (select ticket_id from {{ incremental_scratch('scope') }})
-    {%- endif %}
+    where {{ keyed_rewrite_filter('ticket_id') }}
 ),
 
 branches as (
