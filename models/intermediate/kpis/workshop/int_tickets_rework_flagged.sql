@@ -3,7 +3,25 @@
     var('comeback_window_days') after its delivery, and whether that outcome is known at
     as_of. Doc block: int_tickets_rework_flagged; unit test:
     unit_int_tickets_rework_flagged_window. Used by first_time_fix_rate and comeback_rate.
-    Instants are absolute epoch seconds, each read in its own ticket branch's time zone. -#}
+    Instants are absolute epoch seconds, each read in its own ticket branch's time zone.
+
+    Incremental on DuckDB: a build flags again the work orders touched since the model
+    was last written, those that any version of a touched work order names as reworked,
+    and those whose outcome is still unknown; everything when a branch changed, as_of
+    moved back or the model is empty (macros/work_orders/rework_flags_incremental.sql,
+    macros/marts/keyed_rewrite.sql; D-100). -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        '{{ keyed_rewrite_all_hook(also=rework_flags_recompute_all()) }}',
+        '{{ keyed_rewrite_scope_hook(rework_flags_scope()) }}',
+        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
+    ],
+    meta={'rows_built': {'built_at': '_computed_at'}},
+) }}
+{{- incremental_hook_dependencies(['base_dms__tickets', 'base_dms__branches']) }}
 {%- set window_seconds = var('comeback_window_days') ~ ' * 86400' %}
 
 with tickets as (
@@ -26,7 +44,8 @@ delivered_tickets as (
         tickets.is_internal,
         tickets.delivered_at,
         {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch,
-        {{ local_to_epoch('as_of.as_of', 'branches.timezone') }} as as_of_epoch
+        {{ local_to_epoch('as_of.as_of', 'branches.timezone') }} as as_of_epoch,
+        as_of.as_of as _outcomes_as_of
     from tickets
     inner join branches
         on tickets.branch_code = branches.branch_code
@@ -34,6 +53,7 @@ delivered_tickets as (
     where
         tickets.status <> 'cancelled'
         and tickets.delivered_at is not null
+        and {{ keyed_rewrite_filter('tickets.ticket_id') }}
 ),
 
 rework_tickets as (
@@ -48,6 +68,7 @@ rework_tickets as (
         tickets.status <> 'cancelled'
         and tickets.rework_of_ticket_id is not null
         and tickets.rework_of_ticket_id <> tickets.ticket_id
+        and {{ keyed_rewrite_filter('tickets.rework_of_ticket_id') }}
 ),
 
 windowed as (
@@ -60,6 +81,7 @@ windowed as (
         delivered_tickets.delivered_epoch,
         delivered_tickets.delivered_epoch + {{ window_seconds }} as comeback_window_end_epoch,
         delivered_tickets.as_of_epoch,
+        delivered_tickets._outcomes_as_of,
         cast(sum(
             case
                 when rework_tickets.rework_opened_epoch
@@ -78,7 +100,8 @@ windowed as (
         delivered_tickets.is_internal,
         delivered_tickets.delivered_at,
         delivered_tickets.delivered_epoch,
-        delivered_tickets.as_of_epoch
+        delivered_tickets.as_of_epoch,
+        delivered_tickets._outcomes_as_of
 ),
 
 final as (
@@ -95,7 +118,9 @@ final as (
         (
             rework_ticket_count > 0
             or as_of_epoch >= comeback_window_end_epoch
-        ) as is_rework_outcome_known
+        ) as is_rework_outcome_known,
+        _outcomes_as_of,
+        {{ build_started_at() }} as _computed_at
     from windowed
 )
 

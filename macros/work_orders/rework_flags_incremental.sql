@@ -1,0 +1,44 @@
+{#- int_tickets_rework_flagged is incremental on DuckDB (docs/architecture.md,
+    "Incremental refresh"; D-100), rewritten per delivered work order
+    (macros/marts/keyed_rewrite.sql). A delivered work order D's flags depend on its own
+    current version, on the current versions of the work orders naming D in
+    rework_of_ticket_id, on their branches' time zones and, for the known-outcome flag
+    only, on as_of (monotonic: once the comeback window has ended, or a rework counted,
+    the outcome stays known). So a build flags again
+    - the work orders with a row of base_dms__tickets parsed since the model was last
+      written (their delivery, status or deletion may have changed),
+    - every work order that any version (old or new) of such a row names as reworked (a
+      rework opened, moved, cancelled or deleted), and
+    - the work orders whose outcome is still unknown;
+    and every work order when a branch changed or as_of moved back. -#}
+
+{#- When every work order is flagged again (besides an empty table). -#}
+{% macro rework_flags_recompute_all() -%}
+    exists (
+        select 1 from {{ ref('base_dms__branches') }}
+        where _staged_at > {{ stamp_watermark('_computed_at') }}
+    )
+    or (select max(as_of) from {{ ref('int_as_of_resolved') }})
+        < (select max(_outcomes_as_of) from {{ this }})
+{%- endmacro %}
+
+{#- The work orders flagged again. -#}
+{% macro rework_flags_scope() -%}
+    with touched as (
+        select ticket_id
+        from {{ ref('base_dms__tickets') }}
+        where _staged_at > {{ stamp_watermark('_computed_at') }}
+            and ticket_id is not null
+    )
+
+    select ticket_id from touched
+    union
+    select versions.rework_of_ticket_id
+    from {{ ref('base_dms__tickets') }} as versions
+    where versions.ticket_id in (select ticket_id from touched)
+        and versions.rework_of_ticket_id is not null
+    union
+    select ticket_id
+    from {{ this }}
+    where not is_rework_outcome_known
+{%- endmacro %}
