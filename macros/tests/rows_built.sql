@@ -79,25 +79,52 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{#- The labour invariant tests (singular tests over the pairing and job shares, which hold
-    per employee: a punch, its partner, its jobs and their shares are one employee's)
-    read, in a refresh's incremental build, the employees this build can have changed:
-    those with a punch version parsed in this build (every version of such a punch, so a
-    punch moved to another employee, or deleted, counts for both) or with a row this
-    build re-sequenced or re-allocated. Every other employee's rows are the rows an
-    earlier build wrote and these tests passed (D-098). A condition on `column`, to put
-    after `where`, or none: every row (a full refresh, `dbt test`, Spark, a plain build). -#}
-{% macro labour_employees_built(column='employee_id') -%}
+{#- The labour invariant tests (singular tests over the pairing and the job shares) read,
+    in a refresh's incremental build, what that build can have changed (D-098); every
+    row otherwise (a full refresh, `dbt test`, Spark, a plain build). Each macro gives a
+    condition on a column, or none. -#}
+{% macro labour_rows_built_enabled() -%}
+    {%- if not execute or flags.WHICH != 'build'
+          or env_var('AFTERSALES_TEST_ROWS_BUILT', 'false') != 'true' -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_punches_sequenced') -%}
+    {{ return(node is not none and node.config.materialized == 'incremental') }}
+{%- endmacro %}
+
+{#- The punches this build re-sequenced (int_punches_sequenced rows stamped with it) or
+    parsed (every row of base_dms__time_punches stamped with it: a deletion too).
+    assert_every_punch_paired_or_orphaned checks those; any other punch keeps the
+    sequence row and the pair rows it had when an earlier build passed the test: a pair
+    that changes has both ends re-sequenced (D-099: everything from the first touched
+    epoch on, and the punch before it). -#}
+{% macro labour_punches_built(column) -%}
     {#- the refs come first, so that dbt records them while parsing -#}
     {%- set versions = ref('base_dms__time_punches') -%}
     {%- set sequenced = ref('int_punches_sequenced') -%}
-    {%- set shares = ref('int_job_shares_allocated') -%}
-    {%- if not execute or flags.WHICH != 'build'
-          or env_var('AFTERSALES_TEST_ROWS_BUILT', 'false') != 'true' -%}
+    {%- if not labour_rows_built_enabled() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_punches_sequenced') -%}
-    {%- if node is none or node.config.materialized != 'incremental' -%}
+    {%- set condition -%}
+    {{ column }} in (
+        select punch_id from {{ sequenced }} where _computed_at = {{ build_started_at() }}
+        union
+        select punch_id from {{ versions }} where _staged_at = {{ build_started_at() }}
+    )
+    {%- endset -%}
+    {{ return(condition) }}
+{%- endmacro %}
+
+{#- The employees this build can have changed: those with a punch version parsed in this
+    build (every version of such a punch, so a punch moved to another employee, or
+    deleted, counts for both) or with a row this build re-sequenced or re-allocated.
+    assert_job_shares_add_up_to_union_of_job_time (it holds per employee: a job and its
+    share are one employee's) reads those. -#}
+{% macro labour_employees_built(column='employee_id') -%}
+    {%- set versions = ref('base_dms__time_punches') -%}
+    {%- set sequenced = ref('int_punches_sequenced') -%}
+    {%- set shares = ref('int_job_shares_allocated') -%}
+    {%- if not labour_rows_built_enabled() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set condition -%}
@@ -116,8 +143,13 @@
     {{ return(condition) }}
 {%- endmacro %}
 
-{#- `where <labour_employees_built(column)>`, or nothing. -#}
+{#- `where <condition>`, or nothing. -#}
 {% macro where_labour_employees_built(column='employee_id') -%}
     {%- set condition = labour_employees_built(column) -%}
+    {%- if condition -%} where {{ condition }}{%- endif -%}
+{%- endmacro %}
+
+{% macro where_labour_punches_built(column) -%}
+    {%- set condition = labour_punches_built(column) -%}
     {%- if condition -%} where {{ condition }}{%- endif -%}
 {%- endmacro %}

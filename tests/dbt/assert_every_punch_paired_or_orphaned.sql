@@ -5,27 +5,22 @@ with
 
 punches as (
     select * from {{ ref('stg_dms__time_punches') }}
-    {{ where_labour_employees_built() }}
 ),
 
 sequenced_punches as (
     select * from {{ ref('int_punches_sequenced') }}
-    {{ where_labour_employees_built() }}
 ),
 
 shifts as (
     select * from {{ ref('int_shifts_paired') }}
-    {{ where_labour_employees_built() }}
 ),
 
 jobs as (
     select * from {{ ref('int_jobs_paired') }}
-    {{ where_labour_employees_built() }}
 ),
 
 orphans as (
     select * from {{ ref('int_punches_orphaned') }}
-    {{ where_labour_employees_built() }}
 ),
 
 placements as (
@@ -46,39 +41,49 @@ placements as (
     select punch_id, 'orphan' as placement from orphans
 ),
 
+checked_punches as (
+    select * from punches
+    {{ where_labour_punches_built('punch_id') }}
+),
+
+checked_placements as (
+    select * from placements
+    {{ where_labour_punches_built('punch_id') }}
+),
+
 placement_counts as (
     select
         punch_id,
         count(*) as n_placements
-    from placements
+    from checked_placements
     group by punch_id
 ),
 
 miscounted as (
     select
-        coalesce(punches.punch_id, placement_counts.punch_id) as punch_id,
+        coalesce(checked_punches.punch_id, placement_counts.punch_id) as punch_id,
         case
-            when punches.punch_id is null then 'placed_but_not_a_valid_punch'
+            when checked_punches.punch_id is null then 'placed_but_not_a_valid_punch'
             when placement_counts.punch_id is null then 'neither_paired_nor_orphaned'
             else 'placed_more_than_once'
         end as failure
-    from punches
+    from checked_punches
     full outer join placement_counts
-        on punches.punch_id = placement_counts.punch_id
-    where punches.punch_id is null
+        on checked_punches.punch_id = placement_counts.punch_id
+    where checked_punches.punch_id is null
         or placement_counts.punch_id is null
         or placement_counts.n_placements <> 1
 ),
 
 misplaced as (
     select
-        placements.punch_id,
+        checked_placements.punch_id,
         'placed_as_another_punch_type' as failure
-    from placements
-    inner join punches
-        on placements.punch_id = punches.punch_id
-    where placements.placement <> 'orphan'
-        and placements.placement <> punches.punch_type
+    from checked_placements
+    inner join checked_punches
+        on checked_placements.punch_id = checked_punches.punch_id
+    where checked_placements.placement <> 'orphan'
+        and checked_placements.placement <> checked_punches.punch_type
 ),
 
 not_mutual as (
@@ -89,6 +94,7 @@ not_mutual as (
     left join sequenced_punches as partners
         on sequenced_punches.partner_punch_id = partners.punch_id
     where sequenced_punches.partner_punch_id is not null
+        and {{ labour_punches_built('sequenced_punches.punch_id') or 'true' }}
         and (
             partners.punch_id is null
             or partners.partner_punch_id is null

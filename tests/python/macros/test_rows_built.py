@@ -93,11 +93,12 @@ def test_an_incremental_build_tests_the_kpi_days_it_recomputed(
 
 
 def _first_and_last_shift_punch(warehouse_dir: Path, skip: str = "") -> tuple[str, str, str]:
-    """An employee with at least two paired shift punches (not ``skip``): the employee,
-    his first shift punch and his last."""
+    """An employee with at least two paired shifts (not ``skip``): the employee, the
+    start punch of his first shift and his last shift punch."""
     with read_only(warehouse_dir) as con:
         return con.execute(
-            "select employee_id, arg_min(punch_id, punched_epoch), "
+            "select employee_id, "
+            "arg_min(punch_id, punched_epoch) filter (where punch_edge = 'start'), "
             "arg_max(punch_id, punched_epoch) "
             "from intermediate.int_punches_sequenced "
             "where punch_kind = 'shift' and partner_punch_id is not null and employee_id <> ? "
@@ -106,7 +107,7 @@ def _first_and_last_shift_punch(warehouse_dir: Path, skip: str = "") -> tuple[st
         ).fetchone()
 
 
-def test_an_incremental_build_tests_the_labour_of_the_employees_it_can_have_changed(
+def test_an_incremental_build_tests_the_punches_it_can_have_changed(
     refreshed: SimpleNamespace, tmp_path: Path
 ) -> None:
     warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
@@ -114,13 +115,13 @@ def test_an_incremental_build_tests_the_labour_of_the_employees_it_can_have_chan
         "select": "int_punches_sequenced assert_every_punch_paired_or_orphaned",
         "test": "assert_every_punch_paired_or_orphaned",
     }
-    # an old pairing of an employee that no build touches names a wrong partner
+    # an old shift start that no build touches names itself as its partner
     untouched, first, _ = _first_and_last_shift_punch(warehouse_dir)
-    broken = (
+    execute(
+        warehouse_dir,
         "update intermediate.int_punches_sequenced set partner_punch_id = punch_id "
-        "where punch_id = '{}'"
+        f"where punch_id = '{first}'",
     )
-    execute(warehouse_dir, broken.format(first))
     code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **labour)
     assert code == 0, output[-3000:]
     assert "_computed_at = cast(" in sql, sql
@@ -128,11 +129,16 @@ def test_an_incremental_build_tests_the_labour_of_the_employees_it_can_have_chan
     assert code == 1 and "assert_every_punch_paired_or_orphaned" in output, output[-3000:]
     assert "_computed_at" not in sql, sql
 
-    # another employee's first pairing is as wrong, and a version of his last shift punch
-    # arrives again: the build re-sequences his shifts from that punch on (not the first
-    # one) and tests all of his punches
-    employee, first, last = _first_and_last_shift_punch(warehouse_dir, skip=untouched)
-    execute(warehouse_dir, broken.format(first))
+    # another employee's old first shift start now names his last shift punch, and a
+    # version of that last punch arrives again: the build re-sequences the last shift
+    # (not the first), and the test, checking the last punch, counts the old shift's
+    # claim on it as well as the new one's
+    _, first, last = _first_and_last_shift_punch(warehouse_dir, skip=untouched)
+    execute(
+        warehouse_dir,
+        f"update intermediate.int_punches_sequenced set partner_punch_id = '{last}' "
+        f"where punch_id = '{first}'",
+    )
     execute(
         warehouse_dir,
         "insert into staging.base_dms__time_punches "
@@ -143,10 +149,10 @@ def test_an_incremental_build_tests_the_labour_of_the_employees_it_can_have_chan
     code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **labour)
     assert code == 1 and "assert_every_punch_paired_or_orphaned" in output, output[-3000:]
     with read_only(warehouse_dir) as con:
-        (rewritten,) = con.execute(
-            "select count(*) from intermediate.int_punches_sequenced "
-            "where employee_id = ? and _computed_at > "
-            "(select min(_computed_at) from intermediate.int_punches_sequenced)",
-            [employee],
-        ).fetchone()
-    assert rewritten > 0
+        rewritten = con.execute(
+            "select punch_id, _computed_at > (select min(_computed_at) "
+            "from intermediate.int_punches_sequenced) "
+            "from intermediate.int_punches_sequenced where punch_id in (?, ?) order by 2",
+            [first, last],
+        ).fetchall()
+    assert rewritten == [(first, False), (last, True)], rewritten
