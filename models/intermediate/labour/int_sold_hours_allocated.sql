@@ -1,14 +1,32 @@
 {#- A ticket's sold_hours split over the employees with job time on it, in proportion to
     their job shares on the ticket; a ticket without job time goes wholly to its
-    technician_id. Grain: ticket_id x employee_id. -#}
+    technician_id. Grain: ticket_id x employee_id.
+
+    Incremental on DuckDB: a build splits again the work orders touched since the model
+    was last written and those whose job shares changed
+    (macros/labour/sold_hours_incremental.sql, macros/marts/keyed_rewrite.sql; D-100). -#}
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[
+        '{{ keyed_rewrite_all_hook() }}',
+        '{{ keyed_rewrite_scope_hook(sold_hours_scope()) }}',
+        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
+    ],
+    meta={'rows_built': {'built_at': '_computed_at'}},
+) }}
+{{- incremental_hook_dependencies(['base_dms__tickets', 'base_dms__time_punches']) }}
 with
 
 job_shares as (
     select * from {{ ref('int_job_shares_allocated') }}
+    where {{ keyed_rewrite_filter('ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_dms__tickets') }}
+    where {{ keyed_rewrite_filter('ticket_id') }}
 ),
 
 employee_ticket_shares as (
@@ -80,7 +98,8 @@ final as (
         employee_id,
         share_hours,
         allocation_weight,
-        cast(sold_hours as double) * allocation_weight as sold_hours_allocated
+        cast(sold_hours as double) * allocation_weight as sold_hours_allocated,
+        {{ build_started_at() }} as _computed_at
     from allocations
 )
 

@@ -1,0 +1,30 @@
+{#- int_sold_hours_allocated is incremental on DuckDB (docs/architecture.md, "Incremental
+    refresh"; D-100), rewritten per work order (macros/marts/keyed_rewrite.sql). A work
+    order's split depends on its current version (sold_hours, technician_id) and on the
+    job shares on it, so a build splits again
+    - the work orders with a row of base_dms__tickets parsed since the model was last
+      written (a new or late version, a deletion, a quarantine),
+    - the work orders of the job shares int_job_shares_allocated wrote in this build, and
+    - the work orders named by any version of a punch parsed since (a job that lost its
+      pair or moved to another work order leaves no share to point at it). -#}
+{% macro sold_hours_scope() -%}
+    with touched_punches as (
+        select punch_id
+        from {{ ref('base_dms__time_punches') }}
+        where _staged_at > {{ stamp_watermark('_computed_at') }}
+    )
+
+    select ticket_id
+    from {{ ref('base_dms__tickets') }}
+    where _staged_at > {{ stamp_watermark('_computed_at') }}
+        and ticket_id is not null
+    union
+    select ticket_id
+    from {{ ref('int_job_shares_allocated') }}
+    where _computed_at = {{ build_started_at() }}
+    union
+    select versions.ticket_id
+    from {{ ref('base_dms__time_punches') }} as versions
+    where versions.punch_id in (select punch_id from touched_punches)
+        and versions.ticket_id is not null
+{%- endmacro %}
