@@ -8,16 +8,7 @@
     - the work orders named by any version of a punch parsed since (a job that lost its
       pair or moved to another work order leaves no share to point at it). -#}
 {% macro sold_hours_scope() -%}
-    with touched_punches as (
-        select punch_id
-        from {{ ref('base_dms__time_punches') }}
-        where _staged_at > {{ stamp_watermark('_computed_at') }}
-    )
-
-    select ticket_id
-    from {{ ref('base_dms__tickets') }}
-    where _staged_at > {{ stamp_watermark('_computed_at') }}
-        and ticket_id is not null
+    {{ keys_parsed_since('base_dms__tickets', 'ticket_id', stamp_watermark('_computed_at')) }}
     union
     select ticket_id
     from {{ ref('int_job_shares_allocated') }}
@@ -25,6 +16,8 @@
     union
     select versions.ticket_id
     from {{ ref('base_dms__time_punches') }} as versions
-    where versions.punch_id in (select punch_id from touched_punches)
+    where versions.punch_id in (
+        {{ keys_parsed_since('base_dms__time_punches', 'punch_id', stamp_watermark('_computed_at')) }}
+    )
         and versions.ticket_id is not null
 {%- endmacro %}

@@ -5,33 +5,20 @@
 {#- fct_part_lines: a row is its part line's current version alone, so the lines with a
     row parsed in this build (a new line, a late version, a deletion, a quarantine). -#}
 {% macro part_lines_scope() -%}
-    select request_line_id
-    from {{ ref('base_dms__part_requests') }}
-    where _staged_at = {{ build_started_at() }}
-        and request_line_id is not null
+    {{ keys_parsed_in_this_build('base_dms__part_requests', 'request_line_id') }}
 {%- endmacro %}
 
 {#- fct_follow_ups: a row is the call's current version with its work order's branch and
     delivery time (read in the branch's time zone), so the calls parsed in this build and
     the calls of the work orders parsed in this build; every call when a branch changed. -#}
 {% macro follow_ups_recompute_all() -%}
-    exists (
-        select 1 from {{ ref('base_dms__branches') }}
-        where _staged_at = {{ build_started_at() }}
-    )
+    exists ({{ keys_parsed_in_this_build('base_dms__branches', 'branch_code') }})
 {%- endmacro %}
 
 {% macro follow_ups_scope() -%}
-    select callback_id
-    from {{ ref('base_dms__callbacks') }}
-    where _staged_at = {{ build_started_at() }}
-        and callback_id is not null
+    {{ keys_parsed_in_this_build('base_dms__callbacks', 'callback_id') }}
     union
     select callback_id
     from {{ ref('stg_dms__callbacks') }}
-    where ticket_id in (
-        select ticket_id
-        from {{ ref('base_dms__tickets') }}
-        where _staged_at = {{ build_started_at() }}
-    )
+    where ticket_id in ({{ keys_parsed_in_this_build('base_dms__tickets', 'ticket_id') }})
 {%- endmacro %}

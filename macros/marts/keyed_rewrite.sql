@@ -1,14 +1,65 @@
-{#- A mart rewritten per key (docs/architecture.md, "Incremental refresh"): on DuckDB, a
-    build deletes and writes again the keys a scope query names, or every key when the
-    table is empty. The model calls, as its pre-hooks,
-    keyed_rewrite_all_hook(), keyed_rewrite_scope_hook(<scope SQL>) and
-    keyed_rewrite_delete_hook(key), and filters what it reads with
-    keyed_rewrite_filter(key). The scope SQL selects one column, the key, and says which
-    inputs can change a row: macros/work_orders/ and macros/marts/ hold them. Not for the
+{#- A model rewritten per key (docs/architecture.md, "Incremental refresh"; D-100): on
+    DuckDB, a build deletes and writes again the keys a scope query names, or every key
+    when the table is empty or a condition holds. The model calls
+    keyed_rewrite(key, scope, ...) where its config would be, and filters the input that
+    carries the key with keyed_rewrite_filter(key). `scope` names a macro that returns a
+    query of one column, the keys (it says which inputs can change a row:
+    macros/work_orders/, macros/labour/sold_hours_incremental.sql,
+    macros/marts/core_facts_incremental.sql); `also`, optional, a macro that returns the
+    condition under which every key is written; `inputs`, the models those macros read
+    that the model itself does not ref; `built_at`, the model's build-stamp column, if
+    any (its generic data tests then read the rows the build wrote, D-098). Not for the
     KPI facts (macros/kpi/kpi_days_incremental.sql: per day) nor the labour pairing
-    (macros/labour/: per sequence). On Spark
-    (incremental_materialization() answers `table`), in a full refresh and in dbt unit
-    tests, every row is written. -#}
+    (macros/labour/: per sequence). On Spark (incremental_materialization() answers
+    `table`), in a full refresh and in dbt unit tests, every row is written. -#}
+{% macro keyed_rewrite(key, scope, also=none, inputs=[], built_at=none) -%}
+    {%- set also_arg = ('also=' ~ also ~ '()') if also else '' -%}
+    {%- set settings = {
+        'materialized': incremental_materialization(),
+        'incremental_strategy': 'append',
+        'on_schema_change': 'fail',
+        'pre_hook': [
+            '{{ keyed_rewrite_all_hook(' ~ also_arg ~ ') }}',
+            '{{ keyed_rewrite_scope_hook(' ~ scope ~ '()) }}',
+            '{{ keyed_rewrite_delete_hook("' ~ key ~ '") }}',
+        ],
+    } -%}
+    {%- if built_at -%}
+        {%- do settings.update({'meta': {'rows_built': {'built_at': built_at}}}) -%}
+    {%- endif -%}
+    {{ config(settings) }}
+    {{- incremental_hook_dependencies(inputs) -}}
+{%- endmacro %}
+
+{#- The keys of `model` (a base_dms__<table> model) with a row parsed after `since` (a
+    timestamp expression): new rows, late versions, deletions, quarantines. -#}
+{% macro keys_parsed_since(model, key, since) -%}
+    select {{ key }}
+    from {{ ref(model) }}
+    where _staged_at > {{ since }}
+        and {{ key }} is not null
+{%- endmacro %}
+
+{#- The same, for the rows parsed in this build. -#}
+{% macro keys_parsed_in_this_build(model, key) -%}
+    select {{ key }}
+    from {{ ref(model) }}
+    where _staged_at = {{ build_started_at() }}
+        and {{ key }} is not null
+{%- endmacro %}
+
+{#- For a model whose flags read as_of (monotonic in it) and the branch time zones:
+    every key is written again when a branch changed since the model was last written
+    (`_computed_at`) or when as_of moved back (below `_outcomes_as_of`, the as_of its
+    rows were read at). -#}
+{% macro branch_or_as_of_moved_back() -%}
+    exists (
+        select 1 from {{ ref('base_dms__branches') }}
+        where _staged_at > {{ stamp_watermark('_computed_at') }}
+    )
+    or (select max(as_of) from {{ ref('int_as_of_resolved') }})
+        < (select max(_outcomes_as_of) from {{ this }})
+{%- endmacro %}
 
 {#- Pre-hook 1: whether every key is written (one row, `recompute_all`): the table is
     empty, or `also` (a condition, optional) holds. -#}

@@ -9,8 +9,5 @@
     from {{ ref('int_work_orders_sla_measured') }}
     where _computed_at = {{ build_started_at() }}
     union
-    select ticket_id
-    from {{ ref('base_dms__tickets') }}
-    where _staged_at = {{ build_started_at() }}
-        and ticket_id is not null
+    {{ keys_parsed_in_this_build('base_dms__tickets', 'ticket_id') }}
 {%- endmacro %}

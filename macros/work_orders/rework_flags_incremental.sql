@@ -10,25 +10,11 @@
     - every work order that any version (old or new) of such a row names as reworked (a
       rework opened, moved, cancelled or deleted), and
     - the work orders whose outcome is still unknown;
-    and every work order when a branch changed or as_of moved back. -#}
-
-{#- When every work order is flagged again (besides an empty table). -#}
-{% macro rework_flags_recompute_all() -%}
-    exists (
-        select 1 from {{ ref('base_dms__branches') }}
-        where _staged_at > {{ stamp_watermark('_computed_at') }}
-    )
-    or (select max(as_of) from {{ ref('int_as_of_resolved') }})
-        < (select max(_outcomes_as_of) from {{ this }})
-{%- endmacro %}
-
-{#- The work orders flagged again. -#}
+    and every work order when a branch changed or as_of moved back
+    (branch_or_as_of_moved_back()). -#}
 {% macro rework_flags_scope() -%}
     with touched as (
-        select ticket_id
-        from {{ ref('base_dms__tickets') }}
-        where _staged_at > {{ stamp_watermark('_computed_at') }}
-            and ticket_id is not null
+        {{ keys_parsed_since('base_dms__tickets', 'ticket_id', stamp_watermark('_computed_at')) }}
     )
 
     select ticket_id from touched

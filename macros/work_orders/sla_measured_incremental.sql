@@ -10,24 +10,9 @@
       quarantine released or imposed), and
     - the work orders with an outcome still unknown (their flags may flip as as_of moves);
     and every work order when a branch changed or as_of moved back (a retracted batch or
-    an as-of set earlier). -#}
-
-{#- When every work order is measured again (besides an empty table). -#}
-{% macro sla_measured_recompute_all() -%}
-    exists (
-        select 1 from {{ ref('base_dms__branches') }}
-        where _staged_at > {{ stamp_watermark('_computed_at') }}
-    )
-    or (select max(as_of) from {{ ref('int_as_of_resolved') }})
-        < (select max(_outcomes_as_of) from {{ this }})
-{%- endmacro %}
-
-{#- The work orders measured again. -#}
+    an as-of set earlier): branch_or_as_of_moved_back(). -#}
 {% macro sla_measured_scope() -%}
-    select ticket_id
-    from {{ ref('base_dms__tickets') }}
-    where _staged_at > {{ stamp_watermark('_computed_at') }}
-        and ticket_id is not null
+    {{ keys_parsed_since('base_dms__tickets', 'ticket_id', stamp_watermark('_computed_at')) }}
     union
     select ticket_id
     from {{ this }}

@@ -5,18 +5,8 @@
     Incremental on DuckDB: a build splits again the work orders touched since the model
     was last written and those whose job shares changed
     (macros/labour/sold_hours_incremental.sql, macros/marts/keyed_rewrite.sql; D-100). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=[
-        '{{ keyed_rewrite_all_hook() }}',
-        '{{ keyed_rewrite_scope_hook(sold_hours_scope()) }}',
-        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
-    ],
-    meta={'rows_built': {'built_at': '_computed_at'}},
-) }}
-{{- incremental_hook_dependencies(['base_dms__tickets', 'base_dms__time_punches']) }}
+{{ keyed_rewrite('ticket_id', 'sold_hours_scope',
+                 inputs=['base_dms__tickets', 'base_dms__time_punches'], built_at='_computed_at') }}
 with
 
 job_shares as (

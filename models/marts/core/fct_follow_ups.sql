@@ -4,17 +4,8 @@
     Incremental on DuckDB: a build rewrites the calls parsed in it and the calls of the
     work orders parsed in it; every call when a branch changed
     (macros/marts/core_facts_incremental.sql, D-100). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=[
-        '{{ keyed_rewrite_all_hook(also=follow_ups_recompute_all()) }}',
-        '{{ keyed_rewrite_scope_hook(follow_ups_scope()) }}',
-        '{{ keyed_rewrite_delete_hook("callback_id") }}',
-    ],
-) }}
-{{- incremental_hook_dependencies(['base_dms__callbacks', 'base_dms__tickets', 'base_dms__branches']) }}
+{{ keyed_rewrite('callback_id', 'follow_ups_scope', also='follow_ups_recompute_all',
+                 inputs=['base_dms__callbacks', 'base_dms__tickets', 'base_dms__branches']) }}
 {%- set window_seconds = var('callback_window_days') ~ ' * 86400' %}
 
 with callbacks as (

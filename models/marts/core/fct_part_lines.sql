@@ -2,17 +2,7 @@
 
     Incremental on DuckDB: a build rewrites the lines parsed in it
     (macros/marts/core_facts_incremental.sql, D-100). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=[
-        '{{ keyed_rewrite_all_hook() }}',
-        '{{ keyed_rewrite_scope_hook(part_lines_scope()) }}',
-        '{{ keyed_rewrite_delete_hook("request_line_id") }}',
-    ],
-) }}
-{{- incremental_hook_dependencies(['base_dms__part_requests']) }}
+{{ keyed_rewrite('request_line_id', 'part_lines_scope', inputs=['base_dms__part_requests']) }}
 
 with part_requests as (
     select * from {{ ref('stg_dms__part_requests') }}

@@ -4,17 +4,7 @@
 
     Incremental on DuckDB: a build rewrites the work orders measured or parsed in it
     (macros/work_orders/fct_work_orders_incremental.sql, D-100). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=[
-        '{{ keyed_rewrite_all_hook() }}',
-        '{{ keyed_rewrite_scope_hook(work_orders_scope()) }}',
-        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
-    ],
-) }}
-{{- incremental_hook_dependencies(['base_dms__tickets']) }}
+{{ keyed_rewrite('ticket_id', 'work_orders_scope', inputs=['base_dms__tickets']) }}
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}

@@ -25,18 +25,8 @@
     last written and those with an outcome still unknown; everything when a branch
     changed, as_of moved back or the model is empty
     (macros/work_orders/sla_measured_incremental.sql, macros/marts/keyed_rewrite.sql). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=[
-        '{{ keyed_rewrite_all_hook(also=sla_measured_recompute_all()) }}',
-        '{{ keyed_rewrite_scope_hook(sla_measured_scope()) }}',
-        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
-    ],
-    meta={'rows_built': {'built_at': '_computed_at'}},
-) }}
-{{- incremental_hook_dependencies(['base_dms__tickets', 'base_dms__branches']) }}
+{{ keyed_rewrite('ticket_id', 'sla_measured_scope', also='branch_or_as_of_moved_back',
+                 inputs=['base_dms__tickets', 'base_dms__branches'], built_at='_computed_at') }}
 {%- set ticket_instants = ['opened', 'first_response', 'arrived', 'work_completed'] %}
 
 with tickets as (

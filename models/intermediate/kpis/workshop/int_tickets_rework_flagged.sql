@@ -10,18 +10,8 @@
     and those whose outcome is still unknown; everything when a branch changed, as_of
     moved back or the model is empty (macros/work_orders/rework_flags_incremental.sql,
     macros/marts/keyed_rewrite.sql; D-100). -#}
-{{ config(
-    materialized=incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=[
-        '{{ keyed_rewrite_all_hook(also=rework_flags_recompute_all()) }}',
-        '{{ keyed_rewrite_scope_hook(rework_flags_scope()) }}',
-        '{{ keyed_rewrite_delete_hook("ticket_id") }}',
-    ],
-    meta={'rows_built': {'built_at': '_computed_at'}},
-) }}
-{{- incremental_hook_dependencies(['base_dms__tickets', 'base_dms__branches']) }}
+{{ keyed_rewrite('ticket_id', 'rework_flags_scope', also='branch_or_as_of_moved_back',
+                 inputs=['base_dms__tickets', 'base_dms__branches'], built_at='_computed_at') }}
 {%- set window_seconds = var('comeback_window_days') ~ ' * 86400' %}
 
 with tickets as (
