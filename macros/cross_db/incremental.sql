@@ -53,3 +53,20 @@
 {% macro stamp_watermark(column) -%}
     (select coalesce(max({{ column }}), cast('1900-01-01' as timestamp)) from {{ this }})
 {%- endmacro %}
+
+{#- The keys of `model` (a base_dms__<table> model) with a row parsed after `since` (a
+    timestamp expression): new rows, late versions, deletions, quarantines. -#}
+{% macro keys_parsed_since(model, key, since) -%}
+    select {{ key }}
+    from {{ ref(model) }}
+    where _staged_at > {{ since }}
+        and {{ key }} is not null
+{%- endmacro %}
+
+{#- The same, for the rows parsed in this build. -#}
+{% macro keys_parsed_in_this_build(model, key) -%}
+    select {{ key }}
+    from {{ ref(model) }}
+    where _staged_at = {{ build_started_at() }}
+        and {{ key }} is not null
+{%- endmacro %}

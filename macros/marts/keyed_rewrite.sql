@@ -31,23 +31,6 @@
     {{- incremental_hook_dependencies(inputs) -}}
 {%- endmacro %}
 
-{#- The keys of `model` (a base_dms__<table> model) with a row parsed after `since` (a
-    timestamp expression): new rows, late versions, deletions, quarantines. -#}
-{% macro keys_parsed_since(model, key, since) -%}
-    select {{ key }}
-    from {{ ref(model) }}
-    where _staged_at > {{ since }}
-        and {{ key }} is not null
-{%- endmacro %}
-
-{#- The same, for the rows parsed in this build. -#}
-{% macro keys_parsed_in_this_build(model, key) -%}
-    select {{ key }}
-    from {{ ref(model) }}
-    where _staged_at = {{ build_started_at() }}
-        and {{ key }} is not null
-{%- endmacro %}
-
 {#- For a model whose flags read as_of (monotonic in it) and the branch time zones:
     every key is written again when a branch changed since the model was last written
     (`_computed_at`) or when as_of moved back (below `_outcomes_as_of`, the as_of its

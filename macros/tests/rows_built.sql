@@ -109,7 +109,7 @@
     {{ column }} in (
         select punch_id from {{ sequenced }} where _computed_at = {{ build_started_at() }}
         union
-        select punch_id from {{ versions }} where _staged_at = {{ build_started_at() }}
+        {{ keys_parsed_in_this_build('base_dms__time_punches', 'punch_id') }}
     )
     {%- endset -%}
     {{ return(condition) }}
@@ -132,7 +132,7 @@
         select all_versions.employee_id
         from {{ versions }} as all_versions
         where all_versions.punch_id in (
-            select punch_id from {{ versions }} where _staged_at = {{ build_started_at() }}
+            {{ keys_parsed_in_this_build('base_dms__time_punches', 'punch_id') }}
         )
         union
         select employee_id from {{ sequenced }} where _computed_at = {{ build_started_at() }}
@@ -143,13 +143,7 @@
     {{ return(condition) }}
 {%- endmacro %}
 
-{#- `where <condition>`, or nothing. -#}
-{% macro where_labour_employees_built(column='employee_id') -%}
-    {%- set condition = labour_employees_built(column) -%}
-    {%- if condition -%} where {{ condition }}{%- endif -%}
-{%- endmacro %}
-
-{% macro where_labour_punches_built(column) -%}
-    {%- set condition = labour_punches_built(column) -%}
+{#- `where <condition>`, or nothing when `condition` is none (every row). -#}
+{% macro where_clause(condition) -%}
     {%- if condition -%} where {{ condition }}{%- endif -%}
 {%- endmacro %}

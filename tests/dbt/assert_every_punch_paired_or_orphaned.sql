@@ -43,12 +43,12 @@ placements as (
 
 checked_punches as (
     select * from punches
-    {{ where_labour_punches_built('punch_id') }}
+    {{ where_clause(labour_punches_built('punch_id')) }}
 ),
 
 checked_placements as (
     select * from placements
-    {{ where_labour_punches_built('punch_id') }}
+    {{ where_clause(labour_punches_built('punch_id')) }}
 ),
 
 placement_counts as (

@@ -7,12 +7,12 @@ with
 
 jobs as (
     select * from {{ ref('int_jobs_paired') }}
-    {{ where_labour_employees_built() }}
+    {{ where_clause(labour_employees_built()) }}
 ),
 
 job_shares as (
     select * from {{ ref('int_job_shares_allocated') }}
-    {{ where_labour_employees_built() }}
+    {{ where_clause(labour_employees_built()) }}
 ),
 
 ordered_jobs as (
