@@ -33,16 +33,21 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def fsync_file(path: Path) -> None:
+    """Make a file's content durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_tree(directory: Path) -> None:
     """fsync every file below ``directory``, then every directory, deepest first."""
     paths = sorted(directory.rglob("*"), reverse=True)
     for path in paths:
         if path.is_file() and not path.is_symlink():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_file(path)
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             fsync_dir(path)

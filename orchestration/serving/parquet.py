@@ -7,6 +7,9 @@ exactly what the file holds.
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -18,8 +21,18 @@ class ParquetExportError(RuntimeError):
     """Two served tables would write the same Parquet file."""
 
 
-def export_parquet(database: Path, directory: Path) -> list[str]:
-    """Write every base table of ``database`` to ``directory`` (created); return the names."""
+def export_parquet(
+    database: Path,
+    directory: Path,
+    *,
+    reuse_from: Path | None = None,
+    unchanged: Collection[str] = (),
+) -> list[str]:
+    """Write every base table of ``database`` to ``directory`` (created); return the names.
+
+    A table named in ``unchanged`` (``schema.table``: its rows are those of the build
+    whose files are in ``reuse_from``) gets a second name of that build's file instead of
+    a new one, when there is one (D-106)."""
     directory.mkdir(parents=True)
     written: list[str] = []
     with duckdb.connect(str(database), read_only=True) as con:
@@ -32,7 +45,25 @@ def export_parquet(database: Path, directory: Path) -> list[str]:
         for schema, table in tables:
             if table in written:
                 raise ParquetExportError(f"two served tables are named {table}")
+            written.append(table)
+            if (
+                reuse_from is not None
+                and f"{schema}.{table}" in unchanged
+                and _reuse(reuse_from / f"{table}.parquet", directory / f"{table}.parquet")
+            ):
+                continue
             target = str(directory / f"{table}.parquet").replace("'", "''")
             con.execute(f'copy "{schema}"."{table}" to \'{target}\' (format parquet)')
-            written.append(table)
     return sorted(written)
+
+
+def _reuse(source: Path, target: Path) -> bool:
+    """Give ``source`` the second name ``target`` (a copy where links fail); False when
+    there is no ``source``."""
+    if not source.is_file():
+        return False
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return True

@@ -57,6 +57,7 @@ from orchestration.engines.duckdb.connection import connect, limit_memory
 from orchestration.serving.files import (
     fsync_dir,
     fsync_tree,
+    linked_version,
     new_build_id,
     point_link,
     prune_versions,
@@ -70,6 +71,7 @@ from orchestration.serving.selection import (
     default_manifest_path,
     served_tables,
 )
+from orchestration.serving.update import NotUpdatable, UpdateResult, update_served_copy
 from orchestration.serving.writer import ServedFileError, comment_table, write_served_file
 
 PREVIOUS_FILE_NAME = "aftersales.previous.duckdb"
@@ -97,6 +99,15 @@ class PublishResult:
     parquet_tables: tuple[str, ...] = ()
     served_tables: tuple[str, ...] = ()
     seconds: float = 0.0
+    updated: dict[str, object] | None = None  # what updating the copy did (D-106)
+    written_reason: str | None = None  # why the file was written whole instead
+
+
+def update_enabled() -> bool:
+    """On unless ``AFTERSALES_PUBLISH_UPDATE`` is 0/false/no/off: publish updates a copy of
+    the served file instead of writing it whole (D-106)."""
+    value = os.environ.get("AFTERSALES_PUBLISH_UPDATE", "").strip().lower()
+    return value not in {"0", "false", "no", "off"}
 
 
 def export_parquet_enabled() -> bool:
@@ -279,13 +290,15 @@ def publish(
     export_parquet: bool | None = None,
     tables: Sequence[ServedTable] | None = None,
     manifest_path: Path | None = None,
+    update: bool | None = None,
 ) -> PublishResult:
     """Write the served tables of the build warehouse to ``serving_dir`` and swap the new
     file in atomically.
 
     ``tables`` defaults to the models declared served in the dbt manifest
     (``manifest_path``, default ``target/manifest.json``); ``export_parquet`` defaults to
-    :func:`export_parquet_enabled`.
+    :func:`export_parquet_enabled`, ``update`` (update a copy of the served file rather
+    than write it whole) to :func:`update_enabled`.
     """
     started = time.monotonic()
     if not warehouse_path.is_file():
@@ -314,11 +327,11 @@ def publish(
     temp.unlink()  # the name is reserved; DuckDB creates the file
     parquet_dir = _versioned(serving_dir, PARQUET_LINK, build_id)
     swapped = False
+    allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
     try:
-        try:
-            write_served_file(warehouse_path, temp, tables)
-        except ServedFileError as error:
-            raise PublishError(str(error)) from error
+        if update is None:
+            update = update_enabled()
+        updated, written_reason = _write_copy(warehouse_path, served, temp, tables, allowed, update)
         os.chmod(temp, _readable_mode())  # BI users must read it
         as_of = data_as_of(warehouse_path)
         rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
@@ -326,10 +339,14 @@ def publish(
         size = temp.stat().st_size
         exported: list[str] = []
         if export_parquet:
-            exported = _export_served_parquet(temp, parquet_dir)
+            exported = _export_served_parquet(
+                temp,
+                parquet_dir,
+                reuse_from=_parquet_of(serving_dir, served) if updated else None,
+                unchanged=updated.unchanged if updated else (),
+            )
             fsync_tree(parquet_dir)
         kept = None
-        allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
         if served.exists() and _keepable(served, previous, allowed):
             _keep_previous(served, previous)
             kept = previous
@@ -360,7 +377,49 @@ def publish(
         parquet_tables=tuple(exported),
         served_tables=(*(t.qualified for t in tables), BUILD_INFO.qualified),
         seconds=time.monotonic() - started,
+        updated=updated.as_json() if updated else None,
+        written_reason=written_reason,
     )
+
+
+def _write_copy(
+    warehouse: Path,
+    served: Path,
+    temp: Path,
+    tables: Sequence[ServedTable],
+    allowed: set[str],
+    update: bool,
+) -> tuple[UpdateResult | None, str | None]:
+    """Write the new served file at ``temp``: an updated copy of the served file when it
+    can be (:mod:`orchestration.serving.update`), else from scratch. Returns the update's
+    result, or None and the reason the file was written whole."""
+    reason = "no served file yet"
+    if not update:
+        reason = "AFTERSALES_PUBLISH_UPDATE is off"
+    elif served.is_file() and (_schemas(served) or {"?"}) <= allowed:
+        try:
+            return update_served_copy(served, warehouse, temp, tables), None
+        except ServedFileError as error:
+            raise PublishError(str(error)) from error
+        except (NotUpdatable, duckdb.Error, OSError) as error:
+            reason = f"the served file was not updated: {error}"
+            temp.unlink(missing_ok=True)
+    elif served.is_file():
+        reason = "the served file holds more than the served tables"
+    try:
+        write_served_file(warehouse, temp, tables)
+    except ServedFileError as error:
+        raise PublishError(str(error)) from error
+    return None, reason
+
+
+def _parquet_of(serving_dir: Path, served: Path) -> Path | None:
+    """The Parquet directory of the build in ``served`` (None unless the link points to
+    it)."""
+    build_id = build_id_of(served)
+    if not build_id or linked_version(serving_dir / PARQUET_LINK, f".{PARQUET_LINK}-") != build_id:
+        return None
+    return _versioned(serving_dir, PARQUET_LINK, build_id)
 
 
 def rollback(serving_dir: Path) -> Path:

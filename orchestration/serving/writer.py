@@ -11,13 +11,13 @@ and a table with a personal-data column is refused.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
 from orchestration.engines.duckdb.connection import limit_memory, sql_text
+from orchestration.serving.files import fsync_file
 from orchestration.serving.personal_data import personal_columns
 from orchestration.serving.selection import ServedTable
 
@@ -31,7 +31,7 @@ class ServedFileError(RuntimeError):
     """The served file could not be written from the warehouse."""
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -46,17 +46,18 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) 
 
 def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> None:
     """Put ``table``'s descriptions on the table and its columns in ``database``."""
-    name = f"{_ident(database)}.{_ident(table.schema)}.{_ident(table.name)}"
+    name = f"{ident(database)}.{ident(table.schema)}.{ident(table.name)}"
     if table.description:
         con.execute(f"comment on table {name} is {sql_text(table.description)}")
     for column in _columns(con, database, table):
         description = table.column_description(column)
         if description:
-            con.execute(f"comment on column {name}.{_ident(column)} is {sql_text(description)}")
+            con.execute(f"comment on column {name}.{ident(column)} is {sql_text(description)}")
 
 
-def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
-    columns = _columns(con, _SOURCE, table)
+def check_servable(table: ServedTable, columns: Sequence[str]) -> None:
+    """Raise :class:`ServedFileError` unless ``table`` (with ``columns`` in the build) can
+    be served: it exists and has no personal-data column."""
     if not columns:
         raise ServedFileError(
             f"{table.qualified} is declared served (meta.served in dbt_project.yml) but is "
@@ -67,11 +68,15 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
             f"{table.qualified} has personal-data column(s) {', '.join(personal)}: drop them "
             "in the model or do not serve it (docs/decisions.md, D-045)"
         )
-    schema = f"{_ident(_TARGET)}.{_ident(table.schema)}"
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
+    check_servable(table, _columns(con, _SOURCE, table))
+    schema = f"{ident(_TARGET)}.{ident(table.schema)}"
     con.execute(f"create schema if not exists {schema}")
     con.execute(
-        f"create table {schema}.{_ident(table.name)} as "
-        f"select * from {_ident(_SOURCE)}.{_ident(table.schema)}.{_ident(table.name)}"
+        f"create table {schema}.{ident(table.name)} as "
+        f"select * from {ident(_SOURCE)}.{ident(table.schema)}.{ident(table.name)}"
     )
     comment_table(con, _TARGET, table)
 
@@ -97,9 +102,5 @@ def write_served_file(warehouse: Path, target: Path, tables: Sequence[ServedTabl
         raise ServedFileError(f"cannot write {target} from {warehouse}: {error}") from error
     finally:
         con.close()
-    fd = os.open(target, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_file(target)
     return target.stat().st_size

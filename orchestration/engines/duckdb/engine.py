@@ -81,6 +81,8 @@ class DuckDbEngine:
                 "bytes": result.bytes_copied,
                 "parquet_tables": len(result.parquet_tables),
                 "previous_path": str(result.previous_path) if result.previous_path else "none",
+                "updated": result.updated or "no",
+                "written_whole_because": result.written_reason or "",
             },
         )
 

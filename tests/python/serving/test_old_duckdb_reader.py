@@ -20,6 +20,8 @@ import duckdb
 import pytest
 
 from orchestration.config import PROJECT_DIR
+from orchestration.serving.publish import publish
+from orchestration.serving.selection import ServedColumn, ServedTable
 from orchestration.serving.writer import OLDEST_READER
 
 READER_VERSION = "1.4.5"  # the latest 1.4.x on PyPI (pip index versions duckdb)
@@ -75,9 +77,9 @@ def old_duckdb() -> Path:
     return CACHE
 
 
-def run_old_reader(path: Path) -> subprocess.CompletedProcess[str]:
+def run_old_reader(path: Path, script: str = READ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-S", "-c", READ, str(path), READER_VERSION],
+        [sys.executable, "-S", "-c", script, str(path), READER_VERSION],
         env={"PYTHONPATH": str(old_duckdb()), "PATH": os.environ.get("PATH", "")},
         capture_output=True,
         text=True,
@@ -109,3 +111,31 @@ def test_duckdb_1_4_refuses_the_default_storage_format(tmp_path: Path) -> None:
     result = run_old_reader(path)
     assert result.returncode != 0
     assert "version" in result.stderr.lower()
+
+
+READ_UPDATED = """
+import json, sys
+import duckdb
+assert duckdb.__version__ == sys.argv[2], duckdb.__version__
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(json.dumps(con.execute(
+    "select count(*), count(*) filter (where n >= 1000), "
+    "(select comment from duckdb_tables() where table_name = 'kpi_values') "
+    "from marts.kpi_values"
+).fetchone()))
+"""
+
+
+def test_duckdb_1_4_reads_a_file_the_publish_updated(tmp_path: Path) -> None:
+    """A served file updated row by row (D-101) keeps the format 1.4 reads."""
+    table = ServedTable("marts", "kpi_values", "The KPIs.", (ServedColumn("n", "A number."),))
+    warehouse = tmp_path / "wh.duckdb"
+    for rows in (1000, 1100):
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute("create schema if not exists marts")
+            con.execute(f"create or replace table marts.kpi_values as from range({rows}) t(n)")
+        result = publish(warehouse, tmp_path / "serving", tables=(table,), export_parquet=False)
+    assert result.updated["tables"]["marts.kpi_values"]["action"] == "updated"
+    read = run_old_reader(tmp_path / "serving" / "aftersales.duckdb", READ_UPDATED)
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout) == [1100, 100, "The KPIs."]

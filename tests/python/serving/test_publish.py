@@ -116,11 +116,13 @@ def test_failure_mid_copy_leaves_the_served_file_untouched(
     served_bytes = (serving / SERVED_NAME).read_bytes()
     make_warehouse(warehouse, 200, "v2")
 
-    def broken_write(source: Path, target: Path, tables: object) -> int:
+    def broken_write(source: Path, target: Path, *args: object) -> int:
         data = source.read_bytes()
         target.write_bytes(data[: len(data) // 2])
         raise OSError("disk full")
 
+    # the update of a copy fails, and so does writing the file whole after it
+    monkeypatch.setattr(publish_module, "update_served_copy", broken_write)
     monkeypatch.setattr(publish_module, "write_served_file", broken_write)
     with pytest.raises(OSError, match="disk full"):
         publish(warehouse, serving)
@@ -230,7 +232,12 @@ def test_failed_publish_keeps_parquet(tmp_path: Path, monkeypatch: pytest.Monkey
     publish(warehouse, serving, build_id="b1", export_parquet=True)
     make_warehouse(warehouse, 6, "v2")
 
-    monkeypatch.setattr(publish_module, "write_served_file", lambda source, target, t: 1 / 0)
+    def broken_export(database: Path, directory: Path, **kwargs: object) -> list[str]:
+        directory.mkdir(parents=True)
+        (directory / "kpi_values.parquet").write_bytes(b"half")
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(publish_module, "_export_served_parquet", broken_export)
     with pytest.raises(ZeroDivisionError):
         publish(warehouse, serving, build_id="b2", export_parquet=True)
     assert served_state(serving / SERVED_NAME) == (5, {"v1"})

@@ -1,0 +1,213 @@
+"""Bring a copy of the served file up to date with the build, row by row.
+
+A daily build changes a small part of the served tables (new work orders, the days whose
+known-outcome windows reopened), yet writing the whole served file costs as much as after
+a full build: at 1 M work orders, 10 of a daily refresh's 50 s. So the publish first tries
+this path (docs/decisions.md, D-106):
+
+1. the served file is copied to the new temporary file (a plain file copy);
+2. for each served table whose columns and types are unchanged, the rows of the copy that
+   are not in the build are deleted and the build's rows that are not in the copy are
+   inserted, both found by a hash of the whole row; a table that changed more than
+   :data:`REPLACE_FRACTION` of its rows, or whose columns changed, is written again whole,
+   and a table that is no longer served is dropped;
+3. the counts must add up: the served rows less those deleted plus those inserted are the
+   build's rows, and the copy then holds as many. Rows the hashes cannot tell apart
+   (duplicate rows, a collision of 64-bit hashes) break that sum; the caller then writes
+   the file from scratch. (A changed row whose new hash equals its old one cannot be seen;
+   with 64-bit hashes that is a chance of about 1 in 10^19 per changed row.)
+
+Deletes leave free blocks behind. When the served file has more than
+:data:`COMPACT_FREE_FRACTION` of its blocks free, it is not updated but written again
+(which compacts it), and so is a file from another storage format.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.engines.duckdb.connection import limit_memory, sql_text
+from orchestration.serving.files import fsync_file
+from orchestration.serving.selection import BUILD_INFO, ServedTable
+from orchestration.serving.writer import (
+    SERVED_STORAGE_VERSION,
+    check_servable,
+    comment_table,
+    ident,
+)
+
+REPLACE_FRACTION = 0.5
+COMPACT_FREE_FRACTION = 0.25
+_SOURCE = "warehouse"
+_TARGET = "served"
+
+
+class NotUpdatable(RuntimeError):
+    """The served file cannot be updated in place; write it from scratch instead."""
+
+
+@dataclass
+class TableChange:
+    name: str
+    action: str  # "unchanged", "updated", "replaced", "created"
+    deleted: int = 0
+    inserted: int = 0
+
+
+@dataclass
+class UpdateResult:
+    changes: list[TableChange] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> set[str]:
+        """Qualified names of the tables whose rows are the same as in the served file."""
+        return {change.name for change in self.changes if change.action == "unchanged"}
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "tables": {
+                change.name: {
+                    "action": change.action,
+                    "deleted": change.deleted,
+                    "inserted": change.inserted,
+                }
+                for change in self.changes
+            },
+            "dropped": self.dropped,
+        }
+
+
+def _storage_version(con: duckdb.DuckDBPyConnection, database: str) -> str | None:
+    row = con.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = ?",
+        [database],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _free_fraction(con: duckdb.DuckDBPyConnection, database: str) -> float:
+    row = con.execute(
+        "select total_blocks, free_blocks from pragma_database_size() where database_name = ?",
+        [database],
+    ).fetchone()
+    if not row or not row[0]:
+        return 0.0
+    return float(row[1]) / float(row[0])
+
+
+def _shape(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> list:
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = ? "
+        "and schema_name = ? and table_name = ? order by column_index",
+        [database, schema, name],
+    ).fetchall()
+
+
+def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str]]:
+    rows = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = ?",
+        [database],
+    ).fetchall()
+    return {(row[0], row[1]) for row in rows}
+
+
+def _name(database: str, schema: str, table: str) -> str:
+    return f"{ident(database)}.{ident(schema)}.{ident(table)}"
+
+
+def _write_whole(con: duckdb.DuckDBPyConnection, table: ServedTable, source: str) -> None:
+    target = _name(_TARGET, table.schema, table.name)
+    con.execute(f"create schema if not exists {ident(_TARGET)}.{ident(table.schema)}")
+    con.execute(f"drop table if exists {target}")
+    con.execute(f"create table {target} as select * from {source}")
+
+
+def _sync(con: duckdb.DuckDBPyConnection, table: ServedTable) -> TableChange:
+    """Make the copy's ``table`` hold the build's rows; say what it took."""
+    source = _name(_SOURCE, table.schema, table.name)
+    target = _name(_TARGET, table.schema, table.name)
+    shape = _shape(con, _SOURCE, table.schema, table.name)
+    check_servable(table, [column for column, _ in shape])
+    served_shape = _shape(con, _TARGET, table.schema, table.name)
+    if not served_shape:
+        _write_whole(con, table, source)
+        return TableChange(table.qualified, "created")
+    if served_shape != shape:
+        _write_whole(con, table, source)
+        return TableChange(table.qualified, "replaced")
+    for statement in (
+        f"_old as select rowid as rid, hash(t) as h from {target} as t",
+        f"_new as select rowid as rid, hash(t) as h from {source} as t",
+        "_gone as select rid from _old anti join _new using (h)",
+        "_come as select rid from _new anti join _old using (h)",
+    ):
+        con.execute(f"create or replace temp table {statement}")
+    old_rows, new_rows, gone, come = con.execute(
+        "select (select count(*) from _old), (select count(*) from _new), "
+        "(select count(*) from _gone), (select count(*) from _come)"
+    ).fetchone()
+    if old_rows - gone + come != new_rows:
+        # rows the hashes cannot tell apart: duplicates, or a collision
+        raise NotUpdatable(f"{table.qualified}: rows of the build and the served file collide")
+    if not gone and not come:
+        return TableChange(table.qualified, "unchanged")
+    if gone + come > REPLACE_FRACTION * max(old_rows, 1):
+        _write_whole(con, table, source)
+        return TableChange(table.qualified, "replaced", gone, come)
+    con.execute(f"delete from {target} where rowid in (select rid from _gone)")
+    con.execute(
+        f"insert into {target} select * from {source} where rowid in (select rid from _come)"
+    )
+    (served_rows,) = con.execute(f"select count(*) from {target}").fetchone()
+    if served_rows != new_rows:
+        raise NotUpdatable(
+            f"{table.qualified}: {served_rows} rows after the update, not {new_rows}"
+        )
+    return TableChange(table.qualified, "updated", int(gone), int(come))
+
+
+def update_served_copy(
+    served: Path, warehouse: Path, target: Path, tables: Sequence[ServedTable]
+) -> UpdateResult:
+    """Copy ``served`` to ``target`` (which must not exist) and bring the copy's ``tables``
+    to the rows of ``warehouse``; raise :class:`NotUpdatable` when the copy should be
+    written from scratch instead (``target`` is then removed)."""
+    if target.exists():
+        raise NotUpdatable(f"{target} exists already")
+    if not served.is_file():
+        raise NotUpdatable(f"no served file at {served}")
+    shutil.copyfile(served, target)
+    result = UpdateResult()
+    con = duckdb.connect()
+    try:
+        limit_memory(con)
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"attach {sql_text(str(warehouse))} as {_SOURCE} (read_only)")
+        con.execute(f"attach {sql_text(str(target))} as {_TARGET}")
+        version = _storage_version(con, _TARGET)
+        if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
+            raise NotUpdatable(f"the served file's storage version is {version}")
+        free = _free_fraction(con, _TARGET)
+        if free > COMPACT_FREE_FRACTION:
+            raise NotUpdatable(f"{free:.0%} of the served file's blocks are free")
+        served_names = {(t.schema, t.name) for t in tables} | {(BUILD_INFO.schema, BUILD_INFO.name)}
+        for schema, name in sorted(_tables(con, _TARGET) - served_names):
+            con.execute(f"drop table {_name(_TARGET, schema, name)}")
+            result.dropped.append(f"{schema}.{name}")
+        for table in tables:
+            result.changes.append(_sync(con, table))
+            comment_table(con, _TARGET, table)
+        con.execute(f"detach {_TARGET}")
+        fsync_file(target)
+    except BaseException:
+        con.close()
+        target.unlink(missing_ok=True)
+        raise
+    con.close()
+    return result

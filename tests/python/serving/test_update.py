@@ -1,0 +1,169 @@
+"""Publishing updates a copy of the served file row by row when it can (D-101), and
+writes the file whole when it cannot; either way the served rows are the build's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.serving import publish as publish_module
+from orchestration.serving import update as update_module
+from orchestration.serving.publish import PublishResult
+from orchestration.serving.selection import ServedColumn, ServedTable
+
+KPIS = ServedTable(
+    "marts",
+    "kpi_values",
+    "The KPIs.",
+    (ServedColumn("kpi_code", "KPI code."), ServedColumn("n", "A number.")),
+)
+ORDERS = ServedTable("marts", "fct_work_orders", "Work orders.", ())
+BOTH = (KPIS, ORDERS)
+
+
+def warehouse(path: Path, orders: str, kpis: int = 100) -> Path:
+    """A warehouse whose fct_work_orders holds the rows of the query ``orders``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.kpi_values as select 'open_rate' as kpi_code, range as n "
+            f"from range({kpis})"
+        )
+        con.execute(f"create table marts.fct_work_orders as {orders}")
+    return path
+
+
+ORDERS_V1 = "select range as id, 'open' as status, range * 2 as hours from range(10000)"
+# ids 0-4 gone, 5-9 changed, 10000-10019 new
+ORDERS_V2 = (
+    "select range as id, case when range < 10 then 'closed' else 'open' end as status, "
+    "range * 2 as hours from range(5, 10020)"
+)
+
+
+def publish(wh: Path, serving: Path, **kwargs: object) -> PublishResult:
+    kwargs.setdefault("tables", BOTH)
+    return publish_module.publish(wh, serving, **kwargs)
+
+
+def differences(wh: Path, served: Path, table: str) -> int:
+    """Rows in one file and not the other (``except all`` both ways)."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{wh}' as w (read_only)")
+        con.execute(f"attach '{served}' as s (read_only)")
+        return con.execute(
+            f"select (select count(*) from (from w.{table} except all from s.{table})) "
+            f"+ (select count(*) from (from s.{table} except all from w.{table}))"
+        ).fetchone()[0]
+
+
+def test_a_daily_change_updates_only_the_changed_rows(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    first = publish(wh, serving)
+    assert first.updated is None and first.written_reason == "no served file yet"
+    warehouse(wh, ORDERS_V2)
+    second = publish(wh, serving)
+    assert second.written_reason is None
+    tables = second.updated["tables"]
+    assert tables["marts.fct_work_orders"] == {"action": "updated", "deleted": 10, "inserted": 25}
+    assert tables["marts.kpi_values"] == {"action": "unchanged", "deleted": 0, "inserted": 0}
+    served = serving / "aftersales.duckdb"
+    for table in ("marts.fct_work_orders", "marts.kpi_values"):
+        assert differences(wh, served, table) == 0
+    with duckdb.connect(str(served), read_only=True) as con:
+        comment = con.execute(
+            "select comment from duckdb_tables() where table_name = 'fct_work_orders'"
+        ).fetchone()[0]
+        build = con.execute("select build_id from ops.build_info").fetchone()[0]
+    assert comment == "Work orders." and build == second.build_id
+    # the unchanged table's Parquet file is the previous build's; the changed one is new
+    old = serving / f".parquet-{first.build_id}"
+    new = serving / "parquet"
+    assert os.path.samefile(old / "kpi_values.parquet", new / "kpi_values.parquet")
+    assert not os.path.samefile(old / "fct_work_orders.parquet", new / "fct_work_orders.parquet")
+    with duckdb.connect() as con:
+        assert con.execute(f"select count(*) from '{new}/fct_work_orders.parquet'").fetchone() == (
+            10015,
+        )
+
+
+def test_a_table_that_changed_mostly_or_in_shape_is_written_again(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1, kpis=100)
+    publish(wh, serving)
+    warehouse(wh, ORDERS_V1.replace("'open' as status", "'open' as status, 1 as extra"), kpis=300)
+    result = publish(wh, serving)
+    tables = result.updated["tables"]
+    assert tables["marts.fct_work_orders"]["action"] == "replaced"  # a new column
+    assert tables["marts.kpi_values"] == {"action": "replaced", "deleted": 0, "inserted": 200}
+    served = serving / "aftersales.duckdb"
+    assert differences(wh, served, "marts.fct_work_orders") == 0
+    assert differences(wh, served, "marts.kpi_values") == 0
+
+
+def test_a_table_no_longer_served_is_dropped_and_the_file_then_compacted(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(
+        tmp_path / "wh.duckdb", "select range as id, md5(range::varchar) as s from range(300000)"
+    )
+    publish(wh, serving)
+    first = publish(wh, serving, tables=(KPIS,))
+    assert first.updated["dropped"] == ["marts.fct_work_orders"]
+    served = serving / "aftersales.duckdb"
+    with duckdb.connect(str(served), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'fct_work_orders'"
+        ).fetchone() == (0,)
+    # its blocks are free now: the next publish writes the file whole, which compacts it
+    second = publish(wh, serving, tables=(KPIS,))
+    assert second.updated is None
+    assert "blocks are free" in second.written_reason
+    assert served.stat().st_size < (serving / "aftersales.previous.duckdb").stat().st_size
+
+
+def test_an_update_that_does_not_reproduce_the_build_is_not_served(tmp_path: Path) -> None:
+    """Row hashes cannot tell a duplicated row from the row: the check on counts and
+    hashes catches it and the file is written whole."""
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    warehouse(wh, f"{ORDERS_V1} union all select 1, 'open', 2")
+    result = publish(wh, serving)
+    assert result.updated is None
+    assert "fct_work_orders: rows of the build and the served file collide" in result.written_reason
+    assert differences(wh, serving / "aftersales.duckdb", "marts.fct_work_orders") == 0
+
+
+def test_update_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    monkeypatch.setenv("AFTERSALES_PUBLISH_UPDATE", "off")
+    result = publish(wh, serving)
+    assert result.updated is None and result.written_reason == "AFTERSALES_PUBLISH_UPDATE is off"
+
+
+def test_a_failed_update_leaves_the_served_file_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    first = publish(wh, serving)
+    warehouse(wh, ORDERS_V2)
+
+    def broken(*args: object) -> None:
+        raise KeyboardInterrupt  # not an error the publish falls back from
+
+    monkeypatch.setattr(update_module, "_sync", broken)
+    with pytest.raises(KeyboardInterrupt):
+        publish(wh, serving)
+    assert sorted(p.name for p in serving.iterdir() if p.name.endswith(".tmp")) == []
+    served = serving / "aftersales.duckdb"
+    with duckdb.connect(str(served), read_only=True) as con:
+        assert con.execute("select build_id from ops.build_info").fetchone()[0] == first.build_id
