@@ -160,17 +160,21 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Pre-hook 4: delete what is recomputed. -#}
+{#- Pre-hook 4: delete what is recomputed. The rows of the recomputed sequences are found
+    by a join, not a correlated `exists` with an `or` in it (which DuckDB evaluates row by
+    row: 2 s against 0.2 s at 1 M work orders). -#}
 {% macro punches_delete_hook() -%}
     {%- if incremental_run() %}
     delete from {{ this }}
     where (select recompute_all from {{ incremental_scratch('all') }})
-        or punch_id in (select punch_id from {{ incremental_scratch('touched') }})
-        or exists (
-            select 1
-            from {{ incremental_scratch('scope') }} as scope
-            where {{ punch_in_scope('scope', this) }}
-                and ({{ this }}.punched_epoch >= scope.from_epoch or {{ this }}.punch_id = scope.p1_punch_id)
+        or punch_id in (
+            select punch_id from {{ incremental_scratch('touched') }}
+            union
+            select stored.punch_id
+            from {{ this }} as stored
+            inner join {{ incremental_scratch('scope') }} as scope
+                on {{ punch_in_scope('scope', 'stored') }}
+            where stored.punched_epoch >= scope.from_epoch or stored.punch_id = scope.p1_punch_id
         )
     {%- endif %}
 {%- endmacro %}

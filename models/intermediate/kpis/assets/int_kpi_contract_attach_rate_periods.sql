@@ -5,6 +5,7 @@
     their service contract covers / distinct known assets in D(P), by delivered date at
     the ticket's branch. -#}
 {{ config(tags=['kpi_period']) }}
+{{ kpi_days_incremental(by='period') }}
 
 with deliveries as (
     {{ delivered_work_orders() }}
@@ -30,7 +31,7 @@ delivered_assets as (
 ),
 
 deliveries_by_period as (
-    {{ kpi_grain_periods('delivered_assets', 'date_day') }}
+    {{ kpi_grain_periods('delivered_assets', 'date_day', code='contract_attach_rate') }}
 ),
 
 final as (

@@ -9,7 +9,15 @@
     > E); its age is the absolute time from opened_at to E (local_to_epoch in the
     branch's zone, DST-correct). It counts in a backlog_over_* measure when its age is
     strictly greater than the bucket's min_age_hours. Everything is recomputed from the
-    tickets' history, so any past day can be rebuilt. -#}
+    tickets' history, so any past day can be rebuilt.
+
+    Incremental on DuckDB like the daily KPI facts (kpi_days_incremental): a build
+    computes the days from int_builds_scoped.recompute_from on, reading only the work
+    orders still open at the start of that day. A day before it cannot change: every
+    version of a touched work order is dated on or after recompute_from, and a work order
+    counts only on days at or after its opened date. -#}
+{{ kpi_days_incremental() }}
+{%- set scope = kpi_scope() %}
 
 with tickets as (
     select * from {{ ref('stg_dms__tickets') }}
@@ -32,9 +40,7 @@ valid_tickets as (
         tickets.ticket_id,
         tickets.branch_code,
         tickets.opened_at,
-        tickets.delivered_at,
-        {{ local_to_epoch('tickets.opened_at', 'branches.timezone') }} as opened_epoch,
-        {{ local_to_epoch('tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
+        tickets.delivered_at
     from tickets
     inner join branches
         on tickets.branch_code = branches.branch_code
@@ -49,6 +55,23 @@ branch_first_days as (
     group by branch_code
 ),
 
+{#- the work orders that can be open at the end of a computed day: in an incremental
+    build, those not delivered before its first day -#}
+counted_tickets as (
+    select
+        valid_tickets.ticket_id,
+        valid_tickets.branch_code,
+        {{ local_to_epoch('valid_tickets.opened_at', 'branches.timezone') }} as opened_epoch,
+        {{ local_to_epoch('valid_tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
+    from valid_tickets
+    inner join branches
+        on valid_tickets.branch_code = branches.branch_code
+    {%- if scope is not none %}
+    where valid_tickets.delivered_at is null
+        or valid_tickets.delivered_at >= cast('{{ scope['facts'] }}' as {{ type_local_timestamp() }})
+    {%- endif %}
+),
+
 day_bounds as (
     select
         (select min(first_day) from branch_first_days) as first_day,
@@ -56,11 +79,16 @@ day_bounds as (
     from as_of
 ),
 
-days as (
+spine as (
     {{ kpi_date_spine(
         '(select first_day from day_bounds)',
         '(select last_day from day_bounds)'
     ) }}
+),
+
+days as (
+    select date_day from spine
+    {{ kpi_recomputed('date_day', code='backlog_open', scope=scope) }}
 ),
 
 branch_days as (
@@ -95,14 +123,14 @@ open_tickets as (
     select
         snapshot_days.branch_code,
         snapshot_days.date_day,
-        snapshot_days.snapshot_epoch - valid_tickets.opened_epoch as age_seconds
+        snapshot_days.snapshot_epoch - counted_tickets.opened_epoch as age_seconds
     from snapshot_days
-    inner join valid_tickets
-        on snapshot_days.branch_code = valid_tickets.branch_code
-        and valid_tickets.opened_epoch <= snapshot_days.snapshot_epoch
+    inner join counted_tickets
+        on snapshot_days.branch_code = counted_tickets.branch_code
+        and counted_tickets.opened_epoch <= snapshot_days.snapshot_epoch
         and (
-            valid_tickets.delivered_epoch is null
-            or valid_tickets.delivered_epoch > snapshot_days.snapshot_epoch
+            counted_tickets.delivered_epoch is null
+            or counted_tickets.delivered_epoch > snapshot_days.snapshot_epoch
         )
 ),
 

@@ -8,6 +8,7 @@
     no technician gives denominator 0 (value null). -#}
 
 {{ config(tags=['kpi_period']) }}
+{{ kpi_days_incremental(by='period') }}
 
 with backlog_days as (
     select * from {{ ref('int_backlog_days_counted') }}
@@ -31,7 +32,7 @@ open_days as (
 ),
 
 open_day_periods as (
-    {{ kpi_grain_periods('open_days', 'date_day') }}
+    {{ kpi_grain_periods('open_days', 'date_day', code='backlog_per_technician') }}
 ),
 
 open_days_ranked as (
@@ -69,7 +70,7 @@ technician_shifts as (
 ),
 
 technician_shift_periods as (
-    {{ kpi_grain_periods('technician_shifts', 'shift_date') }}
+    {{ kpi_grain_periods('technician_shifts', 'shift_date', code='backlog_per_technician') }}
 ),
 
 period_technicians as (

@@ -5,13 +5,14 @@
     number of distinct non-null advisor_id among them, by delivered date at the
     ticket's branch. -#}
 {{ config(tags=['kpi_period']) }}
+{{ kpi_days_incremental(by='period') }}
 
 with delivered as (
     {{ delivered_work_orders() }}
 ),
 
 delivered_by_period as (
-    {{ kpi_grain_periods('delivered', 'date_day') }}
+    {{ kpi_grain_periods('delivered', 'date_day', code='parts_sales_per_advisor') }}
 ),
 
 final as (

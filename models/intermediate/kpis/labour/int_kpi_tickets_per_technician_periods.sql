@@ -6,6 +6,7 @@
     that branch (shift start date, punch branch). Inputs: macros delivered_work_orders
     and technician_shifts (macros/kpi/). -#}
 {{ config(tags=['kpi_period']) }}
+{{ kpi_days_incremental(by='period') }}
 
 with delivered as (
     {{ delivered_work_orders() }}
@@ -16,11 +17,11 @@ technician_shifts as (
 ),
 
 delivered_by_period as (
-    {{ kpi_grain_periods('delivered', 'date_day') }}
+    {{ kpi_grain_periods('delivered', 'date_day', code='tickets_per_technician') }}
 ),
 
 technician_shifts_by_period as (
-    {{ kpi_grain_periods('technician_shifts', 'date_day') }}
+    {{ kpi_grain_periods('technician_shifts', 'date_day', code='tickets_per_technician') }}
 ),
 
 ticket_counts as (
