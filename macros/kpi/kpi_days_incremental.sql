@@ -83,8 +83,8 @@
 
 {#- The lower bound of a recomputed row for the first recomputed day `first`: that day
     (kind 'day'), the start of the period of the row's `grain` holding it ('period'), or
-    the earliest such start over every grain ('period_days': the days a roll-up of the
-    recomputed periods reads). -#}
+    the earliest such start over every grain, or over the list of grains `grain`
+    ('period_days': the days a roll-up of the recomputed periods reads). -#}
 {% macro kpi_recomputed_bound(kind, first, grain=none) -%}
     {%- if kind == 'day' -%}
     cast('{{ first }}' as date)
@@ -96,7 +96,7 @@
     end
     {%- else -%}
     least(
-        {%- for each in kpi_grains() %}
+        {%- for each in (grain if grain is not none else kpi_grains()) %}
         cast({{ dbt.date_trunc(each, "cast('" ~ first ~ "' as date)") }} as date)
         {%- if not loop.last %},{% endif %}
         {%- endfor %}

@@ -106,6 +106,15 @@
     {{ return(kpi_models_ending('_periods')) }}
 {%- endmacro %}
 
+{#- The codes of the per-period KPIs (their models int_kpi_<code>_periods). -#}
+{% macro kpi_period_codes() -%}
+    {%- set codes = [] -%}
+    {%- for name in kpi_period_models() -%}
+        {%- do codes.append(name[8:-8]) -%}
+    {%- endfor -%}
+    {{ return(codes) }}
+{%- endmacro %}
+
 {#- Grains of the published table, finest first. -#}
 {% macro kpi_grains() -%}
     {{ return(['day', 'week', 'month', 'quarter', 'year']) }}

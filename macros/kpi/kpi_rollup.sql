@@ -25,8 +25,21 @@
 
     `scope` (kpi_scope()'s answer, with `code_column` naming the daily rows' KPI column, or
     none for rows of the other areas' KPIs): in an incremental build, each grain reads only
-    the days of its recomputed periods (kpi_days_incremental), not every day. -#}
-{% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none, scope=none, code_column=none) -%}
+    the days of its recomputed periods (kpi_days_incremental), not every day.
+
+    `stored` (with `scope`, in an incremental build) names a CTE of the model's own month
+    rows that the build keeps (the branch rows of the daily KPIs that the delete hook left:
+    kpi_code, kind, <keys...>, branch_code, period_start, numerator, denominator). The
+    quarters and years are then rolled up from months, the recomputed ones and those
+    stored, not from days: a year reopened by a recomputed day reads twelve month rows per
+    branch, not 365 days (D-107). A sum of month sums is the sum of the days (the measures
+    are decimals, so the result is the same to the last digit), and a snapshot's last month
+    with a row holds its last day with a row. The caller's daily rows then need to reach
+    back only to the first day of kpi_rollup_day_grains(scope). -#}
+{% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none, scope=none, code_column=none, stored=none) -%}
+    {%- set day_grains = kpi_rollup_day_grains(scope if stored is not none else none) -%}
+    {%- set month_grains = [] -%}
+    {%- for grain in kpi_grains() if grain not in day_grains -%}{%- do month_grains.append(grain) -%}{%- endfor -%}
     {%- set key_cols = [] -%}
     {%- for key in keys -%}{%- do key_cols.append(key ~ ',') -%}{%- endfor -%}
     {#- the columns that identify a rolled-up row, branch_code aside -#}
@@ -38,7 +51,7 @@
             {{ key_cols | join(' ') }}
     {%- endset -%}
     {{ prefix }}_periods as (
-        {%- for grain in kpi_grains() %}
+        {%- for grain in day_grains %}
         select
             kpi_code,
             kind,
@@ -82,8 +95,79 @@
             branch_code
     ),
 
+    {%- if month_grains %}
+
+    {{ prefix }}_months as (
+        select
+            kpi_code,
+            kind,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            period_start,
+            numerator,
+            denominator
+        from {{ prefix }}_day_branches
+        where grain = 'month'
+        union all
+        select
+            kpi_code,
+            kind,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            period_start,
+            numerator,
+            denominator
+        from {{ stored }}
+    ),
+
+    {{ prefix }}_month_periods as (
+        {%- for grain in month_grains %}
+        select
+            kpi_code,
+            kind,
+            '{{ grain }}' as grain,
+            cast({{ dbt.date_trunc(grain, 'period_start') }} as date) as period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            period_start as month_start,
+            numerator,
+            denominator
+        from {{ prefix }}_months
+        {{ kpi_recomputed('period_start', code_column=code_column, kind='period', grain="'" ~ grain ~ "'", scope=scope) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ),
+
+    {{ prefix }}_month_ranked as (
+        select
+            {{ period_columns }}
+            branch_code,
+            numerator,
+            denominator,
+            row_number() over (
+                partition by kpi_code, grain, period_start, {{ key_cols | join(' ') }} branch_code
+                order by month_start desc
+            ) as month_rank_desc
+        from {{ prefix }}_month_periods
+    ),
+
+    {{ prefix }}_month_branches as (
+        select
+            {{ period_columns }}
+            branch_code,
+            sum(case when kind = 'snapshot' and month_rank_desc > 1 then null else numerator end) as numerator,
+            sum(case when kind = 'snapshot' and month_rank_desc > 1 then null else denominator end) as denominator
+        from {{ prefix }}_month_ranked
+        group by
+            {{ period_columns }}
+            branch_code
+    ),
+    {%- endif %}
+
     {{ prefix }}_branches as (
-        {%- for source in [prefix ~ '_day_branches'] + ([periods] if periods else []) %}
+        {%- for source in [prefix ~ '_day_branches'] + ([prefix ~ '_month_branches'] if month_grains else []) + ([periods] if periods else []) %}
         select
             {{ period_columns }}
             branch_code,
@@ -120,6 +204,16 @@
         {%- endif %}
         {%- endfor %}
     )
+{%- endmacro %}
+
+{#- The grains kpi_rollup() rolls up from days: every grain, or, in an incremental build
+    (`scope` not none) that passes the stored month rows, those that are not whole months
+    (the quarters and years come from months). -#}
+{% macro kpi_rollup_day_grains(scope) -%}
+    {%- if scope is none -%}
+        {{ return(kpi_grains()) }}
+    {%- endif -%}
+    {{ return(['day', 'week', 'month']) }}
 {%- endmacro %}
 
 {#- The published value of a rolled-up row. -#}

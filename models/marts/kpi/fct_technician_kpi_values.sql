@@ -32,7 +32,7 @@ technician_days as (
         sold_hours_allocated
     from labour_days
     where is_technician
-        {{ kpi_recomputed('date_day', kind='period_days', keyword='and', scope=scope) }}
+        {{ kpi_recomputed('date_day', kind='period_days', grain=kpi_rollup_day_grains(scope), keyword='and', scope=scope) }}
 ),
 
 measures as (
@@ -78,7 +78,28 @@ daily as (
         on measures.kpi_code = kpi_definitions.kpi_code
 ),
 
-{{ kpi_rollup('daily', keys=['employee_id'], scope=scope) }},
+{%- if scope is not none %}
+
+{#- the month rows this build keeps (kpi_values has the same CTE) -#}
+stored_months as (
+    select
+        stored.kpi_code,
+        kpi_definitions.kind,
+        stored.employee_id,
+        stored.branch_code,
+        stored.period_start,
+        stored.numerator,
+        stored.denominator
+    from {{ this }} as stored
+    inner join kpi_definitions
+        on stored.kpi_code = kpi_definitions.kpi_code
+    where stored.grain = 'month'
+        and stored.branch_code is not null
+        {{ kpi_recomputed('stored.period_start', kind='period', grain="'year'", keyword='and', scope=scope) }}
+),
+{%- endif %}
+
+{{ kpi_rollup('daily', keys=['employee_id'], scope=scope, stored='stored_months' if scope is not none else none) }},
 
 valued as (
     select

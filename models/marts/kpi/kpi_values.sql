@@ -39,8 +39,29 @@ daily as (
     from kpi_days
     inner join kpi_definitions
         on kpi_days.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days', scope=scope) }}
+    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days', grain=kpi_rollup_day_grains(scope), scope=scope) }}
 ),
+{%- if scope is not none %}
+
+{#- the month rows this build keeps (the delete hook removed the recomputed ones): the
+    quarters and years are rolled up from them and the recomputed months (kpi_rollup) -#}
+stored_months as (
+    select
+        stored.kpi_code,
+        kpi_definitions.kind,
+        stored.branch_code,
+        stored.period_start,
+        stored.numerator,
+        stored.denominator
+    from {{ this }} as stored
+    inner join kpi_definitions
+        on stored.kpi_code = kpi_definitions.kpi_code
+    where stored.grain = 'month'
+        and stored.branch_code is not null
+        and stored.kpi_code not in ('{{ kpi_period_codes() | join("', '") }}')
+        {{ kpi_recomputed('stored.period_start', code_column='stored.kpi_code', kind='period', grain="'year'", keyword='and', scope=scope) }}
+),
+{%- endif %}
 
 period_rows as (
     select
@@ -57,7 +78,7 @@ period_rows as (
     {{ kpi_recomputed('kpi_periods_unioned.period_start', code_column='kpi_periods_unioned.kpi_code', kind='period', grain='kpi_periods_unioned.grain', scope=scope) }}
 ),
 
-{{ kpi_rollup('daily', periods='period_rows', scope=scope, code_column='kpi_code') }},
+{{ kpi_rollup('daily', periods='period_rows', scope=scope, code_column='kpi_code', stored='stored_months' if scope is not none else none) }},
 
 valued as (
     select
