@@ -1,18 +1,23 @@
 -- Per ticket of int_sold_hours_allocated the allocation weights add up to 1 and the
 -- allocated hours to the ticket's sold_hours; every ticket with job time or a
--- technician_id is allocated. Returns the offending tickets.
+-- technician_id is allocated. Returns the offending tickets. In a refresh's
+-- incremental build it reads the work orders that build can have changed
+-- (labour_tickets_built, macros/tests/rows_built.sql; D-098).
 with
 
 allocations as (
     select * from {{ ref('int_sold_hours_allocated') }}
+    {{ where_clause(labour_tickets_built()) }}
 ),
 
 tickets as (
     select * from {{ ref('stg_dms__tickets') }}
+    {{ where_clause(labour_tickets_built()) }}
 ),
 
 job_shares as (
     select * from {{ ref('int_job_shares_allocated') }}
+    {{ where_clause(labour_tickets_built()) }}
 ),
 
 ticket_totals as (

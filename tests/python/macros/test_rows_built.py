@@ -156,3 +156,25 @@ def test_an_incremental_build_tests_the_punches_it_can_have_changed(
             [first, last],
         ).fetchall()
     assert rewritten == [(first, False), (last, True)], rewritten
+
+
+def test_an_incremental_build_tests_the_sold_hours_splits_it_can_have_changed(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    split = {
+        "select": "int_sold_hours_allocated assert_sold_hours_split_weights_sum_to_one",
+        "test": "assert_sold_hours_split_weights_sum_to_one",
+    }
+    # an old split that no build touches no longer adds up to one
+    execute(
+        warehouse_dir,
+        "update intermediate.int_sold_hours_allocated set allocation_weight = 0.5 "
+        "where ticket_id = (select min(ticket_id) from intermediate.int_sold_hours_allocated)",
+    )
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **split)
+    assert code == 0, output[-3000:]
+    assert "_computed_at = cast(" in sql and "_staged_at = cast(" in sql, sql
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **split)
+    assert code == 1 and "assert_sold_hours_split_weights_sum_to_one" in output, output[-3000:]
+    assert "_computed_at" not in sql, sql
