@@ -8,17 +8,23 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from dagster_dbt import DbtProject
 
 from orchestration.config import Settings
+from orchestration.defs.dbt import project as project_module
 from orchestration.defs.dbt.project import prepare_manifest
 
 
 class CountingPreparer:
+    """Stands in for ``parse_project``: counts the parses and the targets they name."""
+
     def __init__(self) -> None:
         self.calls = 0
+        self.targets: list[str] = []
 
-    def prepare(self, project: SimpleNamespace) -> None:
+    def __call__(self, project: SimpleNamespace, target: str) -> None:
         self.calls += 1
+        self.targets.append(target)
         project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         project.manifest_path.write_text("{}")
 
@@ -33,10 +39,10 @@ def test_manifest_is_reused_until_the_project_or_env_changes(
     model = project_dir / "models" / "m.sql"
     model.write_text("select 1 as x\n")
     preparer = CountingPreparer()
+    monkeypatch.setattr(project_module, "parse_project", preparer)
     project = SimpleNamespace(
         project_dir=project_dir,
         manifest_path=tmp_path / "target" / "manifest.json",
-        preparer=preparer,
     )
     settings = Settings(
         landing_dir=tmp_path / "l",
@@ -73,3 +79,25 @@ def test_manifest_is_reused_until_the_project_or_env_changes(
     project.manifest_path.unlink()  # a missing manifest is always parsed again
     prepare_manifest(settings, project)
     assert preparer.calls == 7
+    assert set(preparer.targets) == {"duckdb"}  # the target the refresh builds
+
+    settings = dataclasses.replace(settings, target="spark")
+    prepare_manifest(settings, project)
+    assert preparer.calls == 8 and preparer.targets[-1] == "spark"
+
+
+def test_the_parse_names_the_target_of_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dbt keeps a parse for the next build only when both name the same --target."""
+    commands: list[tuple[list[str], str | None]] = []
+
+    class Recording:
+        def __init__(self, project_dir: DbtProject) -> None:
+            self.target = project_dir.target
+
+        def cli(self, args: list[str], target_path: Path) -> SimpleNamespace:
+            commands.append((args, self.target))
+            return SimpleNamespace(wait=lambda: None)
+
+    monkeypatch.setattr(project_module, "DbtCliResource", Recording)
+    project_module.parse_project(project_module.make_dbt_project(), "spark")
+    assert commands == [(["parse", "--quiet"], "spark")]
