@@ -1,10 +1,13 @@
 {#- Shared inputs of the follow-up KPIs (int_kpi_{satisfaction_rate,problem_resolution_rate,
     nps,complaint_rate}_daily).
 
-    follow_up_customer_deliveries(): the customer deliveries F(P), one row per valid
+    follow_up_customer_deliveries(code): the customer deliveries F(P), one row per valid
     ticket that is not cancelled, has delivered_at and is not internal: ticket_id,
     branch_code, the branch's timezone, date_day (delivered date, branch-local) and
-    delivered_epoch (absolute epoch seconds of delivered_at).
+    delivered_epoch (absolute epoch seconds of delivered_at). `code` is the calling KPI's:
+    in an incremental build only the deliveries of the days it recomputes
+    (kpi_recomputed), so that their follow-ups, not every call, are ordered and joined;
+    each of these KPIs counts a delivery on its delivered date.
 
     follow_ups_after_delivery(deliveries): every follow-up (callback, any channel and
     outcome) of those deliveries attempted at or after delivered_at, compared as
@@ -19,7 +22,7 @@
     `answer` (satisfaction_rate: satisfied; nps: nps_score, answered only).
 
     All three emit a select statement (use each as the body of a CTE). -#}
-{% macro follow_up_customer_deliveries() -%}
+{% macro follow_up_customer_deliveries(code) -%}
     select
         tickets.ticket_id,
         tickets.branch_code,
@@ -33,6 +36,7 @@
         tickets.status <> 'cancelled'
         and tickets.delivered_at is not null
         and tickets.is_internal = false
+        {{ kpi_recomputed('cast(tickets.delivered_at as date)', code=code, keyword='and') }}
 {%- endmacro %}
 
 {% macro follow_ups_after_delivery(deliveries) -%}

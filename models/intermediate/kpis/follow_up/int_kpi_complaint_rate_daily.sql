@@ -5,7 +5,7 @@
     Deliveries and follow-ups: macros/kpi/follow_up_customer_deliveries.sql. -#}
 
 with customer_deliveries as (
-    {{ follow_up_customer_deliveries() }}
+    {{ follow_up_customer_deliveries('complaint_rate') }}
 ),
 
 delivery_follow_ups as (

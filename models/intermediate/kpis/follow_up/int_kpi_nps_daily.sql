@@ -6,7 +6,7 @@
     Deliveries and follow-ups: macros/kpi/follow_up_customer_deliveries.sql. -#}
 
 with customer_deliveries as (
-    {{ follow_up_customer_deliveries() }}
+    {{ follow_up_customer_deliveries('nps') }}
 ),
 
 delivery_follow_ups as (

@@ -7,7 +7,7 @@
 {%- set window_seconds = var('callback_window_days') ~ ' * 86400' %}
 
 with customer_deliveries as (
-    {{ follow_up_customer_deliveries() }}
+    {{ follow_up_customer_deliveries('revisit_rate') }}
 ),
 
 delivery_follow_ups as (
