@@ -5,9 +5,10 @@
     `daily` names a CTE with columns kpi_code, kind, <keys...>, branch_code, date_day,
     numerator, denominator (`kind` from the kpi_definitions seed). `keys` are extra
     grouping columns kept on every row (e.g. ['employee_id'] for technician KPIs).
-    The macro emits CTEs (`<prefix>_periods`, `<prefix>_ranked`, `<prefix>_branches`,
-    `<prefix>_network`) ending with `<prefix>_rolled_up`; call it after `with … ,` and
-    continue with `, next_cte as (…)`.
+    The macro emits CTEs (`<prefix>_day_periods`, `_day_ranked`, `_day_branches`; with
+    `stored` also `<prefix>_months`, `_month_periods`, `_month_ranked`, `_month_branches`;
+    then `<prefix>_branches`, `<prefix>_network`) ending with `<prefix>_rolled_up`; call it
+    after `with … ,` and continue with `, next_cte as (…)`.
 
     Kind-based roll-up over time:
     - `ratio`, `count`, `amount`: the sum of the period's daily numerators and
@@ -50,54 +51,12 @@
             period_start,
             {{ key_cols | join(' ') }}
     {%- endset -%}
-    {{ prefix }}_periods as (
-        {%- for grain in day_grains %}
-        select
-            kpi_code,
-            kind,
-            '{{ grain }}' as grain,
-            cast({{ dbt.date_trunc(grain, 'date_day') }} as date) as period_start,
-            {{ key_cols | join(' ') }}
-            branch_code,
-            date_day,
-            numerator,
-            denominator
-        from {{ daily }}
-        {{ kpi_recomputed('date_day', code_column=code_column, kind='period', grain="'" ~ grain ~ "'", scope=scope) }}
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
-        {%- endfor %}
-    ),
-
-    {{ prefix }}_ranked as (
-        select
-            {{ period_columns }}
-            branch_code,
-            numerator,
-            denominator,
-            row_number() over (
-                partition by kpi_code, grain, period_start, {{ key_cols | join(' ') }} branch_code
-                order by date_day desc
-            ) as day_rank_desc
-        from {{ prefix }}_periods
-    ),
-
-    {{ prefix }}_day_branches as (
-        select
-            {{ period_columns }}
-            branch_code,
-            sum(case when kind = 'snapshot' and day_rank_desc > 1 then null else numerator end) as numerator,
-            sum(case when kind = 'snapshot' and day_rank_desc > 1 then null else denominator end) as denominator
-        from {{ prefix }}_ranked
-        group by
-            {{ period_columns }}
-            branch_code
-    ),
+    {{ kpi_rollup_over_time(prefix ~ '_day', daily, day_grains, 'date_day', key_cols, code_column, scope) }},
 
     {%- if month_grains %}
 
     {{ prefix }}_months as (
+        {%- for source in [prefix ~ '_day_branches', stored] %}
         select
             kpi_code,
             kind,
@@ -106,64 +65,15 @@
             period_start,
             numerator,
             denominator
-        from {{ prefix }}_day_branches
+        from {{ source }}
+        {%- if loop.first %}
         where grain = 'month'
-        union all
-        select
-            kpi_code,
-            kind,
-            {{ key_cols | join(' ') }}
-            branch_code,
-            period_start,
-            numerator,
-            denominator
-        from {{ stored }}
-    ),
-
-    {{ prefix }}_month_periods as (
-        {%- for grain in month_grains %}
-        select
-            kpi_code,
-            kind,
-            '{{ grain }}' as grain,
-            cast({{ dbt.date_trunc(grain, 'period_start') }} as date) as period_start,
-            {{ key_cols | join(' ') }}
-            branch_code,
-            period_start as month_start,
-            numerator,
-            denominator
-        from {{ prefix }}_months
-        {{ kpi_recomputed('period_start', code_column=code_column, kind='period', grain="'" ~ grain ~ "'", scope=scope) }}
-        {%- if not loop.last %}
         union all
         {%- endif %}
         {%- endfor %}
     ),
 
-    {{ prefix }}_month_ranked as (
-        select
-            {{ period_columns }}
-            branch_code,
-            numerator,
-            denominator,
-            row_number() over (
-                partition by kpi_code, grain, period_start, {{ key_cols | join(' ') }} branch_code
-                order by month_start desc
-            ) as month_rank_desc
-        from {{ prefix }}_month_periods
-    ),
-
-    {{ prefix }}_month_branches as (
-        select
-            {{ period_columns }}
-            branch_code,
-            sum(case when kind = 'snapshot' and month_rank_desc > 1 then null else numerator end) as numerator,
-            sum(case when kind = 'snapshot' and month_rank_desc > 1 then null else denominator end) as denominator
-        from {{ prefix }}_month_ranked
-        group by
-            {{ period_columns }}
-            branch_code
-    ),
+    {{ kpi_rollup_over_time(prefix ~ '_month', prefix ~ '_months', month_grains, 'period_start', key_cols, code_column, scope) }},
     {%- endif %}
 
     {{ prefix }}_branches as (
@@ -204,6 +114,93 @@
         {%- endif %}
         {%- endfor %}
     )
+{%- endmacro %}
+
+{#- Part of kpi_rollup(): the rows of `source` (one per day, or per month) rolled up over
+    time to each grain of `grains`, per branch: CTEs `<name>_periods` (each row once per
+    grain, with the period holding its `time_column`; in an incremental build only the
+    recomputed periods), `<name>_ranked` and `<name>_branches` (ratio, count and amount
+    KPIs add up; a snapshot keeps the period's last row). -#}
+{% macro kpi_rollup_over_time(name, source, grains, time_column, key_cols, code_column, scope) -%}
+    {%- set period_columns -%}
+            kpi_code,
+            kind,
+            grain,
+            period_start,
+            {{ key_cols | join(' ') }}
+    {%- endset -%}
+    {{ name }}_periods as (
+        {%- for grain in grains %}
+        select
+            kpi_code,
+            kind,
+            '{{ grain }}' as grain,
+            cast({{ dbt.date_trunc(grain, time_column) }} as date) as period_start,
+            {{ key_cols | join(' ') }}
+            branch_code,
+            {{ time_column }} as time_point,
+            numerator,
+            denominator
+        from {{ source }}
+        {{ kpi_recomputed(time_column, code_column=code_column, kind='period', grain="'" ~ grain ~ "'", scope=scope) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ),
+
+    {{ name }}_ranked as (
+        select
+            {{ period_columns }}
+            branch_code,
+            numerator,
+            denominator,
+            row_number() over (
+                partition by kpi_code, grain, period_start, {{ key_cols | join(' ') }} branch_code
+                order by time_point desc
+            ) as rank_desc
+        from {{ name }}_periods
+    ),
+
+    {{ name }}_branches as (
+        select
+            {{ period_columns }}
+            branch_code,
+            sum(case when kind = 'snapshot' and rank_desc > 1 then null else numerator end) as numerator,
+            sum(case when kind = 'snapshot' and rank_desc > 1 then null else denominator end) as denominator
+        from {{ name }}_ranked
+        group by
+            {{ period_columns }}
+            branch_code
+    )
+{%- endmacro %}
+
+{#- The body of kpi_rollup()'s `stored` CTE for a model incremental by period: its own
+    branch month rows that the build keeps (the delete hook removed the recomputed ones),
+    from the first day of the recomputed years on, with the KPI's kind; `keys` as in
+    kpi_rollup(); `code_column` names the rows' KPI column for kpi_recomputed (none for
+    the labour marts); `exclude_codes` leaves out KPIs whose rows are not rolled up from
+    days (the per-period KPIs). -#}
+{% macro kpi_stored_months(scope, keys=[], code_column=none, exclude_codes=[]) -%}
+    select
+        stored.kpi_code,
+        stored_definitions.kind,
+        {%- for key in keys %}
+        stored.{{ key }},
+        {%- endfor %}
+        stored.branch_code,
+        stored.period_start,
+        stored.numerator,
+        stored.denominator
+    from {{ this }} as stored
+    inner join {{ ref('kpi_definitions') }} as stored_definitions
+        on stored.kpi_code = stored_definitions.kpi_code
+    where stored.grain = 'month'
+        and stored.branch_code is not null
+        {%- if exclude_codes %}
+        and stored.kpi_code not in ('{{ exclude_codes | join("', '") }}')
+        {%- endif %}
+        {{ kpi_recomputed('stored.period_start', code_column=code_column, kind='period', grain="'year'", keyword='and', scope=scope) }}
 {%- endmacro %}
 
 {#- The grains kpi_rollup() rolls up from days: every grain, or, in an incremental build

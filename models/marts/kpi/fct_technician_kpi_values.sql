@@ -80,22 +80,9 @@ daily as (
 
 {%- if scope is not none %}
 
-{#- the month rows this build keeps (kpi_values has the same CTE) -#}
+{#- the month rows this build keeps, as in kpi_values -#}
 stored_months as (
-    select
-        stored.kpi_code,
-        kpi_definitions.kind,
-        stored.employee_id,
-        stored.branch_code,
-        stored.period_start,
-        stored.numerator,
-        stored.denominator
-    from {{ this }} as stored
-    inner join kpi_definitions
-        on stored.kpi_code = kpi_definitions.kpi_code
-    where stored.grain = 'month'
-        and stored.branch_code is not null
-        {{ kpi_recomputed('stored.period_start', kind='period', grain="'year'", keyword='and', scope=scope) }}
+    {{ kpi_stored_months(scope, keys=['employee_id']) }}
 ),
 {%- endif %}
 

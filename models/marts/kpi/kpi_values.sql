@@ -46,20 +46,7 @@ daily as (
 {#- the month rows this build keeps (the delete hook removed the recomputed ones): the
     quarters and years are rolled up from them and the recomputed months (kpi_rollup) -#}
 stored_months as (
-    select
-        stored.kpi_code,
-        kpi_definitions.kind,
-        stored.branch_code,
-        stored.period_start,
-        stored.numerator,
-        stored.denominator
-    from {{ this }} as stored
-    inner join kpi_definitions
-        on stored.kpi_code = kpi_definitions.kpi_code
-    where stored.grain = 'month'
-        and stored.branch_code is not null
-        and stored.kpi_code not in ('{{ kpi_period_codes() | join("', '") }}')
-        {{ kpi_recomputed('stored.period_start', code_column='stored.kpi_code', kind='period', grain="'year'", keyword='and', scope=scope) }}
+    {{ kpi_stored_months(scope, code_column='stored.kpi_code', exclude_codes=kpi_period_codes()) }}
 ),
 {%- endif %}
 
