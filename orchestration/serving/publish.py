@@ -257,13 +257,19 @@ def _schemas(path: Path) -> set[str] | None:
     return {row[0] for row in rows}
 
 
+def _holds_only(served: Path, allowed: set[str]) -> bool:
+    """True when the served file can be read and holds only ``allowed`` schemas (the BI
+    layer), not the whole warehouse an older version served."""
+    schemas = _schemas(served)
+    return schemas is not None and schemas <= allowed
+
+
 def _keepable(served: Path, previous: Path, allowed: set[str]) -> bool:
     """True when the served file holds only ``allowed`` schemas (the BI layer). A file
     from before the BI-only layout (a copy of the whole warehouse, personal data
     included) must not stay readable as the previous version: it is not kept, and the
     previous file (older still) is removed."""
-    schemas = _schemas(served)
-    if schemas is not None and schemas <= allowed:
+    if _holds_only(served, allowed):
         return True
     with contextlib.suppress(FileNotFoundError):
         previous.unlink()
@@ -396,7 +402,7 @@ def _write_copy(
     reason = "no served file yet"
     if not update:
         reason = "AFTERSALES_PUBLISH_UPDATE is off"
-    elif served.is_file() and (_schemas(served) or {"?"}) <= allowed:
+    elif served.is_file() and _holds_only(served, allowed):
         try:
             return update_served_copy(served, warehouse, temp, tables), None
         except ServedFileError as error:

@@ -36,15 +36,18 @@ from orchestration.serving.files import fsync_file
 from orchestration.serving.selection import BUILD_INFO, ServedTable
 from orchestration.serving.writer import (
     SERVED_STORAGE_VERSION,
+    SOURCE,
+    TARGET,
     check_servable,
+    column_types,
     comment_table,
+    copy_whole,
     ident,
+    qualified,
 )
 
 REPLACE_FRACTION = 0.5
 COMPACT_FREE_FRACTION = 0.25
-_SOURCE = "warehouse"
-_TARGET = "served"
 
 
 class NotUpdatable(RuntimeError):
@@ -101,14 +104,6 @@ def _free_fraction(con: duckdb.DuckDBPyConnection, database: str) -> float:
     return float(row[1]) / float(row[0])
 
 
-def _shape(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> list:
-    return con.execute(
-        "select column_name, data_type from duckdb_columns() where database_name = ? "
-        "and schema_name = ? and table_name = ? order by column_index",
-        [database, schema, name],
-    ).fetchall()
-
-
 def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str]]:
     rows = con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = ?",
@@ -117,29 +112,18 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str
     return {(row[0], row[1]) for row in rows}
 
 
-def _name(database: str, schema: str, table: str) -> str:
-    return f"{ident(database)}.{ident(schema)}.{ident(table)}"
-
-
-def _write_whole(con: duckdb.DuckDBPyConnection, table: ServedTable, source: str) -> None:
-    target = _name(_TARGET, table.schema, table.name)
-    con.execute(f"create schema if not exists {ident(_TARGET)}.{ident(table.schema)}")
-    con.execute(f"drop table if exists {target}")
-    con.execute(f"create table {target} as select * from {source}")
-
-
 def _sync(con: duckdb.DuckDBPyConnection, table: ServedTable) -> TableChange:
     """Make the copy's ``table`` hold the build's rows; say what it took."""
-    source = _name(_SOURCE, table.schema, table.name)
-    target = _name(_TARGET, table.schema, table.name)
-    shape = _shape(con, _SOURCE, table.schema, table.name)
+    source = qualified(SOURCE, table)
+    target = qualified(TARGET, table)
+    shape = column_types(con, SOURCE, table)
     check_servable(table, [column for column, _ in shape])
-    served_shape = _shape(con, _TARGET, table.schema, table.name)
+    served_shape = column_types(con, TARGET, table)
     if not served_shape:
-        _write_whole(con, table, source)
+        copy_whole(con, table)
         return TableChange(table.qualified, "created")
     if served_shape != shape:
-        _write_whole(con, table, source)
+        copy_whole(con, table)
         return TableChange(table.qualified, "replaced")
     for statement in (
         f"_old as select rowid as rid, hash(t) as h from {target} as t",
@@ -158,7 +142,7 @@ def _sync(con: duckdb.DuckDBPyConnection, table: ServedTable) -> TableChange:
     if not gone and not come:
         return TableChange(table.qualified, "unchanged")
     if gone + come > REPLACE_FRACTION * max(old_rows, 1):
-        _write_whole(con, table, source)
+        copy_whole(con, table)
         return TableChange(table.qualified, "replaced", gone, come)
     con.execute(f"delete from {target} where rowid in (select rid from _gone)")
     con.execute(
@@ -188,22 +172,22 @@ def update_served_copy(
     try:
         limit_memory(con)
         con.execute("set enable_progress_bar = false")
-        con.execute(f"attach {sql_text(str(warehouse))} as {_SOURCE} (read_only)")
-        con.execute(f"attach {sql_text(str(target))} as {_TARGET}")
-        version = _storage_version(con, _TARGET)
+        con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
+        con.execute(f"attach {sql_text(str(target))} as {TARGET}")
+        version = _storage_version(con, TARGET)
         if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
             raise NotUpdatable(f"the served file's storage version is {version}")
-        free = _free_fraction(con, _TARGET)
+        free = _free_fraction(con, TARGET)
         if free > COMPACT_FREE_FRACTION:
             raise NotUpdatable(f"{free:.0%} of the served file's blocks are free")
         served_names = {(t.schema, t.name) for t in tables} | {(BUILD_INFO.schema, BUILD_INFO.name)}
-        for schema, name in sorted(_tables(con, _TARGET) - served_names):
-            con.execute(f"drop table {_name(_TARGET, schema, name)}")
+        for schema, name in sorted(_tables(con, TARGET) - served_names):
+            con.execute(f"drop table {ident(TARGET)}.{ident(schema)}.{ident(name)}")
             result.dropped.append(f"{schema}.{name}")
         for table in tables:
             result.changes.append(_sync(con, table))
-            comment_table(con, _TARGET, table)
-        con.execute(f"detach {_TARGET}")
+            comment_table(con, TARGET, table)
+        con.execute(f"detach {TARGET}")
         fsync_file(target)
     except BaseException:
         con.close()

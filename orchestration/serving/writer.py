@@ -23,8 +23,8 @@ from orchestration.serving.selection import ServedTable
 
 SERVED_STORAGE_VERSION = "v1.4.0"
 OLDEST_READER = "1.4.0"  # the oldest DuckDB release that opens the served file
-_SOURCE = "warehouse"
-_TARGET = "served"
+SOURCE = "warehouse"  # the names the build and the new served file are attached under
+TARGET = "served"
 
 
 class ServedFileError(RuntimeError):
@@ -35,18 +35,29 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _columns(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> list[str]:
-    rows = con.execute(
-        "select column_name from duckdb_columns() where database_name = ? "
+def qualified(database: str, table: ServedTable) -> str:
+    """``table``'s quoted name in the attached ``database``."""
+    return f"{ident(database)}.{ident(table.schema)}.{ident(table.name)}"
+
+
+def column_types(
+    con: duckdb.DuckDBPyConnection, database: str, table: ServedTable
+) -> list[tuple[str, str]]:
+    """``table``'s columns in ``database`` with their types, in order (none: no table)."""
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = ? "
         "and schema_name = ? and table_name = ? order by column_index",
         [database, table.schema, table.name],
     ).fetchall()
-    return [row[0] for row in rows]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> list[str]:
+    return [column for column, _ in column_types(con, database, table)]
 
 
 def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> None:
     """Put ``table``'s descriptions on the table and its columns in ``database``."""
-    name = f"{ident(database)}.{ident(table.schema)}.{ident(table.name)}"
+    name = qualified(database, table)
     if table.description:
         con.execute(f"comment on table {name} is {sql_text(table.description)}")
     for column in _columns(con, database, table):
@@ -70,15 +81,20 @@ def check_servable(table: ServedTable, columns: Sequence[str]) -> None:
         )
 
 
-def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
-    check_servable(table, _columns(con, _SOURCE, table))
-    schema = f"{ident(_TARGET)}.{ident(table.schema)}"
-    con.execute(f"create schema if not exists {schema}")
+def copy_whole(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
+    """Write ``table`` of the build into the served file whole, replacing any table of
+    that name there."""
+    con.execute(f"create schema if not exists {ident(TARGET)}.{ident(table.schema)}")
+    con.execute(f"drop table if exists {qualified(TARGET, table)}")
     con.execute(
-        f"create table {schema}.{ident(table.name)} as "
-        f"select * from {ident(_SOURCE)}.{ident(table.schema)}.{ident(table.name)}"
+        f"create table {qualified(TARGET, table)} as select * from {qualified(SOURCE, table)}"
     )
-    comment_table(con, _TARGET, table)
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: ServedTable) -> None:
+    check_servable(table, _columns(con, SOURCE, table))
+    copy_whole(con, table)
+    comment_table(con, TARGET, table)
 
 
 def write_served_file(warehouse: Path, target: Path, tables: Sequence[ServedTable]) -> int:
@@ -90,14 +106,14 @@ def write_served_file(warehouse: Path, target: Path, tables: Sequence[ServedTabl
     try:
         limit_memory(con)  # at 10 M work orders the copy grew to 8.3 GiB without it
         con.execute("set enable_progress_bar = false")
-        con.execute(f"attach {sql_text(str(warehouse))} as {_SOURCE} (read_only)")
+        con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
         con.execute(
-            f"attach {sql_text(str(target))} as {_TARGET} "
+            f"attach {sql_text(str(target))} as {TARGET} "
             f"(storage_version {sql_text(SERVED_STORAGE_VERSION)})"
         )
         for table in tables:
             _copy_table(con, table)
-        con.execute(f"detach {_TARGET}")
+        con.execute(f"detach {TARGET}")
     except duckdb.Error as error:
         raise ServedFileError(f"cannot write {target} from {warehouse}: {error}") from error
     finally:
