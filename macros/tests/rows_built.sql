@@ -144,12 +144,14 @@
 {%- endmacro %}
 
 {#- The work orders whose sold-hours split this build can have changed: those it split
-    again (int_sold_hours_allocated rows stamped with it), those it parsed (every row of
-    base_dms__tickets stamped with it: a deletion too), those of the job shares it wrote
-    and those any version of a punch it parsed names. assert_sold_hours_split_weights_sum_to_one
-    (it holds per work order) reads those; any other work order keeps its current
-    version, its job shares and its split rows from a build that passed the test. -#}
+    again (int_sold_hours_allocated rows stamped with it) and the model's own scope with
+    "parsed in this build" (sold_hours_scope: the work orders parsed, those of the job
+    shares written, those any version of a parsed punch names).
+    assert_sold_hours_split_weights_sum_to_one (it holds per work order) reads those; any
+    other work order keeps its current version, its job shares and its split rows from a
+    build that passed the test. -#}
 {% macro labour_tickets_built(column='ticket_id') -%}
+    {#- the refs come first, so that dbt records the ones sold_hours_scope() reads -#}
     {%- set tickets = ref('base_dms__tickets') -%}
     {%- set versions = ref('base_dms__time_punches') -%}
     {%- set shares = ref('int_job_shares_allocated') -%}
@@ -161,15 +163,7 @@
     {{ column }} in (
         select ticket_id from {{ split }} where _computed_at = {{ build_started_at() }}
         union
-        {{ keys_parsed_in_this_build('base_dms__tickets', 'ticket_id') }}
-        union
-        select ticket_id from {{ shares }} where _computed_at = {{ build_started_at() }}
-        union
-        select all_versions.ticket_id
-        from {{ versions }} as all_versions
-        where all_versions.punch_id in (
-            {{ keys_parsed_in_this_build('base_dms__time_punches', 'punch_id') }}
-        )
+        {{ sold_hours_scope(in_this_build=true) }}
     )
     {%- endset -%}
     {{ return(condition) }}
