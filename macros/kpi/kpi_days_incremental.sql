@@ -74,11 +74,7 @@
 {#- The codes of the assets area's KPIs (kpi_models_by_area()): the only KPIs an asset's
     row changes (int_builds_scoped.assets_recompute_from). -#}
 {% macro kpi_asset_codes() -%}
-    {%- set codes = [] -%}
-    {%- for name in kpi_models_by_area()['assets'] -%}
-        {%- do codes.append(name[8:].rsplit('_', 1)[0]) -%}
-    {%- endfor -%}
-    {{ return(codes) }}
+    {{ return(kpi_codes_of(kpi_models_by_area()['assets'])) }}
 {%- endmacro %}
 
 {#- The lower bound of a recomputed row for the first recomputed day `first`: that day

@@ -106,13 +106,18 @@
     {{ return(kpi_models_ending('_periods')) }}
 {%- endmacro %}
 
-{#- The codes of the per-period KPIs (their models int_kpi_<code>_periods). -#}
-{% macro kpi_period_codes() -%}
+{#- The KPI codes of KPI models (`int_kpi_<code>_daily` or `int_kpi_<code>_periods`). -#}
+{% macro kpi_codes_of(models) -%}
     {%- set codes = [] -%}
-    {%- for name in kpi_period_models() -%}
-        {%- do codes.append(name[8:-8]) -%}
+    {%- for name in models -%}
+        {%- do codes.append(name[8:].rsplit('_', 1)[0]) -%}
     {%- endfor -%}
     {{ return(codes) }}
+{%- endmacro %}
+
+{#- The codes of the per-period KPIs (their models int_kpi_<code>_periods). -#}
+{% macro kpi_period_codes() -%}
+    {{ return(kpi_codes_of(kpi_period_models())) }}
 {%- endmacro %}
 
 {#- Grains of the published table, finest first. -#}
