@@ -39,6 +39,7 @@ valid_tickets as (
     select
         tickets.ticket_id,
         tickets.branch_code,
+        branches.timezone,
         tickets.opened_at,
         tickets.delivered_at
     from tickets
@@ -61,11 +62,9 @@ counted_tickets as (
     select
         valid_tickets.ticket_id,
         valid_tickets.branch_code,
-        {{ local_to_epoch('valid_tickets.opened_at', 'branches.timezone') }} as opened_epoch,
-        {{ local_to_epoch('valid_tickets.delivered_at', 'branches.timezone') }} as delivered_epoch
+        {{ local_to_epoch('valid_tickets.opened_at', 'valid_tickets.timezone') }} as opened_epoch,
+        {{ local_to_epoch('valid_tickets.delivered_at', 'valid_tickets.timezone') }} as delivered_epoch
     from valid_tickets
-    inner join branches
-        on valid_tickets.branch_code = branches.branch_code
     {%- if scope is not none %}
     where valid_tickets.delivered_at is null
         or valid_tickets.delivered_at >= cast('{{ scope['facts'] }}' as {{ type_local_timestamp() }})
