@@ -25,12 +25,14 @@
     case when {{ kind }} = 'job' then {{ ticket_id }} end
 {%- endmacro %}
 
-{#- Whether `alias`'s sequence is a recomputed one (`scope` the scope scratch table). -#}
-{% macro punch_in_scope(scope, alias) -%}
+{#- Whether `alias`'s sequence is a recomputed one (`scope` the scope scratch table);
+    `kind` the expression of its punch kind (default: its `punch_kind` column). -#}
+{% macro punch_in_scope(scope, alias, kind=none) -%}
+    {%- set kind = kind or alias ~ '.punch_kind' -%}
     {{ scope }}.employee_id = {{ alias }}.employee_id
-    and {{ scope }}.punch_kind = {{ alias }}.punch_kind
+    and {{ scope }}.punch_kind = {{ kind }}
     and {{ scope }}.sequence_ticket_id is not distinct from
-        {{ punch_sequence_ticket(alias ~ '.punch_kind', alias ~ '.ticket_id') }}
+        {{ punch_sequence_ticket(kind, alias ~ '.ticket_id') }}
 {%- endmacro %}
 
 {#- Pre-hook 1: the touched punches. -#}
@@ -114,24 +116,23 @@
         group by 1, 2, 3
     ),
 
+    {#- P1 and P2: the last two stored punches before from_epoch, by (epoch, punch_id);
+        an aggregate's top two, not a rank of every earlier punch (0.6 s against 0.4 s at
+        1 M work orders) -#}
     before_from as (
         select
             touched_sequences.employee_id,
             touched_sequences.punch_kind,
             touched_sequences.sequence_ticket_id,
-            stored.punch_id,
-            stored.punched_epoch,
-            row_number() over (
-                partition by
-                    touched_sequences.employee_id,
-                    touched_sequences.punch_kind,
-                    touched_sequences.sequence_ticket_id
-                order by stored.punched_epoch desc, stored.punch_id desc
-            ) as rank_back
+            max(
+                struct_pack(punched_epoch := stored.punched_epoch, punch_id := stored.punch_id),
+                2
+            ) as last_two
         from {{ this }} as stored
         inner join touched_sequences
             on {{ punch_in_scope('touched_sequences', 'stored') }}
         where stored.punched_epoch < touched_sequences.from_epoch
+        group by 1, 2, 3
     ),
 
     final as (
@@ -140,20 +141,18 @@
             touched_sequences.punch_kind,
             touched_sequences.sequence_ticket_id,
             touched_sequences.from_epoch,
-            p1.punch_id as p1_punch_id,
-            coalesce(p2.punched_epoch, p1.punched_epoch, touched_sequences.from_epoch)
-                as read_from_epoch
+            before_from.last_two[1].punch_id as p1_punch_id,
+            coalesce(
+                before_from.last_two[2].punched_epoch,
+                before_from.last_two[1].punched_epoch,
+                touched_sequences.from_epoch
+            ) as read_from_epoch
         from touched_sequences
-        left join before_from as p1
-            on touched_sequences.employee_id = p1.employee_id
-            and touched_sequences.punch_kind = p1.punch_kind
-            and touched_sequences.sequence_ticket_id is not distinct from p1.sequence_ticket_id
-            and p1.rank_back = 1
-        left join before_from as p2
-            on touched_sequences.employee_id = p2.employee_id
-            and touched_sequences.punch_kind = p2.punch_kind
-            and touched_sequences.sequence_ticket_id is not distinct from p2.sequence_ticket_id
-            and p2.rank_back = 2
+        left join before_from
+            on touched_sequences.employee_id = before_from.employee_id
+            and touched_sequences.punch_kind = before_from.punch_kind
+            and touched_sequences.sequence_ticket_id is not distinct from
+                before_from.sequence_ticket_id
     )
 
     select * from final

@@ -54,6 +54,11 @@ located as (
         punches.punched_at,
         punches._source_file,
         {{ punch_kind('punches.punch_type') }} as punch_kind,
+        {%- if incremental_run() %}
+        scope.from_epoch as scope_from_epoch,
+        scope.read_from_epoch as scope_read_from_epoch,
+        scope.p1_punch_id as scope_p1_punch_id,
+        {%- endif %}
         case
             when punches.punch_type in ('shift_start', 'job_start') then 'start'
             else 'end'
@@ -63,17 +68,14 @@ located as (
     left join branches
         on punches.branch_code = branches.branch_code
     {%- if incremental_run() %}
-    {#- the touched punches and every punch of a recomputed sequence #}
+    {#- the touched punches and every punch of a recomputed sequence, found by a join
+        (a correlated `exists` in an `or` is evaluated row by row: 1.4 s against 0.5 s
+        at 1 M work orders) #}
+    left join scope
+        on {{ punch_in_scope('scope', 'punches', punch_kind('punches.punch_type')) }}
     where (select recompute_all from recompute_all)
+        or scope.employee_id is not null
         or punches.punch_id in (select punch_id from touched)
-        or exists (
-            select 1
-            from scope
-            where scope.employee_id = punches.employee_id
-                and scope.punch_kind = {{ punch_kind('punches.punch_type') }}
-                and scope.sequence_ticket_id is not distinct from
-                    {{ punch_sequence_ticket(punch_kind('punches.punch_type'), 'punches.ticket_id') }}
-        )
     {%- endif %}
 ),
 
@@ -89,6 +91,11 @@ keyed as (
         punch_kind,
         punch_edge,
         punched_epoch,
+        {%- if incremental_run() %}
+        scope_from_epoch,
+        scope_read_from_epoch,
+        scope_p1_punch_id,
+        {%- endif %}
         case
             when punched_epoch is null then 'unknown_branch_timezone'
             when punch_kind = 'job' and ticket_id is null then 'job_punch_without_ticket'
@@ -105,14 +112,7 @@ sequenceable as (
         {#- a recomputed sequence from P2 on (the window's input) #}
         and (
             (select recompute_all from recompute_all)
-            or exists (
-                select 1
-                from scope
-                where scope.employee_id = keyed.employee_id
-                    and scope.punch_kind = keyed.punch_kind
-                    and scope.sequence_ticket_id is not distinct from keyed.sequence_ticket_id
-                    and keyed.punched_epoch >= scope.read_from_epoch
-            )
+            or punched_epoch >= scope_read_from_epoch
         )
     {%- endif %}
 ),
@@ -129,6 +129,10 @@ neighboured as (
         punch_kind,
         punch_edge,
         punched_epoch,
+        {%- if incremental_run() %}
+        scope_from_epoch,
+        scope_p1_punch_id,
+        {%- endif %}
         lead(punch_id) over sequence_window as next_punch_id,
         lead(punch_edge) over sequence_window as next_edge,
         lead(punched_at) over sequence_window as next_punched_at,
@@ -178,15 +182,8 @@ classified as (
     {%- if incremental_run() %}
     {#- the rows written: P1 and every punch from from_epoch on #}
     where (select recompute_all from recompute_all)
-        or exists (
-            select 1
-            from scope
-            where scope.employee_id = neighboured.employee_id
-                and scope.punch_kind = neighboured.punch_kind
-                and scope.sequence_ticket_id is not distinct from
-                    {{ punch_sequence_ticket('neighboured.punch_kind', 'neighboured.ticket_id') }}
-                and (neighboured.punched_epoch >= scope.from_epoch or neighboured.punch_id = scope.p1_punch_id)
-        )
+        or punched_epoch >= scope_from_epoch
+        or punch_id = scope_p1_punch_id
     {%- endif %}
 ),
 
