@@ -166,7 +166,8 @@ def _mode_summary(stages: dict[str, list[StageRun]]) -> dict[str, Any]:
             entry["detail"] = ok[-1].detail
         if name == "dbt_build" and ok:
             entry["by_group"] = median_breakdown([run.detail["by_group"] for run in ok])
-            entry["detail"] = {"args": ok[-1].detail["args"]}
+            # the scope is the same in every repeat (the same files): the last run's
+            entry["detail"] = {"args": ok[-1].detail["args"], "scope": ok[-1].detail.get("scope")}
         out[name] = entry
     return out
 

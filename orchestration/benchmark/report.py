@@ -100,6 +100,10 @@ def format_report(report: dict[str, Any]) -> str:
             f"peak {_mb(setup['generate'])} MiB; dbt parse: "
             f"{_s(setup.get('prepare', {}).get('median_s'))} s"
         )
+    for mode in ("full", "daily"):
+        scope = (report[mode].get("dbt_build") or {}).get("detail", {}).get("scope")
+        if scope:
+            lines.append(f"{mode} build: {scope['text']}")
     if report["daily_ingested_only_held_back"] is not None:
         lines.append(
             "daily ingest loaded exactly the held-back files: "

@@ -32,6 +32,7 @@ from orchestration.defs.automation.policies import (
     retry_only_transient,
     writer_retry_policy,
 )
+from orchestration.defs.dbt.build_scope import SCOPE_TABLE, last_build_scope
 from orchestration.defs.dbt.check_descriptions import describe_dbt_test
 from orchestration.defs.dbt.incremental import (
     data_tests_env,
@@ -153,6 +154,8 @@ def dbt_build(
                 context.log.warning(
                     "dbt build ran a selection of the models: the next build is a full refresh"
                 )
+            else:
+                log_build_scope(context, engine)
     if not invocation.is_successful():
         text = dbt_error_text(invocation)
         if is_transient_message(text):
@@ -161,6 +164,19 @@ def dbt_build(
             detail = gate_message(engine)
             text = f"{detail}\n{text}" if detail else text
         raise Failure(description=text or "dbt build failed", allow_retries=False)
+
+
+def log_build_scope(context: AssetExecutionContext, engine: Any) -> None:
+    """Log which KPI days the build recomputed and why (``int_builds_scoped``): what a
+    daily refresh's cost follows. Information only: a failed read is a warning."""
+    try:
+        with engine.read_build() as con:
+            scope = last_build_scope(con)
+    except Exception as error:  # the build succeeded; this read only informs
+        context.log.warning(f"could not read what the build recomputed ({SCOPE_TABLE}): {error}")
+        return
+    if scope is not None:
+        context.log.info(f"dbt build: {scope.describe()}")
 
 
 def _keys_in_group(group: str) -> list[AssetKey]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,19 @@ def test_the_run_succeeds_and_measures_every_stage_of_both_refreshes(run) -> Non
         assert args[2:] == ["unit_test", *expected], args
         assert report[mode]["gx"]["detail"]["passed"]
     assert report["hand_pass"]["median_s"] > 0
+
+
+def test_each_build_reports_which_days_it_recomputed(run) -> None:
+    _, report, _ = run
+    full = report["full"]["dbt_build"]["detail"]["scope"]
+    daily = report["daily"]["dbt_build"]["detail"]["scope"]
+    assert full["reason"] == "full refresh" and full["recompute_from"] is None
+    assert daily["reason"] == "changed days"
+    # incremental: a first day and the days from it to the as-of date (at 25 days of data
+    # the 31-day known-outcome window reaches back before the first day)
+    first, as_of = date.fromisoformat(daily["recompute_from"]), daily["as_of"][:10]
+    assert daily["days"] == (date.fromisoformat(as_of) - first).days + 1 >= 1, daily
+    assert daily["built_at"] > full["built_at"]
 
 
 def test_the_ratios_are_computed_from_the_totals(run) -> None:
@@ -101,3 +115,5 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
     ):
         assert label in text, label
     assert "daily ingest loaded exactly the held-back files: yes" in text
+    assert "full build: every KPI day recomputed (full refresh)" in text
+    assert "daily build: KPI days recomputed from " in text
