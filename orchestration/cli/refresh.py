@@ -23,6 +23,7 @@ from typing import TextIO
 from orchestration.cli.batches import landing_report, retract_batches
 from orchestration.cli.progress import ProgressHandler, progress_logger
 from orchestration.config import Settings, load_settings, override
+from orchestration.defs.dbt.build_scope import SCOPE_TABLE, read_last_build_scope
 from orchestration.defs.dbt.incremental import full_refresh_reason
 from orchestration.engines import Engine, EngineError, engine_for
 
@@ -170,6 +171,15 @@ def _summary(engine: Engine, published: bool) -> None:
         print("(read from the build warehouse: nothing was published)")
 
 
+def _build_scope_line(engine: Engine) -> str:
+    """Which KPI days the refresh's dbt build recomputed, and why (int_builds_scoped)."""
+    try:
+        scope = read_last_build_scope(engine)
+    except Exception as error:  # the refresh succeeded; this read only informs
+        return f"dbt build: could not read what it recomputed ({SCOPE_TABLE}): {error}"
+    return f"dbt build: {scope.describe()}" if scope else "dbt build: no scope recorded"
+
+
 def refresh(engine: Engine, args: argparse.Namespace) -> int:
     settings = engine.settings
     warnings.filterwarnings("ignore", module=r"dagster.*")
@@ -192,7 +202,8 @@ def refresh(engine: Engine, args: argparse.Namespace) -> int:
         if landing_lines:
             print("\n".join(landing_lines))
         return 1
-    print(f"\nRefresh succeeded in {elapsed:.0f}s.\n")
+    print(f"\nRefresh succeeded in {elapsed:.0f}s.")
+    print(_build_scope_line(engine) + "\n")
     if landing_lines:
         print("\n".join(landing_lines) + "\n")
     _summary(engine, published=not args.no_publish)

@@ -32,7 +32,7 @@ from orchestration.defs.automation.policies import (
     retry_only_transient,
     writer_retry_policy,
 )
-from orchestration.defs.dbt.build_scope import SCOPE_TABLE, last_build_scope
+from orchestration.defs.dbt.build_scope import SCOPE_TABLE, read_last_build_scope
 from orchestration.defs.dbt.check_descriptions import describe_dbt_test
 from orchestration.defs.dbt.incremental import (
     data_tests_env,
@@ -170,8 +170,7 @@ def log_build_scope(context: AssetExecutionContext, engine: Any) -> None:
     """Log which KPI days the build recomputed and why (``int_builds_scoped``): what a
     daily refresh's cost follows. Information only: a failed read is a warning."""
     try:
-        with engine.read_build() as con:
-            scope = last_build_scope(con)
+        scope = read_last_build_scope(engine)
     except Exception as error:  # the build succeeded; this read only informs
         context.log.warning(f"could not read what the build recomputed ({SCOPE_TABLE}): {error}")
         return

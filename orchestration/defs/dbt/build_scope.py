@@ -75,3 +75,9 @@ def last_build_scope(con: Any) -> BuildScope | None:
         assets_recompute_from=row[3],
         reason=str(row[4]),
     )
+
+
+def read_last_build_scope(engine: Any) -> BuildScope | None:
+    """The newest build's scope, read from ``engine``'s build warehouse."""
+    with engine.read_build() as con:
+        return last_build_scope(con)
