@@ -82,7 +82,7 @@ def dbt_build_stage(spec: Spec) -> Result:
     breakdown from ``run_results.json``."""
     from orchestration.benchmark.dbt_timing import dbt_breakdown, run_dbt
     from orchestration.defs.dbt.assets import dbt_build_args
-    from orchestration.defs.dbt.build_scope import last_build_scope
+    from orchestration.defs.dbt.build_scope import read_last_build_scope
     from orchestration.defs.dbt.incremental import (
         data_tests_env,
         full_refresh_reason,
@@ -101,8 +101,7 @@ def dbt_build_stage(spec: Spec) -> Result:
     run_dbt(args, env, Path(spec["log"]))
     mark_finished(engine.settings)
     seconds = time.perf_counter() - started
-    with engine.read_build() as con:
-        scope = last_build_scope(con)
+    scope = read_last_build_scope(engine)
     return seconds, {
         "args": args,
         "full_refresh": reason,

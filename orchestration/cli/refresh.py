@@ -23,7 +23,7 @@ from typing import TextIO
 from orchestration.cli.batches import landing_report, retract_batches
 from orchestration.cli.progress import ProgressHandler, progress_logger
 from orchestration.config import Settings, load_settings, override
-from orchestration.defs.dbt.build_scope import SCOPE_TABLE, read_last_build_scope
+from orchestration.defs.dbt.build_scope import last_build_line
 from orchestration.defs.dbt.incremental import full_refresh_reason
 from orchestration.engines import Engine, EngineError, engine_for
 
@@ -173,11 +173,8 @@ def _summary(engine: Engine, published: bool) -> None:
 
 def _build_scope_line(engine: Engine) -> str:
     """Which KPI days the refresh's dbt build recomputed, and why (int_builds_scoped)."""
-    try:
-        scope = read_last_build_scope(engine)
-    except Exception as error:  # the refresh succeeded; this read only informs
-        return f"dbt build: could not read what it recomputed ({SCOPE_TABLE}): {error}"
-    return f"dbt build: {scope.describe()}" if scope else "dbt build: no scope recorded"
+    line, _ = last_build_line(engine)
+    return line or "dbt build: no scope recorded"
 
 
 def refresh(engine: Engine, args: argparse.Namespace) -> int:

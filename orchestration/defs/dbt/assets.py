@@ -32,7 +32,7 @@ from orchestration.defs.automation.policies import (
     retry_only_transient,
     writer_retry_policy,
 )
-from orchestration.defs.dbt.build_scope import SCOPE_TABLE, read_last_build_scope
+from orchestration.defs.dbt.build_scope import last_build_line
 from orchestration.defs.dbt.check_descriptions import describe_dbt_test
 from orchestration.defs.dbt.incremental import (
     data_tests_env,
@@ -169,13 +169,11 @@ def dbt_build(
 def log_build_scope(context: AssetExecutionContext, engine: Any) -> None:
     """Log which KPI days the build recomputed and why (``int_builds_scoped``): what a
     daily refresh's cost follows. Information only: a failed read is a warning."""
-    try:
-        scope = read_last_build_scope(engine)
-    except Exception as error:  # the build succeeded; this read only informs
-        context.log.warning(f"could not read what the build recomputed ({SCOPE_TABLE}): {error}")
-        return
-    if scope is not None:
-        context.log.info(f"dbt build: {scope.describe()}")
+    line, read = last_build_line(engine)
+    if not read:
+        context.log.warning(line)
+    elif line is not None:
+        context.log.info(line)
 
 
 def _keys_in_group(group: str) -> list[AssetKey]:

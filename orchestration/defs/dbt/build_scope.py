@@ -81,3 +81,14 @@ def read_last_build_scope(engine: Any) -> BuildScope | None:
     """The newest build's scope, read from ``engine``'s build warehouse."""
     with engine.read_build() as con:
         return last_build_scope(con)
+
+
+def last_build_line(engine: Any) -> tuple[str | None, bool]:
+    """The newest build's scope as a ``dbt build: …`` line (None: no build recorded one)
+    and whether it could be read. Information only, after a build that succeeded: a
+    failed read is said in the line, not raised."""
+    try:
+        scope = read_last_build_scope(engine)
+    except Exception as error:
+        return f"dbt build: could not read what it recomputed ({SCOPE_TABLE}): {error}", False
+    return (f"dbt build: {scope.describe()}" if scope else None), True
