@@ -72,12 +72,16 @@ def read_for_suite(
     checked: set[str] | None = None,
     where: str = "",
     params: list[Any] | None = None,
+    codes: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """``relation`` as a pandas frame for a suite: every column (the column-set
     expectations see them all), with values only where an expectation reads them
     (``checked``; all when None) and null elsewhere, decimals as doubles. pandas holds
     decimals as Python objects, and GX compares those one by one: at 1 M work orders that
-    and the unread text columns were most of a suite's time."""
+    and the unread text columns were most of a suite's time.
+
+    ``codes``: text columns holding a few distinct codes (KPI codes, grains, statuses),
+    read as pandas categoricals (:func:`as_codes`)."""
 
     def value(name: str, kind: str) -> str:
         numeric = kind.upper().startswith("DECIMAL")
@@ -87,7 +91,19 @@ def read_for_suite(
 
     columns = con.execute(f"describe {relation}").fetchall()
     select = ", ".join(value(name, str(kind)) for name, kind, *_ in columns)
-    return con.execute(f"select {select} from {relation} {where}", params or []).df()
+    frame = con.execute(f"select {select} from {relation} {where}", params or []).df()
+    return as_codes(frame, codes)
+
+
+def as_codes(frame: pd.DataFrame, codes: frozenset[str]) -> pd.DataFrame:
+    """``frame`` with its text columns named in ``codes`` as categoricals: the same
+    values (an unexpected code is one more category), but GX's row conditions
+    (``kpi_code in [...]``), set checks and its fingerprint of the frame then work on
+    small integer codes. At 1 M work orders this halved the kpi_values suite's time."""
+    for column in codes & set(frame.columns):
+        if pd.api.types.is_string_dtype(frame[column].dtype):
+            frame[column] = frame[column].astype("category")
+    return frame
 
 
 PART_ROWS_ENV = "AFTERSALES_GX_PART_ROWS"
@@ -122,22 +138,26 @@ def read_parts(
     where: str = "",
     params: list[Any] | None = None,
     rows_per_part: int | None = None,
+    codes: frozenset[str] = frozenset(),
 ) -> list[Part]:
     """``relation`` (``where``) as parts of at most about ``rows_per_part`` rows
-    (:func:`part_rows`), each read by :func:`read_for_suite` when validated. Rows are
-    split by the hash of the key columns ``by``, so the rows of one key are in one part
-    and a key that is unique within each part is unique over the whole relation."""
+    (:func:`part_rows`), each read by :func:`read_for_suite` (with ``codes``) when
+    validated. Rows are split by the hash of the key columns ``by``, so the rows of one
+    key are in one part and a key that is unique within each part is unique over the
+    whole relation."""
     (rows,) = con.execute(f"select count(*) from {relation} {where}", params or []).fetchone()
     count = max(1, math.ceil(rows / (rows_per_part or part_rows())))
     if count == 1:
-        return [Part(lambda: read_for_suite(con, relation, checked, where, params), "all rows")]
+        return [
+            Part(lambda: read_for_suite(con, relation, checked, where, params, codes), "all rows")
+        ]
     key = ", ".join(f'"{column}"' for column in by)
 
     def part(index: int) -> Part:
         condition = f"hash({key}) % {count} = {index}"
         clause = f"{where} and {condition}" if where else f"where {condition}"
         return Part(
-            lambda: read_for_suite(con, relation, checked, clause, params),
+            lambda: read_for_suite(con, relation, checked, clause, params, codes),
             f"part {index + 1} of {count}: hash({key}) % {count} = {index}",
         )
 

@@ -68,6 +68,8 @@ KEY_COLUMNS: tuple[str, ...] = ("kpi_code", "grain", "period_start", "branch_cod
 # run_suite reads them as nulls. Every other column's values are read.
 UNCHECKED_COLUMNS: tuple[str, ...] = ("kpi_name_zh", "kpi_name_en", "period_end")
 CHECKED_COLUMNS: set[str] = set(KPI_VALUES_COLUMNS) - set(UNCHECKED_COLUMNS)
+# text columns of a few distinct codes, read as categoricals (gx_runner.as_codes)
+CODE_COLUMNS: frozenset[str] = frozenset({"kpi_code", "grain", "branch_code", "comparator"})
 # a row's identity for "passed before": its checked columns, in contract order
 HASHED_COLUMNS: tuple[str, ...] = tuple(c for c in KPI_VALUES_COLUMNS if c in CHECKED_COLUMNS)
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
@@ -341,7 +343,9 @@ def run_suite(
     if warehouse_dir is not None:
         fingerprint = suite_fingerprint(lambda: build_suite(definitions))
         where = unvalidated_where(warehouse_dir, fingerprint, HASHED_COLUMNS)
-    parts = read_parts(con, KPI_VALUES_TABLE, CHECKED_COLUMNS, KEY_COLUMNS, where)
+    parts = read_parts(
+        con, KPI_VALUES_TABLE, CHECKED_COLUMNS, KEY_COLUMNS, where, codes=CODE_COLUMNS
+    )
     (rows,) = con.execute(f"select count(*) from {KPI_VALUES_TABLE}").fetchone()
     result = validate_kpi_values_parts(
         parts,

@@ -44,6 +44,12 @@ class StagingSuite:
         return {self.key, *self.not_null, *self.enumerations, *self.non_negative}
 
     @property
+    def codes(self) -> frozenset[str]:
+        """The text columns of a few distinct codes (the enumerations, the branch), read
+        as categoricals (``gx_runner.as_codes``; a numeric one stays as it is)."""
+        return frozenset({*self.enumerations, "branch_code"} & self.checked)
+
+    @property
     def columns(self) -> list[str]:
         contract = [c for c in TABLES[self.table].columns if c not in self.dropped]
         return [*contract, "_source_file", "_resolved_at"]
@@ -142,7 +148,7 @@ def read_model(
     spec = STAGING_SUITES[model]
     where, params = ("where _resolved_at > ?", [since]) if since is not None else ("", [])
     relation = f"{STAGING_SCHEMA}.{model}"
-    return read_parts(con, relation, spec.checked, (spec.key,), where, params)
+    return read_parts(con, relation, spec.checked, (spec.key,), where, params, codes=spec.codes)
 
 
 def run_staging_suite(

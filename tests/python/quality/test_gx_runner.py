@@ -46,6 +46,21 @@ def test_parts_keep_the_rows_of_a_key_together() -> None:
     assert all(part.label.startswith(f"part {i + 1} of 4") for i, part in enumerate(parts))
 
 
+def test_code_columns_are_read_as_categoricals() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "create table t as select * from (values ('a', 'K1', 1), ('b', 'K2', 2), "
+        "(null, 'K3', 3), ('zz', 'K4', 4)) as v(code, id, n)"
+    )
+    (part,) = read_parts(con, "t", None, ("id",), codes=frozenset({"code", "n", "absent"}))
+    data = part.read()
+    assert isinstance(data["code"].dtype, pd.CategoricalDtype)
+    assert data["code"].tolist()[:2] == ["a", "b"] and pd.isna(data["code"][2])
+    assert sorted(data["code"].cat.categories) == ["a", "b", "zz"]
+    assert not isinstance(data["n"].dtype, pd.CategoricalDtype)  # a number stays a number
+    assert not isinstance(data["id"].dtype, pd.CategoricalDtype)  # not a code column
+
+
 def test_a_table_within_the_limit_is_one_part() -> None:
     con = duckdb.connect()
     con.execute("create table t as select range as id from range(5)")

@@ -13,8 +13,9 @@ import pytest
 
 from orchestration.config import PROJECT_DIR, Settings
 from orchestration.engines import engine_for
-from orchestration.quality.gx_runner import validate_frame
+from orchestration.quality.gx_runner import SuiteResult, as_codes, validate_frame
 from orchestration.quality.kpi_values_suite import (
+    CODE_COLUMNS,
     KPI_VALUES_COLUMNS,
     KpiDefinition,
     read_definitions,
@@ -63,10 +64,21 @@ def frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame([with_labels(r) for r in rows], columns=list(KPI_VALUES_COLUMNS))
 
 
+def verdicts(result: SuiteResult) -> list[tuple]:
+    return [
+        (o.description, o.success, o.element_count, o.unexpected_count, o.partial_unexpected)
+        for o in result.outcomes
+    ]
+
+
 def failed(rows: list[tuple] | pd.DataFrame) -> set[str]:
+    """The failed expectations; the same, value for value, when the code columns are
+    categoricals, as run_suite reads them (gx_runner.as_codes)."""
     data = rows if isinstance(rows, pd.DataFrame) else frame(rows)
     result = validate_kpi_values(data, DEFINITIONS)
     assert result.success == (not result.failed)
+    coded = validate_kpi_values(as_codes(data.copy(), CODE_COLUMNS), DEFINITIONS)
+    assert verdicts(coded) == verdicts(result)
     return {outcome.description for outcome in result.failed}
 
 
@@ -272,9 +284,13 @@ def test_staging_suite_names_broken_rows() -> None:
         {**good, "status": "lost"},  # a duplicate key too
     ]
     data = pd.DataFrame(rows, columns=spec.columns)
-    failed = {
-        o.description for o in validate_frame(data, lambda: build_staging_suite(spec), "t").failed
-    }
+    result = validate_frame(data, lambda: build_staging_suite(spec), "t")
+    coded = as_codes(data.copy(), spec.codes)
+    assert {"part_class", "status", "branch_code"} <= spec.codes
+    assert verdicts(validate_frame(coded, lambda: build_staging_suite(spec), "t")) == verdicts(
+        result
+    )
+    failed = {o.description for o in result.failed}
     assert failed == {
         "one row per request_line_id",
         "part_class is one of a, b, c",
