@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from build_scope_fakes import BuildReader, scope_table
 
 from orchestration.cli import refresh
 from orchestration.config import load_settings, override
@@ -61,38 +63,24 @@ def test_the_refresh_says_whether_dbt_builds_incrementally(
     assert "dbt build full refresh: requested" in capsys.readouterr().out
 
 
-def test_the_refresh_says_which_days_its_build_recomputed(tmp_path: Path) -> None:
+def test_the_refresh_says_which_days_its_build_recomputed() -> None:
     """After a successful refresh: int_builds_scoped's newest row in words; a read that
     fails is said, not raised (the refresh has succeeded)."""
-    import contextlib
-
-    import duckdb
-
-    path = tmp_path / "aftersales.duckdb"
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema intermediate")
-        con.execute(
-            "create table intermediate.int_builds_scoped as select "
-            "timestamp '2026-01-02 02:00' as built_at, timestamp '2025-12-31 23:00' as as_of, "
-            "date '2025-12-29' as recompute_from, date '2025-12-29' as assets_recompute_from, "
-            "'changed days' as recompute_reason"
-        )
-
-    class _Engine:
-        def __init__(self, path: Path) -> None:
-            self.path = path
-
-        @contextlib.contextmanager
-        def read_build(self):
-            if not self.path.is_file():
-                raise FileNotFoundError(f"no build warehouse at {self.path}")
-            with duckdb.connect(str(self.path), read_only=True) as con:
-                yield con
-
-    assert refresh._build_scope_line(_Engine(path)) == (
+    row = (
+        datetime(2026, 1, 2, 2),
+        datetime(2025, 12, 31, 23),
+        date(2025, 12, 29),
+        date(2025, 12, 29),
+        "changed days",
+    )
+    with scope_table([row]) as con:
+        line = refresh._build_scope_line(BuildReader(con))  # type: ignore[arg-type]
+    assert line == (
         "dbt build: KPI days recomputed from 2025-12-29 (3 days to the as-of date "
         "2025-12-31; changed days)"
     )
-    missing = refresh._build_scope_line(_Engine(tmp_path / "none.duckdb"))
+    missing = refresh._build_scope_line(
+        BuildReader(error=FileNotFoundError("no build warehouse at /nowhere"))  # type: ignore[arg-type]
+    )
     assert missing.startswith("dbt build: could not read what it recomputed")
     assert "no build warehouse at" in missing

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import date, datetime
 
-import duckdb
-import pytest
+from build_scope_fakes import BuildReader, scope_table
 
 from orchestration.defs.dbt.build_scope import BuildScope, last_build_scope
 
@@ -25,29 +22,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture()
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    connection.execute("create schema intermediate")
-    connection.execute(
-        "create table intermediate.int_builds_scoped (built_at timestamp, as_of timestamp, "
-        "recompute_from date, assets_recompute_from date, recompute_reason varchar, "
-        "open_outcomes_from date)"
-    )
-    yield connection
-    connection.close()
-
-
-def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    for row in rows:
-        con.execute(
-            "insert into intermediate.int_builds_scoped values (?, ?, ?, ?, ?, null)", list(row)
-        )
-
-
-def test_the_newest_build_is_read_and_its_days_counted(con) -> None:
-    _insert(con, list(reversed(ROWS)))
-    scope = last_build_scope(con)
+def test_the_newest_build_is_read_and_its_days_counted() -> None:
+    with scope_table(list(reversed(ROWS))) as con:
+        scope = last_build_scope(con)
     assert scope is not None
     assert scope.built_at == ROWS[1][0]
     assert scope.days(scope.recompute_from) == 67  # 2025-10-26 .. 2025-12-31
@@ -61,9 +38,9 @@ def test_the_newest_build_is_read_and_its_days_counted(con) -> None:
     assert as_json["recompute_from"] == "2025-10-26"
 
 
-def test_a_full_refresh_recomputes_every_day(con) -> None:
-    _insert(con, ROWS[:1])
-    scope = last_build_scope(con)
+def test_a_full_refresh_recomputes_every_day() -> None:
+    with scope_table(ROWS[:1]) as con:
+        scope = last_build_scope(con)
     assert scope is not None
     assert scope.describe() == "every KPI day recomputed (full refresh)"
     assert scope.as_json()["days"] is None
@@ -81,8 +58,9 @@ def test_the_assets_bound_is_named_only_when_it_differs() -> None:
     assert scope.days(scope.recompute_from) == 2
 
 
-def test_no_build_recorded_reads_as_none(con) -> None:
-    assert last_build_scope(con) is None
+def test_no_build_recorded_reads_as_none() -> None:
+    with scope_table([]) as con:
+        assert last_build_scope(con) is None
 
 
 class _Log:
@@ -102,23 +80,12 @@ class _Context:
         self.log = _Log()
 
 
-class _Engine:
-    def __init__(self, con: duckdb.DuckDBPyConnection | None) -> None:
-        self.con = con
-
-    @contextlib.contextmanager
-    def read_build(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        if self.con is None:
-            raise RuntimeError("no build warehouse at /nowhere")
-        yield self.con
-
-
-def test_the_refresh_logs_what_its_build_recomputed(con) -> None:
+def test_the_refresh_logs_what_its_build_recomputed() -> None:
     from orchestration.defs.dbt.assets import log_build_scope
 
-    _insert(con, ROWS)
     context = _Context()
-    log_build_scope(context, _Engine(con))  # type: ignore[arg-type]
+    with scope_table(ROWS) as con:
+        log_build_scope(context, BuildReader(con))  # type: ignore[arg-type]
     assert context.log.info_lines == [
         "dbt build: KPI days recomputed from 2025-10-26 (67 days to the as-of date "
         "2025-12-31; changed days), the assets area's KPIs from 2024-12-29 (368 days)"
@@ -130,7 +97,8 @@ def test_a_failed_read_of_the_scope_is_a_warning_not_a_failure() -> None:
     from orchestration.defs.dbt.assets import log_build_scope
 
     context = _Context()
-    log_build_scope(context, _Engine(None))  # type: ignore[arg-type]
+    reader = BuildReader(error=RuntimeError("no build warehouse at /nowhere"))
+    log_build_scope(context, reader)  # type: ignore[arg-type]
     assert context.log.info_lines == []
     assert len(context.log.warnings) == 1
     assert "intermediate.int_builds_scoped" in context.log.warnings[0]
