@@ -6,12 +6,15 @@ On a year of generated daily exports (``aftersales-generate --batch-days 1``):
    empty serving directory runs its stages (ingest, ``dbt build``, GX, publish);
 2. the batch is put back and the **daily refresh** runs the same stages on top of it
    (only the new files are ingested; dbt rebuilds what it rebuilds);
-3. the **hand-written pass** computes the headline KPIs over all the files, and its result
+3. a **refresh with no new file** runs the same stages once more: what every refresh
+   pays whatever arrived (dbt's nodes, the known-outcome windows the as-of time reopens,
+   the GX checkpoints, the publish), the floor under the daily refresh;
+4. the **hand-written pass** computes the headline KPIs over all the files, and its result
    is compared with ``marts.kpi_values``.
 
 Every stage runs in its own process (``child.py``), so each has its own peak memory; a
 stage that fails or dies stops the run, and the report says which, why and at what peak.
-``repeat`` repeats steps 1 to 3 (the generated data stays); the report gives medians.
+``repeat`` repeats steps 1 to 4 (the generated data stays); the report gives medians.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from orchestration.benchmark.sizing import Sizing
 from orchestration.config import Settings
 
 REFRESH_STAGES = ("ingest", "dbt_build", "gx", "publish")
-MODES = ("full", "daily")
+MODES = ("full", "daily", "unchanged")  # "unchanged": a refresh with no new file
 DAILY_TARGET = 0.10  # daily / full (issue 12)
 HAND_PASS_TARGET = 3.0  # full / hand-written pass (issue 12)
 DEFAULT_MEMORY_BUDGET_GIB = 8.0
@@ -44,7 +47,8 @@ class StageFailed(RuntimeError):
 
 @dataclass
 class Runs:
-    """Every run of every stage, by mode (``full``, ``daily``, ``hand``, ``setup``)."""
+    """Every run of every stage, by mode (``full``, ``daily``, ``unchanged``, ``hand``,
+    ``setup``)."""
 
     by_mode: dict[str, dict[str, list[StageRun]]] = field(default_factory=dict)
     held_back: list[str] = field(default_factory=list)
@@ -193,11 +197,13 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
     modes = {mode: _mode_summary(stages) for mode, stages in runs.by_mode.items()}
     full_total = _total(runs.by_mode.get("full", {}))
     daily_total = _total(runs.by_mode.get("daily", {}))
+    unchanged_total = _total(runs.by_mode.get("unchanged", {}))
     hand = modes.get("hand", {}).get("hand_pass", {})
     hand_s = hand.get("median_s", float("nan"))
     setup = modes.get("setup", {})
     generated = setup.get("generate", {}).get("detail", {})
     daily_ingest = modes.get("daily", {}).get("ingest", {}).get("detail", {})
+    unchanged_ingest = modes.get("unchanged", {}).get("ingest", {}).get("detail", {})
     budget_mb = config.memory_budget_gib * 1024
     over_budget = [
         f"{mode} {stage}: {entry['peak_rss_mb']:.0f} MiB"
@@ -217,10 +223,17 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
         "setup": setup,
         "full": modes.get("full", {}),
         "daily": modes.get("daily", {}),
+        "unchanged": modes.get("unchanged", {}),
         "hand_pass": hand,
-        "totals_s": {"full": full_total, "daily": daily_total, "hand_pass": hand_s},
+        "totals_s": {
+            "full": full_total,
+            "daily": daily_total,
+            "unchanged": unchanged_total,
+            "hand_pass": hand_s,
+        },
         "ratios": {
             "daily_over_full": _ratio(daily_total, full_total),
+            "unchanged_over_full": _ratio(unchanged_total, full_total),
             "daily_target": DAILY_TARGET,
             "full_over_hand_pass": _ratio(full_total, hand_s),
             "hand_pass_target": HAND_PASS_TARGET,
@@ -229,6 +242,9 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
             sorted(daily_ingest.get("files_loaded", [])) == sorted(runs.held_back)
             if daily_ingest
             else None
+        ),
+        "unchanged_ingested_nothing": (
+            unchanged_ingest.get("files_loaded") == [] if unchanged_ingest else None
         ),
         "memory_budget_mb": budget_mb,
         "over_memory_budget": over_budget,

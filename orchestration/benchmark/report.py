@@ -1,11 +1,13 @@
-"""The benchmark report as text: stages of the full and daily refresh side by side, the
-hand-written pass, the ratios against issue 12's targets, peak memory per stage."""
+"""The benchmark report as text: stages of the full refresh, the daily refresh and the
+refresh with no new file side by side, the hand-written pass, the ratios against issue 12's
+targets, peak memory per stage."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+COLUMN_LABELS = {"full": "full", "daily": "daily", "unchanged": "no new file"}
 STAGE_LABELS = {
     "ingest": "ingest",
     "dbt_build": "dbt build",
@@ -30,8 +32,29 @@ def _verdict(ratio: float, target: float) -> str:
     return "meets the target" if ratio <= target else "over the target"
 
 
+def _row(label: str, values: list[str], peaks: list[str] | str) -> str:
+    """One line of the stage table: per refresh, its seconds and its peak (or blank)."""
+    peaks = peaks if isinstance(peaks, list) else [peaks] * len(values)
+    cells = "".join(f"{value:>15}{peak:>10}" for value, peak in zip(values, peaks, strict=True))
+    return f"{label:<22}{cells}".rstrip()
+
+
+def _dbt_groups(groups: list[dict[str, Any]]) -> list[str]:
+    """dbt build's layers: each refresh's span, then the busy seconds and node count."""
+    lines = []
+    for group in dict.fromkeys(name for by_group in groups for name in by_group):
+        entries = [by_group.get(group) for by_group in groups]
+        spans = [_s(e and e["span_s"]) for e in entries]
+        busy = " / ".join(_s(e and e["busy_s"]) for e in entries)
+        nodes = int(next((e for e in entries if e), {}).get("nodes", 0))
+        lines.append(f"{_row('  ' + group, spans, '')}   span; busy {busy} s, {nodes} nodes")
+    return lines
+
+
 def format_report(report: dict[str, Any]) -> str:
     sizing = report["sizing"]
+    modes = [mode for mode in COLUMN_LABELS if report.get(mode)]
+    width = 22 + 25 * len(modes)
     raw_rows = sum((report.get("raw_rows") or {}).values())
     lines = [
         f"work orders: {report.get('work_orders') or '-'} ({sizing['branches']} branches x "
@@ -41,41 +64,37 @@ def format_report(report: dict[str, Any]) -> str:
         f"daily delivery: the last batch, {len(report['held_back'])} files held back "
         f"({', '.join(report['held_back'][:3])}{', ...' if len(report['held_back']) > 3 else ''})",
         "",
-        f"{'stage':<22}{'full s':>10}{'peak MiB':>10}{'daily s':>10}{'peak MiB':>10}",
-        "-" * 62,
+        _row("stage", [f"{COLUMN_LABELS[mode]} s" for mode in modes], "peak MiB"),
+        "-" * width,
     ]
-    full, daily = report["full"], report["daily"]
     for stage, label in STAGE_LABELS.items():
-        f_entry, d_entry = full.get(stage), daily.get(stage)
+        entries = [report[mode].get(stage) for mode in modes]
         lines.append(
-            f"{label:<22}{_s(f_entry and f_entry['median_s']):>10}{_mb(f_entry):>10}"
-            f"{_s(d_entry and d_entry['median_s']):>10}{_mb(d_entry):>10}"
+            _row(label, [_s(e and e["median_s"]) for e in entries], [_mb(e) for e in entries])
         )
         if stage == "dbt_build":
-            groups = {**(f_entry or {}).get("by_group", {})}
-            daily_groups = (d_entry or {}).get("by_group", {})
-            for group in dict.fromkeys([*groups, *daily_groups]):
-                f_group, d_group = groups.get(group), daily_groups.get(group)
-                lines.append(
-                    f"  {group:<20}{_s(f_group and f_group['span_s']):>10}{'':>10}"
-                    f"{_s(d_group and d_group['span_s']):>10}"
-                    f"   span; busy {_s(f_group and f_group['busy_s'])} / "
-                    f"{_s(d_group and d_group['busy_s'])} s, "
-                    f"{int((f_group or d_group or {}).get('nodes', 0))} nodes"
-                )
+            lines += _dbt_groups([(e or {}).get("by_group", {}) for e in entries])
     totals, ratios = report["totals_s"], report["ratios"]
     daily_ratio, hand_ratio = ratios["daily_over_full"], ratios["full_over_hand_pass"]
+    unchanged_ratio = ratios.get("unchanged_over_full", float("nan"))
     hand = report.get("hand_pass") or {}
     lines += [
-        "-" * 62,
-        f"{'refresh total':<22}{_s(totals['full']):>10}{'':>10}{_s(totals['daily']):>10}",
-        f"{'hand-written pass':<22}{_s(totals['hand_pass']):>10}{_mb(hand or None):>10}",
+        "-" * width,
+        _row("refresh total", [_s(totals.get(mode)) for mode in modes], ""),
+        _row("hand-written pass", [_s(totals["hand_pass"])], [_mb(hand or None)]),
         "",
         f"daily / full            {_s(daily_ratio):>8}   target <= "
         f"{ratios['daily_target']:.2f}: {_verdict(daily_ratio, ratios['daily_target'])}",
-        f"full / hand-written     {_s(hand_ratio):>8}   target <= "
-        f"{ratios['hand_pass_target']:.2f}: {_verdict(hand_ratio, ratios['hand_pass_target'])}",
     ]
+    if "unchanged" in modes:
+        lines.append(
+            f"no new file / full      {_s(unchanged_ratio):>8}   the floor under every "
+            "daily refresh"
+        )
+    lines.append(
+        f"full / hand-written     {_s(hand_ratio):>8}   target <= "
+        f"{ratios['hand_pass_target']:.2f}: {_verdict(hand_ratio, ratios['hand_pass_target'])}"
+    )
     comparison = hand.get("detail", {}).get("comparison")
     if comparison:
         worst = max(
@@ -100,19 +119,25 @@ def format_report(report: dict[str, Any]) -> str:
             f"peak {_mb(setup['generate'])} MiB; dbt parse: "
             f"{_s(setup.get('prepare', {}).get('median_s'))} s"
         )
-    for mode in ("full", "daily"):
+    for mode in modes:
         scope = (report[mode].get("dbt_build") or {}).get("detail", {}).get("scope")
         if scope:
-            lines.append(f"{mode} build: {scope['text']}")
+            lines.append(f"{COLUMN_LABELS[mode]} build: {scope['text']}")
     if report["daily_ingested_only_held_back"] is not None:
         lines.append(
             "daily ingest loaded exactly the held-back files: "
             + ("yes" if report["daily_ingested_only_held_back"] else "NO")
         )
-    for mode in ("full", "daily"):
+    if report.get("unchanged_ingested_nothing") is not None:
+        lines.append(
+            "the refresh with no new file loaded no file: "
+            + ("yes" if report["unchanged_ingested_nothing"] else "NO")
+        )
+    for mode in modes:
         gx = report[mode].get("gx", {}).get("detail")
         if gx and not gx["passed"]:
-            lines.append(f"{mode} refresh: a blocking GX suite failed: {gx['suites']}")
+            label = COLUMN_LABELS[mode]
+            lines.append(f"{label} refresh: a blocking GX suite failed: {gx['suites']}")
     budget = report["memory_budget_mb"] / 1024
     if report["over_memory_budget"]:
         lines.append(

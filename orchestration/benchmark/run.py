@@ -3,7 +3,8 @@
 ``--work-orders N`` generates a year of daily exports (``aftersales-generate --batch-days
 1``) of about N work orders and measures, in one run (``refresh_bench.py``): a full refresh
 from an empty warehouse with the last export batch held back, then the daily refresh of
-that batch, each as ingest / ``dbt build`` (the refresh's arguments; per layer from
+that batch, then a refresh with no new file (the floor under a daily refresh), each as
+ingest / ``dbt build`` (the refresh's arguments; per layer from
 ``run_results.json``) / GX suites / publish, each stage in its own process with its own
 peak memory; and the hand-written DuckDB pass over the same files (``hand_pass.py``),
 checked against ``marts.kpi_values``. The report gives medians over ``--repeat`` runs and
@@ -42,7 +43,10 @@ from orchestration.benchmark.sizing import YEAR_DAYS, choose_sizing
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="aftersales-benchmark",
-        description="Full and daily refresh, stage by stage, against a hand-written pass.",
+        description=(
+            "Full refresh, daily refresh and a refresh with no new file, stage by stage, "
+            "against a hand-written pass."
+        ),
     )
     parser.add_argument("--work-orders", type=int, help="about how many tickets")
     parser.add_argument(

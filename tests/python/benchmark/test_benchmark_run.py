@@ -1,7 +1,8 @@
-"""``aftersales-benchmark`` end to end at a tiny size (one real full and daily refresh: two
-``dbt build`` runs, so a few minutes on a loaded 2-core machine): the report has every
-stage of both refreshes with its time and peak memory, the hand-written pass, both ratios;
-the daily run ingested only the held-back batch; ``--json`` writes the same report."""
+"""``aftersales-benchmark`` end to end at a tiny size (one real full refresh, daily refresh
+and refresh with no new file: three ``dbt build`` runs, so a few minutes on a loaded 2-core
+machine): the report has every stage of each refresh with its time and peak memory, the
+hand-written pass, the ratios; the daily run ingested only the held-back batch and the
+last run no file; ``--json`` writes the same report."""
 
 from __future__ import annotations
 
@@ -35,10 +36,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, Path]:
     return code, json.loads(out.read_text(encoding="utf-8")), base
 
 
-def test_the_run_succeeds_and_measures_every_stage_of_both_refreshes(run) -> None:
+def test_the_run_succeeds_and_measures_every_stage_of_each_refresh(run) -> None:
     code, report, _ = run
     assert code == 0 and report["succeeded"], report["failure"]
-    for mode in ("full", "daily"):
+    for mode in ("full", "daily", "unchanged"):
         assert set(report[mode]) == set(REFRESH_STAGES), mode
         for stage, entry in report[mode].items():
             assert entry["median_s"] > 0, (mode, stage)
@@ -65,6 +66,13 @@ def test_each_build_reports_which_days_it_recomputed(run) -> None:
     first, as_of = date.fromisoformat(daily["recompute_from"]), daily["as_of"][:10]
     assert daily["days"] == (date.fromisoformat(as_of) - first).days + 1 >= 1, daily
     assert daily["built_at"] > full["built_at"]
+    # no new file: the same as-of time, the known-outcome window only (no more days than
+    # the daily build, whose new rows may reach further back), built later
+    unchanged = report["unchanged"]["dbt_build"]["detail"]["scope"]
+    assert unchanged["reason"] == "changed days"
+    assert unchanged["as_of"] == daily["as_of"]
+    assert unchanged["recompute_from"] >= daily["recompute_from"]
+    assert unchanged["built_at"] > daily["built_at"]
 
 
 def test_the_ratios_are_computed_from_the_totals(run) -> None:
@@ -73,6 +81,9 @@ def test_the_ratios_are_computed_from_the_totals(run) -> None:
     full = sum(report["full"][stage]["median_s"] for stage in REFRESH_STAGES)
     assert totals["full"] == pytest.approx(full, abs=5e-3)  # one repeat: the sum (rounded)
     assert ratios["daily_over_full"] == pytest.approx(totals["daily"] / totals["full"], rel=1e-3)
+    assert ratios["unchanged_over_full"] == pytest.approx(
+        totals["unchanged"] / totals["full"], rel=1e-3
+    )
     assert ratios["full_over_hand_pass"] == pytest.approx(
         totals["full"] / totals["hand_pass"], rel=1e-3
     )
@@ -88,6 +99,14 @@ def test_the_daily_run_ingested_only_the_held_back_batch(run) -> None:
     assert not set(report["full"]["ingest"]["detail"]["files_loaded"]) & set(held)
     for name in held:  # put back: the landing directory is whole again
         assert (base / "work" / "landing" / name).is_file()
+
+
+def test_the_refresh_with_no_new_file_ingested_nothing(run) -> None:
+    _, report, _ = run
+    assert report["unchanged_ingested_nothing"] is True
+    ingest = report["unchanged"]["ingest"]["detail"]
+    assert ingest["files_loaded"] == [] and ingest["rows_loaded"] == 0
+    assert ingest["files_rejected"] == 0
 
 
 def test_the_hand_pass_is_checked_against_kpi_values(run) -> None:
@@ -110,6 +129,8 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
         "refresh total",
         "hand-written pass",
         "daily / full",
+        "no new file / full",
+        "no new file s",
         "full / hand-written",
         "peak MiB",
     ):
@@ -117,3 +138,5 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
     assert "daily ingest loaded exactly the held-back files: yes" in text
     assert "full build: every KPI day recomputed (full refresh)" in text
     assert "daily build: KPI days recomputed from " in text
+    assert "no new file build: KPI days recomputed from " in text
+    assert "the refresh with no new file loaded no file: yes" in text
