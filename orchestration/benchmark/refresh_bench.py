@@ -195,15 +195,12 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
     modes = {mode: _mode_summary(stages) for mode, stages in runs.by_mode.items()}
-    full_total = _total(runs.by_mode.get("full", {}))
-    daily_total = _total(runs.by_mode.get("daily", {}))
-    unchanged_total = _total(runs.by_mode.get("unchanged", {}))
+    totals = {mode: _total(runs.by_mode.get(mode, {})) for mode in MODES}
+    ingests = {mode: modes.get(mode, {}).get("ingest", {}).get("detail", {}) for mode in MODES}
     hand = modes.get("hand", {}).get("hand_pass", {})
     hand_s = hand.get("median_s", float("nan"))
     setup = modes.get("setup", {})
     generated = setup.get("generate", {}).get("detail", {})
-    daily_ingest = modes.get("daily", {}).get("ingest", {}).get("detail", {})
-    unchanged_ingest = modes.get("unchanged", {}).get("ingest", {}).get("detail", {})
     budget_mb = config.memory_budget_gib * 1024
     over_budget = [
         f"{mode} {stage}: {entry['peak_rss_mb']:.0f} MiB"
@@ -221,30 +218,26 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
         "dbt_threads": int(config.threads or os.environ.get("AFTERSALES_DBT_THREADS") or 2),
         "held_back": runs.held_back,
         "setup": setup,
-        "full": modes.get("full", {}),
-        "daily": modes.get("daily", {}),
-        "unchanged": modes.get("unchanged", {}),
+        **{mode: modes.get(mode, {}) for mode in MODES},
         "hand_pass": hand,
-        "totals_s": {
-            "full": full_total,
-            "daily": daily_total,
-            "unchanged": unchanged_total,
-            "hand_pass": hand_s,
-        },
+        "totals_s": {**totals, "hand_pass": hand_s},
         "ratios": {
-            "daily_over_full": _ratio(daily_total, full_total),
-            "unchanged_over_full": _ratio(unchanged_total, full_total),
+            **{
+                f"{mode}_over_full": _ratio(totals[mode], totals["full"])
+                for mode in MODES
+                if mode != "full"
+            },
             "daily_target": DAILY_TARGET,
-            "full_over_hand_pass": _ratio(full_total, hand_s),
+            "full_over_hand_pass": _ratio(totals["full"], hand_s),
             "hand_pass_target": HAND_PASS_TARGET,
         },
         "daily_ingested_only_held_back": (
-            sorted(daily_ingest.get("files_loaded", [])) == sorted(runs.held_back)
-            if daily_ingest
+            sorted(ingests["daily"].get("files_loaded", [])) == sorted(runs.held_back)
+            if ingests["daily"]
             else None
         ),
         "unchanged_ingested_nothing": (
-            unchanged_ingest.get("files_loaded") == [] if unchanged_ingest else None
+            ingests["unchanged"].get("files_loaded") == [] if ingests["unchanged"] else None
         ),
         "memory_budget_mb": budget_mb,
         "over_memory_budget": over_budget,
