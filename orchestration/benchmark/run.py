@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.benchmark.disk import disk_problem, replaced_bytes
 from orchestration.benchmark.refresh_bench import (
     DEFAULT_MEMORY_BUDGET_GIB,
     BenchConfig,
@@ -78,6 +79,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     parser.add_argument("--workdir", type=Path, help="work here instead of a temp directory")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--skip-disk-check",
+        action="store_true",
+        help="run even if the work directory's disk seems too small for the run",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -127,6 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if not args.skip_disk_check:
+        problem = disk_problem(workdir, sizing.work_orders, already_used=replaced_bytes(workdir))
+        if problem:
+            print(f"benchmark failed: {problem}", file=sys.stderr)
+            if args.workdir is None:
+                shutil.rmtree(workdir, ignore_errors=True)
+            return 2
     config = BenchConfig(
         sizing=sizing,
         workdir=workdir.resolve(),

@@ -1,0 +1,97 @@
+"""The benchmark's disk check: the estimate per part, the refusal and its message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.benchmark import disk, run
+from orchestration.benchmark.disk import (
+    BYTES_PER_WORK_ORDER,
+    GIB,
+    SPILL_FROM_WORK_ORDERS,
+    SPILL_PART,
+    disk_need,
+    disk_problem,
+    replaced_bytes,
+)
+
+
+def test_the_need_grows_with_the_work_orders_and_counts_the_spill_from_its_threshold() -> None:
+    small = disk_need(1_000_000)
+    assert SPILL_PART not in small.parts
+    assert small.parts["landing files"] == BYTES_PER_WORK_ORDER["landing files"] * 1_000_000
+    large = disk_need(10_000_000)
+    assert large.parts[SPILL_PART] == BYTES_PER_WORK_ORDER[SPILL_PART] * 10_000_000
+    assert SPILL_FROM_WORK_ORDERS <= 10_000_000
+    # 10 M needed about 91 GB at 72a2e32: the estimate must not be below it
+    assert large.total > 91 * 10**9
+    assert large.total > sum(large.parts.values())
+
+
+def test_a_run_that_fits_is_not_refused(tmp_path: Path) -> None:
+    assert disk_problem(tmp_path, 1_000_000, free=lambda _: 100 * GIB) is None
+
+
+def test_a_run_that_does_not_fit_is_refused_with_its_parts_and_what_to_do(tmp_path: Path) -> None:
+    problem = disk_problem(tmp_path, 10_000_000, free=lambda _: 64 * GIB)
+    assert problem is not None
+    assert str(tmp_path) in problem
+    assert "64 GiB free" in problem
+    for part in BYTES_PER_WORK_ORDER:
+        assert part in problem
+    assert "--workdir" in problem and "--work-orders" in problem
+    assert "--skip-disk-check" in problem
+
+
+def test_an_earlier_run_in_the_work_directory_counts_as_free(tmp_path: Path) -> None:
+    need = disk_need(1_000_000).total
+    assert disk_problem(tmp_path, 1_000_000, free=lambda _: need - 10) is not None
+    assert disk_problem(tmp_path, 1_000_000, free=lambda _: need - 10, already_used=10) is None
+
+
+def test_replaced_bytes_are_those_of_the_folders_a_run_replaces(tmp_path: Path) -> None:
+    (tmp_path / "landing" / "tickets").mkdir(parents=True)
+    (tmp_path / "landing" / "tickets" / "a.csv").write_bytes(b"x" * 100)
+    (tmp_path / "warehouse").mkdir()
+    (tmp_path / "warehouse" / "aftersales.duckdb").write_bytes(b"x" * 50)
+    (tmp_path / "report.json").write_bytes(b"x" * 1000)  # not replaced by a run
+    assert replaced_bytes(tmp_path) == 150
+    assert replaced_bytes(tmp_path / "missing") == 0
+
+
+def test_free_bytes_of_a_directory_not_made_yet_is_its_parents(tmp_path: Path) -> None:
+    assert disk.free_bytes(tmp_path / "not" / "yet") == disk.free_bytes(tmp_path)
+
+
+def test_the_command_refuses_before_generating_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(disk, "free_bytes", lambda _: 1 * GIB)
+
+    def must_not_run(config: object) -> dict:
+        raise AssertionError("the benchmark ran although the disk is too small")
+
+    monkeypatch.setattr(run, "run_benchmark", must_not_run)
+    workdir = tmp_path / "bench"
+    code = run.main(["--work-orders", "10000000", "--workdir", str(workdir)])
+    assert code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("benchmark failed: a run of about 10,")
+    assert list(workdir.iterdir()) == []
+
+
+def test_skip_disk_check_runs_anyway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(disk, "free_bytes", lambda _: 1 * GIB)
+
+    class Started(Exception):
+        pass
+
+    def started(config: object) -> dict:
+        raise Started
+
+    monkeypatch.setattr(run, "run_benchmark", started)
+    args = ["--work-orders", "10000000", "--workdir", str(tmp_path), "--skip-disk-check"]
+    with pytest.raises(Started):
+        run.main(args)
