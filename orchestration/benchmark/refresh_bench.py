@@ -227,6 +227,8 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
                 for mode in MODES
                 if mode != "full"
             },
+            # the daily refresh less the floor: what the day's batch itself cost
+            "arrived_over_full": _ratio(totals["daily"] - totals["unchanged"], totals["full"]),
             "daily_target": DAILY_TARGET,
             "full_over_hand_pass": _ratio(totals["full"], hand_s),
             "hand_pass_target": HAND_PASS_TARGET,

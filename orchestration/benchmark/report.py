@@ -91,10 +91,13 @@ def format_report(report: dict[str, Any]) -> str:
         f"{ratios['daily_target']:.2f}: {_verdict(daily_ratio, ratios['daily_target'])}",
     ]
     if "unchanged" in modes:
-        lines.append(
+        arrived_ratio = ratios.get("arrived_over_full", float("nan"))
+        lines += [
             f"no new file / full      {_s(unchanged_ratio):>8}   the floor under every "
-            "daily refresh"
-        )
+            "daily refresh",
+            f"what arrived / full     {_s(arrived_ratio):>8}   the daily refresh less the "
+            "floor: what the day's batch cost",
+        ]
     lines.append(
         f"full / hand-written     {_s(hand_ratio):>8}   target <= "
         f"{ratios['hand_pass_target']:.2f}: {_verdict(hand_ratio, ratios['hand_pass_target'])}"

@@ -84,6 +84,10 @@ def test_the_ratios_are_computed_from_the_totals(run) -> None:
     assert ratios["unchanged_over_full"] == pytest.approx(
         totals["unchanged"] / totals["full"], rel=1e-3
     )
+    # what the day's batch cost beyond the floor (negative if noise outweighs it)
+    assert ratios["arrived_over_full"] == pytest.approx(
+        (totals["daily"] - totals["unchanged"]) / totals["full"], rel=1e-3, abs=2e-3
+    )
     assert ratios["full_over_hand_pass"] == pytest.approx(
         totals["full"] / totals["hand_pass"], rel=1e-3
     )
@@ -130,6 +134,7 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
         "hand-written pass",
         "daily / full",
         "no new file / full",
+        "what arrived / full",
         "no new file s",
         "full / hand-written",
         "peak MiB",
