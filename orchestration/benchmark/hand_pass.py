@@ -19,10 +19,12 @@ times it standalone (and writes the SQL, so another DuckDB release can run the s
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,23 @@ def run_hand_pass(
     ):
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - started, rows
+
+
+def write_rows(rows: list[tuple[Any, ...]], path: Path) -> None:
+    """Keep the pass's rows (kpi_code, branch_code, period_start, numerator, denominator,
+    value) as JSON, for a comparison once the warehouse is built."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = [
+        [row[0], row[1], str(row[2])[:10], *(None if v is None else float(v) for v in row[3:])]
+        for row in rows
+    ]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def read_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The rows :func:`write_rows` kept."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(row[0], row[1], date.fromisoformat(row[2]), *row[3:]) for row in data]
 
 
 def compare_with_kpi_values(

@@ -6,11 +6,12 @@ from an empty warehouse with the last export batch held back, then the daily ref
 that batch, then a refresh with no new file (the floor under a daily refresh), each as
 ingest / ``dbt build`` (the refresh's arguments; per layer from
 ``run_results.json``) / GX suites / publish, each stage in its own process with its own
-peak memory; and the hand-written DuckDB pass over the same files (``hand_pass.py``),
-checked against ``marts.kpi_values``. The report gives medians over ``--repeat`` runs and
-the ratios daily/full and full/hand-written pass against issue 12's targets (<= 10 %,
-<= 3); ``--json`` writes it as JSON. A stage that fails or dies (e.g. out of memory) is
-named with its exit status and peak, and the command exits 1.
+peak memory; and, first, the hand-written DuckDB pass over the same files
+(``hand_pass.py``), checked against ``marts.kpi_values`` once it is built. The report
+gives medians over ``--repeat`` runs and the ratios daily/full and full/hand-written pass
+against issue 12's targets (<= 10 %, <= 3); ``--json`` writes it as JSON. A stage that
+fails or dies (e.g. out of memory) is named with its exit status and peak, and the command
+exits 1. Before all that, the disk the run needs is checked (``disk.py``).
 
 Everything runs in a temporary directory (``--keep`` keeps it; ``--workdir`` chooses it).
 

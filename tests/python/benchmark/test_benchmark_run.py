@@ -145,3 +145,18 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
     assert "daily build: KPI days recomputed from " in text
     assert "no new file build: KPI days recomputed from " in text
     assert "the refresh with no new file loaded no file: yes" in text
+
+
+def test_the_hand_pass_ran_first_and_was_compared_last(run) -> None:
+    _, report, base = run
+    runs = base / "work" / "runs"
+    ended = {
+        path.name.removesuffix(".result.json"): path.stat().st_mtime
+        for path in runs.glob("*.result.json")
+    }
+    assert ended["hand-hand_pass-0"] < ended["full-ingest-0"]
+    assert ended["hand-compare-0"] > ended["unchanged-publish-0"]
+    # the rows it kept are those it computed, and the comparison is reported with the pass
+    kept = json.loads((runs / "hand-rows-0.json").read_text(encoding="utf-8"))
+    assert len(kept) == report["hand_pass"]["detail"]["rows"] > 0
+    assert report["hand_pass"]["detail"]["comparison"]["by_kpi"]
