@@ -33,9 +33,11 @@ SERVED_PART = "served builds (current, previous, Parquet)"
 # (10,175,183 work orders, at 72a2e32), rounded up
 BYTES_PER_WORK_ORDER = {
     LANDING_PART: 1_800,  # 1.6, 5.1 and 17.3 GB
-    WAREHOUSE_PART: 3_300,  # 2.5, 7.7 and 32 GB
+    WAREHOUSE_PART: 3_400,  # 2.5, 7.7 and 32 GB (3,380 if that was GiB)
     SERVED_PART: 1_600,  # 1.2, 3.6 and 15 GB
-    SPILL_PART: 2_900,  # none at 1 M, 7.6 GB at 3 M, more than 27 GB at 10 M
+    # none at 1 M, 7.6 GB at 3 M (sampled every 10 s), more than 27 GB at 10 M (a lower
+    # bound: that run's disk filled)
+    SPILL_PART: 3_000,
 }
 # what is on disk together: during the hand-written pass, then during the refreshes
 PHASES = (
@@ -43,7 +45,7 @@ PHASES = (
     (LANDING_PART, WAREHOUSE_PART, SERVED_PART),
 )
 SPILL_FROM_WORK_ORDERS = 2_000_000
-HEADROOM = 1.1  # estimates are from two sizes: keep a tenth in hand
+HEADROOM = 1.1  # estimates are from three sizes: keep a tenth in hand
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,17 @@ def disk_problem(
     and what to do. ``already_used``: bytes of an earlier run in the work directory, which
     this run replaces (:func:`replaced_bytes`); ``free`` defaults to :func:`free_bytes`."""
     need = disk_need(work_orders)
-    available = (free or free_bytes)(workdir) + already_used
-    if need.total <= available:
+    free_now = (free or free_bytes)(workdir)
+    if need.total <= free_now + already_used:
         return None
+    reused = (
+        f" and an earlier run there that this one replaces holds {already_used / GIB:.0f} GiB"
+        if already_used
+        else ""
+    )
     return (
         f"a run of about {work_orders:,} work orders needs about {need.total / GIB:.0f} GiB "
         f"in {workdir} ({need.describe()}, and a tenth in hand), but its disk has "
-        f"{available / GIB:.0f} GiB free: free space there, give --workdir on a larger "
-        "disk, or choose fewer --work-orders (--skip-disk-check runs anyway)"
+        f"{free_now / GIB:.0f} GiB free{reused}: free space there, give --workdir on a "
+        "larger disk, or choose fewer --work-orders (--skip-disk-check runs anyway)"
     )

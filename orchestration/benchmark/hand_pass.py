@@ -36,15 +36,17 @@ from orchestration.serving.summary import HEADLINE_KPIS
 
 
 def run_hand_pass(
-    landing: Path, *, as_of: str | None = None
+    landing: Path, *, as_of: str | None = None, spill_parent: Path | None = None
 ) -> tuple[float, list[tuple[Any, ...]]]:
-    """Seconds the pass took (listing the files and writing the SQL included) and its rows."""
+    """Seconds the pass took (listing the files and writing the SQL included) and its rows.
+    It spills into a scratch directory under ``spill_parent`` (default: the system's
+    temporary directory), removed afterwards."""
     started = time.perf_counter()
     sql = hand_pass_sql(landing, as_of)
     # the refresh's memory limit (orchestration/engines/duckdb/connection.py), spilling
     # to a scratch directory as the refresh's DuckDB does
     with (
-        tempfile.TemporaryDirectory(prefix="aftersales-hand-pass-") as spill,
+        tempfile.TemporaryDirectory(prefix="aftersales-hand-pass-", dir=spill_parent) as spill,
         duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill}) as con,
     ):
         rows = con.execute(sql).fetchall()

@@ -160,7 +160,11 @@ def hand_pass_stage(spec: Spec) -> Result:
     from orchestration.benchmark.hand_pass import run_hand_pass, write_rows
 
     settings = settings_of(spec)
-    seconds, rows = run_hand_pass(settings.landing_dir, as_of=settings.as_of)
+    # the spill goes to the work directory, whose disk the benchmark checked (disk.py)
+    spill_parent = Path(spec["workdir"]) if spec.get("workdir") else None
+    seconds, rows = run_hand_pass(
+        settings.landing_dir, as_of=settings.as_of, spill_parent=spill_parent
+    )
     if spec.get("hand_rows"):
         write_rows(rows, Path(spec["hand_rows"]))
     return seconds, {"rows": len(rows)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -64,6 +65,9 @@ def test_an_earlier_run_in_the_work_directory_counts_as_free(tmp_path: Path) -> 
     need = disk_need(1_000_000).total
     assert disk_problem(tmp_path, 1_000_000, free=lambda _: need - 10) is not None
     assert disk_problem(tmp_path, 1_000_000, free=lambda _: need - 10, already_used=10) is None
+    problem = disk_problem(tmp_path, 10_000_000, free=lambda _: 20 * GIB, already_used=5 * GIB)
+    assert problem is not None
+    assert "20 GiB free and an earlier run there that this one replaces holds 5 GiB" in problem
 
 
 def test_replaced_bytes_are_those_of_the_folders_a_run_replaces(tmp_path: Path) -> None:
@@ -76,8 +80,18 @@ def test_replaced_bytes_are_those_of_the_folders_a_run_replaces(tmp_path: Path) 
     assert replaced_bytes(tmp_path / "missing") == 0
 
 
-def test_free_bytes_of_a_directory_not_made_yet_is_its_parents(tmp_path: Path) -> None:
-    assert disk.free_bytes(tmp_path / "not" / "yet") == disk.free_bytes(tmp_path)
+def test_free_bytes_of_a_directory_not_made_yet_is_its_parents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[Path] = []
+
+    def usage(path: Path) -> SimpleNamespace:
+        asked.append(path)
+        return SimpleNamespace(free=123)
+
+    monkeypatch.setattr(disk.shutil, "disk_usage", usage)
+    assert disk.free_bytes(tmp_path / "not" / "yet") == 123
+    assert asked == [tmp_path]
 
 
 def test_the_command_refuses_before_generating_anything(

@@ -4,6 +4,8 @@ it documents (it applies only the quarantine rules that decide whether a row can
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -57,3 +59,21 @@ def test_the_standalone_command_times_it_and_writes_the_sql(refreshed, tmp_path,
     with duckdb.connect() as con:
         rows = con.execute(out.read_text(encoding="utf-8")).fetchall()
     assert {row[0] for row in rows} == set(HEADLINE_KPIS)
+
+
+def test_the_pass_spills_under_the_directory_it_is_given(refreshed, tmp_path, monkeypatch) -> None:
+    from orchestration.benchmark import hand_pass
+
+    spills: list[str] = []
+    connect = duckdb.connect
+
+    def recording_connect(*args, config=None, **kwargs):
+        spills.append(config["temp_directory"])
+        return connect(*args, config=config, **kwargs)
+
+    monkeypatch.setattr(hand_pass.duckdb, "connect", recording_connect)
+    _, rows = run_hand_pass(refreshed.landing, spill_parent=tmp_path)
+    assert rows
+    # the benchmark's work directory, whose disk it checked; removed after the pass
+    assert [Path(spill).parent for spill in spills] == [tmp_path]
+    assert list(tmp_path.iterdir()) == []

@@ -1,17 +1,20 @@
 """The benchmark's plan: the hand-written pass first, on a disk without the last build, and
-its comparison after the refreshes; the rows it keeps for that comparison."""
+its comparison after the refreshes; the rows it keeps for that comparison; what the day's
+batch cost, paired within a repeat."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
+from orchestration.benchmark.child import StageRun
 from orchestration.benchmark.hand_pass import read_rows, write_rows
 from orchestration.benchmark.refresh_bench import (
     MODES,
     REFRESH_STAGES,
     Runs,
     _before,
+    _paired_difference,
     _plan,
     bench_settings,
 )
@@ -45,3 +48,22 @@ def test_the_kept_rows_read_back_as_the_pass_wrote_them(tmp_path: Path) -> None:
     path = tmp_path / "runs" / "hand-rows-0.json"
     write_rows(rows, path)
     assert read_rows(path) == rows
+
+
+def _runs(totals: list[float]) -> dict[str, list[StageRun]]:
+    """Stage runs whose refresh total in repeat ``i`` is ``totals[i]`` (all in ingest)."""
+    return {
+        stage: [
+            StageRun(stage, True, total if stage == "ingest" else 0.0, 0.0, 0.0) for total in totals
+        ]
+        for stage in REFRESH_STAGES
+    }
+
+
+def test_what_arrived_pairs_the_refreshes_of_one_repeat() -> None:
+    # the repeats' batches cost 5, 30 and 30: median 30; the medians' difference would
+    # be 60 - 35 = 25
+    daily = _runs([40.0, 90.0, 60.0])
+    unchanged = _runs([35.0, 60.0, 30.0])
+    assert _paired_difference(daily, unchanged) == 30.0
+    assert _paired_difference(daily, {}) != _paired_difference(daily, {})  # nan: no floor
