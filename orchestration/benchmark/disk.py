@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.benchmark.refresh_bench import bench_settings, held_back_dir
+
 GIB = 1024**3
 
 LANDING_PART = "landing files"
@@ -89,9 +91,15 @@ def free_bytes(path: Path) -> int:
 def replaced_bytes(workdir: Path) -> int:
     """Bytes of an earlier run in ``workdir`` that this run replaces (its landing,
     warehouse, served and held-back files)."""
+    settings = bench_settings(workdir)
+    folders = (
+        settings.landing_dir,
+        settings.warehouse_dir,
+        settings.serving_dir,
+        held_back_dir(workdir),
+    )
     total = 0
-    for name in ("landing", "warehouse", "serving", "held_back"):
-        folder = workdir / name
+    for folder in folders:
         if folder.is_dir():
             total += sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     return total

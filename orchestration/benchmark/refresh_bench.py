@@ -114,7 +114,9 @@ def run_benchmark(config: BenchConfig) -> dict[str, Any]:
         for index, (mode, stage, repeat_index) in enumerate(plan):
             runs.not_run = [f"{m} {s}" for m, s, _ in plan[index:]]
             _before(mode, stage, settings, workdir, runs)
-            stage_spec = {**spec, "hand_rows": str(hand_rows_path(workdir, repeat_index))}
+            stage_spec = spec
+            if mode == "hand":
+                stage_spec = {**spec, "hand_rows": str(hand_rows_path(workdir, repeat_index))}
             run = run_in_child(stage, stage_spec, workdir, env, f"{mode}-{stage}-{repeat_index}")
             runs.add(mode, run)
             if not run.ok:
@@ -129,10 +131,15 @@ def run_benchmark(config: BenchConfig) -> dict[str, Any]:
 
 def _restore(settings: Settings, workdir: Path) -> None:
     """After a failure: any held-back file goes back to the landing directory."""
-    held = workdir / "held_back"
+    held = held_back_dir(workdir)
     if held.is_dir():
         files = [p.relative_to(held).as_posix() for p in held.rglob("*") if p.is_file()]
         put_back(settings.landing_dir, held, files)
+
+
+def held_back_dir(workdir: Path) -> Path:
+    """Where the last export batch waits while the full refresh runs without it."""
+    return workdir / "held_back"
 
 
 def hand_rows_path(workdir: Path, repeat_index: int) -> Path:
@@ -153,17 +160,21 @@ def _plan(repeat: int) -> list[tuple[str, str, int]]:
 def _before(mode: str, stage: str, settings: Settings, workdir: Path, runs: Runs) -> None:
     """Empty the build before the hand-written pass; start a full refresh from nothing
     with the last batch held back; put it back before the daily refresh."""
-    held = workdir / "held_back"
+    held = held_back_dir(workdir)
     if mode == "hand" and stage == "hand_pass":
         # the previous repeat's build is not needed any more: its disk goes to the spill
-        for directory in (settings.warehouse_dir, settings.serving_dir):
-            shutil.rmtree(directory, ignore_errors=True)
+        _empty_build(settings)
     elif mode == "full" and stage == "ingest":
-        for directory in (settings.warehouse_dir, settings.serving_dir):
-            shutil.rmtree(directory, ignore_errors=True)
+        _empty_build(settings)
         runs.held_back = hold_back(settings.landing_dir, held)
     elif mode == "daily" and stage == "ingest":
         put_back(settings.landing_dir, held, runs.held_back)
+
+
+def _empty_build(settings: Settings) -> None:
+    """Remove the warehouse and the served builds."""
+    for directory in (settings.warehouse_dir, settings.serving_dir):
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _median(values: list[float]) -> float:
@@ -222,8 +233,9 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
     modes = {mode: _mode_summary(stages) for mode, stages in runs.by_mode.items()}
     totals = {mode: _total(runs.by_mode.get(mode, {})) for mode in MODES}
     ingests = {mode: modes.get(mode, {}).get("ingest", {}).get("detail", {}) for mode in MODES}
-    hand = modes.get("hand", {}).get("hand_pass", {})
-    comparison = modes.get("hand", {}).get("compare", {}).get("detail", {}).get("comparison")
+    hand_stages = modes.get("hand", {})
+    hand = hand_stages.get("hand_pass", {})
+    comparison = hand_stages.get("compare", {}).get("detail", {}).get("comparison")
     if hand and comparison:
         hand = {**hand, "detail": {**hand.get("detail", {}), "comparison": comparison}}
     hand_s = hand.get("median_s", float("nan"))
@@ -248,7 +260,7 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
         "setup": setup,
         **{mode: modes.get(mode, {}) for mode in MODES},
         "hand_pass": hand,
-        "hand_compare": modes.get("hand", {}).get("compare", {}),
+        "hand_compare": hand_stages.get("compare", {}),
         "totals_s": {**totals, "hand_pass": hand_s},
         "ratios": {
             **{
