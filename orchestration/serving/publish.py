@@ -54,6 +54,7 @@ import duckdb
 
 from orchestration.config import WAREHOUSE_FILE_NAME
 from orchestration.engines.duckdb.connection import connect, limit_memory
+from orchestration.serving import parts
 from orchestration.serving.files import (
     fsync_dir,
     fsync_tree,
@@ -217,7 +218,8 @@ def _prune(serving_dir: Path, keep_ids: set[str]) -> None:
     for link in (PARQUET_LINK, DOCS_LINK):
         prune_versions(serving_dir, f".{link}-", keep_ids)
     now = time.time()
-    for prefix in (".aftersales.", ".previous.", ".current."):
+    parts.prune(serving_dir, keep_ids)
+    for prefix in (".aftersales.", ".previous.", ".current.", parts.FILE_PREFIX):
         remove_stale(serving_dir, f"{prefix}*.tmp", _STALE_TEMP_SECONDS, now)
 
 
@@ -333,12 +335,17 @@ def publish(
     temp.unlink()  # the name is reserved; DuckDB creates the file
     parquet_dir = _versioned(serving_dir, PARQUET_LINK, build_id)
     swapped = False
+    pending: Path | None = None
     allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
     try:
         if update is None:
             update = update_enabled()
-        updated, written_reason = _write_copy(warehouse_path, served, temp, tables, allowed, update)
+        updated, written_reason = _write_copy(
+            warehouse_path, served, temp, tables, allowed, update, serving_dir
+        )
         os.chmod(temp, _readable_mode())  # BI users must read it
+        fingerprints = updated.fingerprints() if updated else _measure(temp, tables)
+        pending = parts.write_pending(serving_dir, build_id, tables, fingerprints)
         as_of = data_as_of(warehouse_path)
         rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
         _verify(temp, required_table, fingerprint)
@@ -358,6 +365,7 @@ def publish(
             kept = previous
         os.replace(temp, served)
         swapped = True
+        parts.commit(pending, serving_dir, build_id)
         if export_parquet:
             point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
         _remove_served_docs(serving_dir)
@@ -365,6 +373,8 @@ def publish(
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+        if pending is not None:
+            pending.unlink(missing_ok=True)  # not served: no record (named: moved away)
         if not swapped:
             shutil.rmtree(parquet_dir, ignore_errors=True)
     keep = {build_id}
@@ -395,6 +405,7 @@ def _write_copy(
     tables: Sequence[ServedTable],
     allowed: set[str],
     update: bool,
+    serving_dir: Path,
 ) -> tuple[UpdateResult | None, str | None]:
     """Write the new served file at ``temp``: an updated copy of the served file when it
     can be (:mod:`orchestration.serving.update`), else from scratch. Returns the update's
@@ -404,7 +415,8 @@ def _write_copy(
         reason = "AFTERSALES_PUBLISH_UPDATE is off"
     elif served.is_file() and _holds_only(served, allowed):
         try:
-            return update_served_copy(served, warehouse, temp, tables), None
+            kept = parts.load(serving_dir, build_id_of(served))
+            return update_served_copy(served, warehouse, temp, tables, kept), None
         except ServedFileError as error:
             raise PublishError(str(error)) from error
         except (NotUpdatable, duckdb.Error, OSError) as error:
@@ -417,6 +429,14 @@ def _write_copy(
     except ServedFileError as error:
         raise PublishError(str(error)) from error
     return None, reason
+
+
+def _measure(temp: Path, tables: Sequence[ServedTable]) -> dict[str, parts.Fingerprints]:
+    """The parts' fingerprints of a served file written whole."""
+    try:
+        return parts.measure(temp, tables)
+    except duckdb.Error as error:
+        raise PublishError(f"cannot fingerprint the parts of {temp}: {error}") from error
 
 
 def _parquet_of(serving_dir: Path, served: Path) -> Path | None:

@@ -21,6 +21,7 @@ from typing import Any
 from orchestration.config import PROJECT_DIR
 
 SERVED_META_KEY = "served"
+PARTS_META_KEY = "served_parts_by"  # orchestration.serving.parts
 
 
 class SelectionError(RuntimeError):
@@ -39,6 +40,7 @@ class ServedTable:
     name: str
     description: str = ""
     columns: tuple[ServedColumn, ...] = ()
+    parts_by: str = ""  # the date column whose months are the table's parts (parts.py)
 
     @property
     def qualified(self) -> str:
@@ -77,10 +79,13 @@ BUILD_INFO = ServedTable(
 )
 
 
+def _meta(node: dict[str, Any]) -> dict[str, Any]:
+    return {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+
+
 def _is_served(node: dict[str, Any]) -> bool:
     config = node.get("config") or {}
-    meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
-    return bool(meta.get(SERVED_META_KEY)) and config.get("enabled", True)
+    return bool(_meta(node).get(SERVED_META_KEY)) and config.get("enabled", True)
 
 
 def served_tables_from_manifest(manifest: dict[str, Any]) -> list[ServedTable]:
@@ -99,6 +104,7 @@ def served_tables_from_manifest(manifest: dict[str, Any]) -> list[ServedTable]:
                 name=node.get("alias") or node["name"],
                 description=(node.get("description") or "").strip(),
                 columns=columns,
+                parts_by=str(_meta(node).get(PARTS_META_KEY) or ""),
             )
         )
     return sorted(tables, key=lambda t: (t.schema, t.name))

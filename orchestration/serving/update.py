@@ -6,16 +6,21 @@ a full build: at 1 M work orders, 10 of a daily refresh's 50 s. So the publish f
 this path (docs/decisions.md, D-106):
 
 1. the served file is copied to the new temporary file (a plain file copy);
-2. for each served table whose columns and types are unchanged, the rows of the copy that
-   are not in the build are deleted and the build's rows that are not in the copy are
-   inserted, both found by a hash of the whole row; a table that changed more than
+2. for each served table whose columns and types are unchanged, the build's rows are
+   hashed and their parts' fingerprints compared with those kept for the served file
+   (:mod:`orchestration.serving.parts`, D-108); in the parts that differ (every part when
+   none were kept), the rows of the copy that are not in the build are deleted and the
+   build's rows that are not in the copy are inserted, both found by a hash of the whole
+   row; a table that changed more than
    :data:`REPLACE_FRACTION` of its rows, or whose columns changed, is written again whole,
    and a table that is no longer served is dropped;
-3. the counts must add up: the served rows less those deleted plus those inserted are the
-   build's rows, and the copy then holds as many. Rows the hashes cannot tell apart
-   (duplicate rows, a collision of 64-bit hashes) break that sum; the caller then writes
-   the file from scratch. (A changed row whose new hash equals its old one cannot be seen;
-   with 64-bit hashes that is a chance of about 1 in 10^19 per changed row.)
+3. the counts must add up: in the parts compared, the served rows less those deleted plus
+   those inserted are the build's rows, and the copy then holds as many as the build.
+   Rows the hashes cannot tell apart (duplicate rows, a collision of 64-bit hashes) break
+   that sum; the caller then writes the file from scratch. (A changed row whose new hash
+   equals its old one cannot be seen; with 64-bit hashes that is a chance of about 1 in
+   10^19 per changed row; so is a changed part whose row count and sum of row hashes
+   stay the same.)
 
 Deletes leave free blocks behind. When the served file has more than
 :data:`COMPACT_FREE_FRACTION` of its blocks free, it is not updated but written again
@@ -25,7 +30,7 @@ Deletes leave free blocks behind. When the served file has more than
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +38,7 @@ import duckdb
 
 from orchestration.engines.duckdb.connection import limit_memory, sql_text
 from orchestration.serving.files import fsync_file
+from orchestration.serving.parts import Fingerprints, fingerprints_of, known_for, part_expression
 from orchestration.serving.selection import BUILD_INFO, ServedTable
 from orchestration.serving.writer import (
     SERVED_STORAGE_VERSION,
@@ -60,12 +66,19 @@ class TableChange:
     action: str  # "unchanged", "updated", "replaced", "created"
     deleted: int = 0
     inserted: int = 0
+    compared: int = 0  # rows of the served table compared row by row
+    parts_compared: int = 0  # parts of it whose fingerprints differed (or all of them)
+    parts: Fingerprints = field(default_factory=dict)  # the build's, now the copy's
 
 
 @dataclass
 class UpdateResult:
     changes: list[TableChange] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+
+    def fingerprints(self) -> dict[str, Fingerprints]:
+        """The parts' fingerprints of every table of the updated copy."""
+        return {change.name: change.parts for change in self.changes}
 
     @property
     def unchanged(self) -> set[str]:
@@ -79,6 +92,9 @@ class UpdateResult:
                     "action": change.action,
                     "deleted": change.deleted,
                     "inserted": change.inserted,
+                    "compared": change.compared,
+                    "parts_compared": change.parts_compared,
+                    "parts": len(change.parts),
                 }
                 for change in self.changes
             },
@@ -112,56 +128,87 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str
     return {(row[0], row[1]) for row in rows}
 
 
-def _sync(con: duckdb.DuckDBPyConnection, table: ServedTable) -> TableChange:
-    """Make the copy's ``table`` hold the build's rows; say what it took."""
+def _among(con: duckdb.DuckDBPyConnection, key: str, parts: Sequence[int] | None) -> str:
+    """A condition: the part key ``key`` (SQL) is one of ``parts`` (None: any part)."""
+    if parts is None:
+        return "true"
+    con.execute("create or replace temp table _parts (p integer)")
+    if parts:
+        con.executemany("insert into _parts values (?)", [(part,) for part in parts])
+    return f"{key} in (select p from _parts)"
+
+
+def _sync(
+    con: duckdb.DuckDBPyConnection, table: ServedTable, known: Fingerprints | None = None
+) -> TableChange:
+    """Make the copy's ``table`` hold the build's rows; say what it took. ``known``: the
+    fingerprints of the copy's parts (:mod:`orchestration.serving.parts`); only the parts
+    whose fingerprints differ from the build's are compared row by row (all without)."""
     source = qualified(SOURCE, table)
     target = qualified(TARGET, table)
     shape = column_types(con, SOURCE, table)
     check_servable(table, [column for column, _ in shape])
+    part = part_expression(table)
+    con.execute(
+        f"create or replace temp table _new as "
+        f"select rowid as rid, hash(t) as h, {part} as p from {source} as t"
+    )
+    parts = fingerprints_of(con, "_new")
     served_shape = column_types(con, TARGET, table)
     if not served_shape:
         copy_whole(con, table)
-        return TableChange(table.qualified, "created")
+        return TableChange(table.qualified, "created", parts=parts)
     if served_shape != shape:
         copy_whole(con, table)
-        return TableChange(table.qualified, "replaced")
+        return TableChange(table.qualified, "replaced", parts=parts)
+    changed = None
+    if known is not None:
+        changed = sorted(p for p in parts.keys() | known.keys() if parts.get(p) != known.get(p))
+        if not changed:
+            return TableChange(table.qualified, "unchanged", parts=parts)
     for statement in (
-        f"_old as select rowid as rid, hash(t) as h from {target} as t",
-        f"_new as select rowid as rid, hash(t) as h from {source} as t",
-        "_gone as select rid from _old anti join _new using (h)",
-        "_come as select rid from _new anti join _old using (h)",
+        f"_old as select rowid as rid, hash(t) as h from {target} as t "
+        f"where {_among(con, part, changed)}",
+        f"_come_from as select rid, h from _new where {_among(con, 'p', changed)}",
+        "_gone as select rid from _old anti join _come_from using (h)",
+        "_come as select rid from _come_from anti join _old using (h)",
     ):
         con.execute(f"create or replace temp table {statement}")
-    old_rows, new_rows, gone, come = con.execute(
-        "select (select count(*) from _old), (select count(*) from _new), "
-        "(select count(*) from _gone), (select count(*) from _come)"
+    compared, new_compared, gone, come, served_rows, new_rows = con.execute(
+        "select (select count(*) from _old), (select count(*) from _come_from), "
+        "(select count(*) from _gone), (select count(*) from _come), "
+        f"(select count(*) from {target}), (select count(*) from _new)"
     ).fetchone()
-    if old_rows - gone + come != new_rows:
+    counts = {"compared": int(compared), "parts_compared": len(changed or parts)}
+    if compared - gone + come != new_compared:
         # rows the hashes cannot tell apart: duplicates, or a collision
         raise NotUpdatable(f"{table.qualified}: rows of the build and the served file collide")
     if not gone and not come:
-        return TableChange(table.qualified, "unchanged")
-    if gone + come > REPLACE_FRACTION * max(old_rows, 1):
+        return TableChange(table.qualified, "unchanged", parts=parts, **counts)
+    if gone + come > REPLACE_FRACTION * max(served_rows, 1):
         copy_whole(con, table)
-        return TableChange(table.qualified, "replaced", gone, come)
+        return TableChange(table.qualified, "replaced", gone, come, parts=parts, **counts)
     con.execute(f"delete from {target} where rowid in (select rid from _gone)")
     con.execute(
         f"insert into {target} select * from {source} where rowid in (select rid from _come)"
     )
-    (served_rows,) = con.execute(f"select count(*) from {target}").fetchone()
-    if served_rows != new_rows:
-        raise NotUpdatable(
-            f"{table.qualified}: {served_rows} rows after the update, not {new_rows}"
-        )
-    return TableChange(table.qualified, "updated", int(gone), int(come))
+    (rows_after,) = con.execute(f"select count(*) from {target}").fetchone()
+    if rows_after != new_rows:
+        raise NotUpdatable(f"{table.qualified}: {rows_after} rows after the update, not {new_rows}")
+    return TableChange(table.qualified, "updated", int(gone), int(come), parts=parts, **counts)
 
 
 def update_served_copy(
-    served: Path, warehouse: Path, target: Path, tables: Sequence[ServedTable]
+    served: Path,
+    warehouse: Path,
+    target: Path,
+    tables: Sequence[ServedTable],
+    kept: Mapping[str, tuple[str, Fingerprints]] | None = None,
 ) -> UpdateResult:
     """Copy ``served`` to ``target`` (which must not exist) and bring the copy's ``tables``
     to the rows of ``warehouse``; raise :class:`NotUpdatable` when the copy should be
-    written from scratch instead (``target`` is then removed)."""
+    written from scratch instead (``target`` is then removed). ``kept``: the fingerprints
+    kept for the served file's build (:func:`orchestration.serving.parts.load`)."""
     if target.exists():
         raise NotUpdatable(f"{target} exists already")
     if not served.is_file():
@@ -185,7 +232,7 @@ def update_served_copy(
             con.execute(f"drop table {ident(TARGET)}.{ident(schema)}.{ident(name)}")
             result.dropped.append(f"{schema}.{name}")
         for table in tables:
-            result.changes.append(_sync(con, table))
+            result.changes.append(_sync(con, table, known_for(kept or {}, table)))
             comment_table(con, TARGET, table)
         con.execute(f"detach {TARGET}")
         fsync_file(target)

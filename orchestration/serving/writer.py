@@ -68,11 +68,18 @@ def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTa
 
 def check_servable(table: ServedTable, columns: Sequence[str]) -> None:
     """Raise :class:`ServedFileError` unless ``table`` (with ``columns`` in the build) can
-    be served: it exists and has no personal-data column."""
+    be served: it exists, has the column its parts are declared by, and has no
+    personal-data column."""
     if not columns:
         raise ServedFileError(
             f"{table.qualified} is declared served (meta.served in dbt_project.yml) but is "
             "not in the build warehouse: run `dbt build` (or remove the declaration)"
+        )
+    if table.parts_by and table.parts_by.lower() not in {c.lower() for c in columns}:
+        raise ServedFileError(
+            f"{table.qualified} declares meta.served_parts_by = {table.parts_by}, a column it "
+            "does not have: name one of its date or timestamp columns (docs/decisions.md, "
+            "D-108), or remove the declaration"
         )
     if personal := personal_columns(columns):
         raise ServedFileError(

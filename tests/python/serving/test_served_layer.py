@@ -14,6 +14,8 @@ import duckdb
 import pytest
 from personal_scan import personal_values, scan_duckdb, scan_parquet, scan_tree
 
+from orchestration.serving import parts
+from orchestration.serving.publish import build_id_of
 from orchestration.serving.selection import default_manifest_path, served_tables
 
 SERVED = "aftersales.duckdb"
@@ -79,6 +81,18 @@ def test_served_file_holds_the_declared_tables_only(refreshed: SimpleNamespace) 
         }
     assert tables == declared | {"ops.build_info"}
     assert {"marts.kpi_values", "marts.dim_kpis", "marts.fct_technician_kpi_values"} <= tables
+
+
+def test_the_parts_record_describes_the_served_file(refreshed: SimpleNamespace) -> None:
+    """Every served fact table is split in months (D-108), and the record the next publish
+    trusts holds the served file's own fingerprints."""
+    tables = served_tables(default_manifest_path())
+    assert {t.name for t in tables if t.name.startswith("fct_") and not t.parts_by} == set()
+    served = refreshed.serving / SERVED
+    kept = parts.load(refreshed.serving, build_id_of(served))
+    measured = parts.measure(served, tables)
+    assert {name: fingerprints for name, (_, fingerprints) in kept.items()} == measured
+    assert len(measured["marts.kpi_values"]) > 1
 
 
 def test_every_served_table_and_column_has_a_comment(refreshed: SimpleNamespace) -> None:

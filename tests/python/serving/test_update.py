@@ -71,8 +71,24 @@ def test_a_daily_change_updates_only_the_changed_rows(tmp_path: Path) -> None:
     second = publish(wh, serving)
     assert second.written_reason is None
     tables = second.updated["tables"]
-    assert tables["marts.fct_work_orders"] == {"action": "updated", "deleted": 10, "inserted": 25}
-    assert tables["marts.kpi_values"] == {"action": "unchanged", "deleted": 0, "inserted": 0}
+    # neither table declares parts: each is one part; kpi_values' fingerprint is unchanged,
+    # so only fct_work_orders is compared row by row
+    assert tables["marts.fct_work_orders"] == {
+        "action": "updated",
+        "deleted": 10,
+        "inserted": 25,
+        "compared": 10000,
+        "parts_compared": 1,
+        "parts": 1,
+    }
+    assert tables["marts.kpi_values"] == {
+        "action": "unchanged",
+        "deleted": 0,
+        "inserted": 0,
+        "compared": 0,
+        "parts_compared": 0,
+        "parts": 1,
+    }
     served = serving / "aftersales.duckdb"
     for table in ("marts.fct_work_orders", "marts.kpi_values"):
         assert differences(wh, served, table) == 0
@@ -101,7 +117,14 @@ def test_a_table_that_changed_mostly_or_in_shape_is_written_again(tmp_path: Path
     result = publish(wh, serving)
     tables = result.updated["tables"]
     assert tables["marts.fct_work_orders"]["action"] == "replaced"  # a new column
-    assert tables["marts.kpi_values"] == {"action": "replaced", "deleted": 0, "inserted": 200}
+    assert tables["marts.kpi_values"] == {
+        "action": "replaced",
+        "deleted": 0,
+        "inserted": 200,
+        "compared": 100,
+        "parts_compared": 1,
+        "parts": 1,
+    }
     served = serving / "aftersales.duckdb"
     assert differences(wh, served, "marts.fct_work_orders") == 0
     assert differences(wh, served, "marts.kpi_values") == 0

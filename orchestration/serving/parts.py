@@ -1,0 +1,141 @@
+"""The parts of a served table and their fingerprints, kept beside the served file.
+
+A daily build changes the recent months of the large served tables and leaves the older
+ones as they were, yet comparing the build with the served file row by row reads both
+whole (docs/decisions.md, D-108). So a served table may declare a date column
+(``meta: {served_parts_by: <column>}`` on the dbt model); its rows then fall into parts,
+one per calendar month of that column (``yyyymm``; 0 for rows where it is null), and a
+table without the declaration is one part (0).
+
+Each part has a fingerprint, ``<rows>:<sum of row hashes>`` (the row hash is DuckDB's
+``hash`` of the whole row, as in :func:`orchestration.serving.publish.kpi_values_fingerprint`).
+Publish writes the fingerprints of the file it serves to
+``<serving_dir>/.parts-<build_id>.json``, named only after the file is swapped in (a
+crash before leaves no record, and every part is compared next time); the next publish
+hashes only the build's rows,
+and compares row by row only the parts whose fingerprints differ
+(:mod:`orchestration.serving.update`). Without that file (an older publish, a file written
+elsewhere, a table whose declaration changed) every part is compared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+
+from orchestration.engines.duckdb.connection import limit_memory
+from orchestration.serving.files import fsync_file
+from orchestration.serving.selection import ServedTable
+from orchestration.serving.writer import ident
+
+FILE_PREFIX = ".parts-"
+FILE_SUFFIX = ".json"
+
+# part key -> "<rows>:<sum of row hashes>"
+Fingerprints = dict[int, str]
+
+
+def part_expression(table: ServedTable) -> str:
+    """The SQL of a row's part key: ``yyyymm`` of ``table.parts_by`` (0 when null), or 0."""
+    if not table.parts_by:
+        return "0"
+    column = ident(table.parts_by)
+    return f"coalesce(year({column}) * 100 + month({column}), 0)"
+
+
+def fingerprints_of(con: duckdb.DuckDBPyConnection, relation: str) -> Fingerprints:
+    """Fingerprints of a relation with columns ``p`` (part key) and ``h`` (row hash)."""
+    rows = con.execute(f"select p, count(*), sum(h) from {relation} group by p").fetchall()
+    return {int(part): f"{count}:{total}" for part, count, total in rows}
+
+
+def measure(database: Path, tables: Sequence[ServedTable]) -> dict[str, Fingerprints]:
+    """The fingerprints of ``tables`` in the DuckDB file ``database`` (read-only)."""
+    measured: dict[str, Fingerprints] = {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        limit_memory(con)
+        for table in tables:
+            name = f"{ident(table.schema)}.{ident(table.name)}"
+            measured[table.qualified] = fingerprints_of(
+                con, f"(select {part_expression(table)} as p, hash(t) as h from {name} as t)"
+            )
+    return measured
+
+
+def path_for(serving_dir: Path, build_id: str) -> Path:
+    return serving_dir / f"{FILE_PREFIX}{build_id}{FILE_SUFFIX}"
+
+
+def write_pending(
+    serving_dir: Path,
+    build_id: str,
+    tables: Sequence[ServedTable],
+    fingerprints: Mapping[str, Fingerprints],
+) -> Path:
+    """Write the fingerprints of the build ``build_id``'s served file to a temporary file
+    (fsync'ed); :func:`commit` names it once the file is served. A record already named
+    for ``build_id`` is removed first, so no record ever describes another file."""
+    path_for(serving_dir, build_id).unlink(missing_ok=True)
+    record = {
+        "build_id": build_id,
+        "tables": {
+            table.qualified: {
+                "parts_by": table.parts_by,
+                "parts": {str(k): v for k, v in sorted(fingerprints[table.qualified].items())},
+            }
+            for table in tables
+            if table.qualified in fingerprints
+        },
+    }
+    handle, name = tempfile.mkstemp(dir=serving_dir, prefix=FILE_PREFIX, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(record, out, indent=1)
+    fsync_file(Path(name))
+    return Path(name)
+
+
+def commit(pending: Path, serving_dir: Path, build_id: str) -> Path:
+    """Name the record ``pending`` for the build ``build_id`` (now served)."""
+    target = path_for(serving_dir, build_id)
+    os.replace(pending, target)
+    return target
+
+
+def load(serving_dir: Path, build_id: str | None) -> dict[str, tuple[str, Fingerprints]]:
+    """The fingerprints kept for the build ``build_id``: table -> (parts_by, fingerprints);
+    empty when there is no readable record of that build."""
+    if not build_id:
+        return {}
+    try:
+        record = json.loads(path_for(serving_dir, build_id).read_text(encoding="utf-8"))
+        if record.get("build_id") != build_id:
+            return {}
+        return {
+            name: (str(entry["parts_by"]), {int(k): str(v) for k, v in entry["parts"].items()})
+            for name, entry in record["tables"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def known_for(
+    kept: Mapping[str, tuple[str, Fingerprints]], table: ServedTable
+) -> Fingerprints | None:
+    """The kept fingerprints of ``table``, or None when there are none for its parts."""
+    entry = kept.get(table.qualified)
+    if entry is None or entry[0] != table.parts_by:
+        return None
+    return entry[1]
+
+
+def prune(serving_dir: Path, keep_ids: set[str]) -> None:
+    """Remove the records of builds not in ``keep_ids``."""
+    for path in serving_dir.glob(f"{FILE_PREFIX}*{FILE_SUFFIX}"):
+        build_id = path.name[len(FILE_PREFIX) : -len(FILE_SUFFIX)]
+        if build_id not in keep_ids and path.is_file():
+            path.unlink(missing_ok=True)

@@ -1,0 +1,150 @@
+"""Publish compares row by row only the parts of a served table whose fingerprints changed
+(D-108), and the served rows are the build's whichever parts it compares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.serving import parts
+from orchestration.serving import publish as publish_module
+from orchestration.serving.publish import PublishError, PublishResult, build_id_of
+from orchestration.serving.selection import ServedTable
+
+KPIS = ServedTable("marts", "kpi_values", "The KPIs.")
+ORDERS = ServedTable("marts", "fct_work_orders", "Work orders.", parts_by="opened_date")
+
+# 12,000 work orders opened on the 120 days from January to April 2026, 100 a day: 3,100
+# in January, 2,800 in February, 3,100 in March, 3,000 in April; but 12 have no opened
+# date (part 0), 4 each from January 8, February 17 and March 29
+ORDERS_V1 = (
+    "select range as id, case when range % 1000 = 7 then null "
+    "else date '2026-01-01' + cast(range % 120 as integer) end as opened_date, "
+    "'open' as status from range(12000)"
+)
+# January's work orders of the 1st, 11th, 21st and 31st gone (400), those of April's 2nd,
+# 12th and 22nd closed (300), 100 new ones in May;
+# February, March and the undated ones as they were
+ORDERS_V2 = (
+    "select id, opened_date, case when month(opened_date) = 4 and id % 10 = 1 then 'closed' "
+    f"else status end as status from ({ORDERS_V1}) "
+    "where not (month(opened_date) = 1 and id % 10 = 0) "
+    "union all select 20000 + range, date '2026-05-03', 'open' from range(100)"
+)
+
+
+def warehouse(path: Path, orders: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.kpi_values as select range as n from range(50)")
+        con.execute(f"create table marts.fct_work_orders as {orders}")
+    return path
+
+
+def publish(wh: Path, serving: Path, *tables: ServedTable) -> PublishResult:
+    return publish_module.publish(wh, serving, tables=tables or (KPIS, ORDERS))
+
+
+def rows_in(wh: Path, where: str) -> int:
+    with duckdb.connect(str(wh), read_only=True) as con:
+        query = f"select count(*) from marts.fct_work_orders where {where}"
+        return con.execute(query).fetchone()[0]
+
+
+def differences(wh: Path, served: Path) -> int:
+    with duckdb.connect() as con:
+        con.execute(f"attach '{wh}' as w (read_only)")
+        con.execute(f"attach '{served}' as s (read_only)")
+        table = "marts.fct_work_orders"
+        return con.execute(
+            f"select (select count(*) from (from w.{table} except all from s.{table})) "
+            f"+ (select count(*) from (from s.{table} except all from w.{table}))"
+        ).fetchone()[0]
+
+
+def record(serving: Path) -> dict[str, object]:
+    build_id = build_id_of(serving / "aftersales.duckdb")
+    return json.loads(parts.path_for(serving, build_id).read_text(encoding="utf-8"))
+
+
+def test_only_the_parts_whose_fingerprints_changed_are_compared(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    january_and_april = rows_in(wh, "month(opened_date) in (1, 4)")
+    warehouse(wh, ORDERS_V2)
+    result = publish(wh, serving)
+    orders = result.updated["tables"]["marts.fct_work_orders"]
+    # January (gone), April (changed) and May (new) are compared; February, March and the
+    # undated part are not
+    assert orders["parts_compared"] == 3
+    assert orders["compared"] == january_and_april == 3096 + 3000  # the served rows in them
+    assert orders["action"] == "updated"
+    assert orders["deleted"] == 400 + 300 and orders["inserted"] == 300 + 100
+    assert orders["parts"] == 6  # 0 (undated) and January to May
+    assert result.updated["tables"]["marts.kpi_values"]["compared"] == 0
+    assert differences(wh, serving / "aftersales.duckdb") == 0
+
+
+def test_the_record_describes_the_served_file(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    for orders in (ORDERS_V1, ORDERS_V2):  # written whole, then updated
+        warehouse(wh, orders)
+        publish(wh, serving)
+        measured = parts.measure(serving / "aftersales.duckdb", (KPIS, ORDERS))
+        kept = record(serving)["tables"]
+        assert kept["marts.fct_work_orders"]["parts_by"] == "opened_date"
+        for name, fingerprints in measured.items():
+            assert kept[name]["parts"] == {str(k): v for k, v in fingerprints.items()}
+    assert sorted(measured["marts.fct_work_orders"]) == [0, *range(202601, 202606)]
+
+
+def test_without_a_record_every_part_is_compared(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    for path in serving.glob(".parts-*.json"):
+        path.unlink()
+    warehouse(wh, ORDERS_V2)
+    orders = publish(wh, serving).updated["tables"]["marts.fct_work_orders"]
+    assert orders["compared"] == 12000 and orders["parts_compared"] == 6
+    assert differences(wh, serving / "aftersales.duckdb") == 0
+
+
+def test_a_changed_declaration_compares_every_part(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    warehouse(wh, ORDERS_V2)
+    undeclared = ServedTable("marts", "fct_work_orders", "Work orders.")
+    orders = publish(wh, serving, KPIS, undeclared).updated["tables"]["marts.fct_work_orders"]
+    assert orders["compared"] == 12000 and orders["parts"] == 1
+    assert record(serving)["tables"]["marts.fct_work_orders"]["parts_by"] == ""
+
+
+def test_a_declared_column_the_table_lacks_is_refused(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    wrong = ServedTable("marts", "fct_work_orders", "Work orders.", parts_by="closed_date")
+    with pytest.raises(PublishError, match="served_parts_by = closed_date"):
+        publish(wh, serving, KPIS, wrong)
+    assert not (serving / "aftersales.duckdb").exists()
+    assert not list(serving.glob(".parts-*"))
+
+
+def test_records_are_kept_for_the_served_and_the_previous_build_only(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    ids = [publish(wh, serving).build_id for _ in range(3)]
+    assert sorted(p.name for p in serving.glob(".parts-*")) == [
+        f".parts-{build_id}.json" for build_id in sorted(ids[1:])
+    ]
+    # after a rollback the served build's record is still there
+    publish_module.rollback(serving)
+    assert record(serving)["build_id"] == ids[1]
