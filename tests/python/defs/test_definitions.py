@@ -304,7 +304,8 @@ def _write_build(settings: Settings, manifest_path: Path, value: float) -> None:
         "config.kpi_definitions": "select 'revisit_rate' as kpi_code, 'ratio' as kind, 1 as scale",
     }
     for table in served_tables(manifest_path):
-        tables.setdefault(table.qualified, "select 1 as x")
+        parts_column = f", date '2026-01-01' as {table.parts_by}" if table.parts_by else ""
+        tables.setdefault(table.qualified, f"select 1 as x{parts_column}")
     with duckdb.connect(
         str(settings.warehouse_path) if settings.target == "duckdb" else ":memory:"
     ) as con:
