@@ -48,6 +48,12 @@ def part_expression(table: ServedTable) -> str:
     return f"coalesce(year({column}) * 100 + month({column}), 0)"
 
 
+def hashed_rows(relation: str, table: ServedTable) -> str:
+    """A query of ``relation``'s rows (``table``'s columns) as ``rid`` (rowid), ``h`` (the
+    row hash) and ``p`` (the part key): what both sides of a fingerprint are made of."""
+    return f"select rowid as rid, hash(t) as h, {part_expression(table)} as p from {relation} as t"
+
+
 def fingerprints_of(con: duckdb.DuckDBPyConnection, relation: str) -> Fingerprints:
     """Fingerprints of a relation with columns ``p`` (part key) and ``h`` (row hash)."""
     rows = con.execute(f"select p, count(*), sum(h) from {relation} group by p").fetchall()
@@ -61,9 +67,7 @@ def measure(database: Path, tables: Sequence[ServedTable]) -> dict[str, Fingerpr
         limit_memory(con)
         for table in tables:
             name = f"{ident(table.schema)}.{ident(table.name)}"
-            measured[table.qualified] = fingerprints_of(
-                con, f"(select {part_expression(table)} as p, hash(t) as h from {name} as t)"
-            )
+            measured[table.qualified] = fingerprints_of(con, f"({hashed_rows(name, table)})")
     return measured
 
 

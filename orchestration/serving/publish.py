@@ -340,9 +340,7 @@ def publish(
     try:
         if update is None:
             update = update_enabled()
-        updated, written_reason = _write_copy(
-            warehouse_path, served, temp, tables, allowed, update, serving_dir
-        )
+        updated, written_reason = _write_copy(warehouse_path, served, temp, tables, allowed, update)
         os.chmod(temp, _readable_mode())  # BI users must read it
         fingerprints = updated.fingerprints() if updated else _measure(temp, tables)
         pending = parts.write_pending(serving_dir, build_id, tables, fingerprints)
@@ -405,7 +403,6 @@ def _write_copy(
     tables: Sequence[ServedTable],
     allowed: set[str],
     update: bool,
-    serving_dir: Path,
 ) -> tuple[UpdateResult | None, str | None]:
     """Write the new served file at ``temp``: an updated copy of the served file when it
     can be (:mod:`orchestration.serving.update`), else from scratch. Returns the update's
@@ -415,7 +412,7 @@ def _write_copy(
         reason = "AFTERSALES_PUBLISH_UPDATE is off"
     elif served.is_file() and _holds_only(served, allowed):
         try:
-            kept = parts.load(serving_dir, build_id_of(served))
+            kept = parts.load(served.parent, build_id_of(served))
             return update_served_copy(served, warehouse, temp, tables, kept), None
         except ServedFileError as error:
             raise PublishError(str(error)) from error

@@ -38,7 +38,13 @@ import duckdb
 
 from orchestration.engines.duckdb.connection import limit_memory, sql_text
 from orchestration.serving.files import fsync_file
-from orchestration.serving.parts import Fingerprints, fingerprints_of, known_for, part_expression
+from orchestration.serving.parts import (
+    Fingerprints,
+    fingerprints_of,
+    hashed_rows,
+    known_for,
+    part_expression,
+)
 from orchestration.serving.selection import BUILD_INFO, ServedTable
 from orchestration.serving.writer import (
     SERVED_STORAGE_VERSION,
@@ -128,14 +134,10 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str
     return {(row[0], row[1]) for row in rows}
 
 
-def _among(con: duckdb.DuckDBPyConnection, key: str, parts: Sequence[int] | None) -> str:
-    """A condition: the part key ``key`` (SQL) is one of ``parts`` (None: any part)."""
-    if parts is None:
-        return "true"
+def _store_parts(con: duckdb.DuckDBPyConnection, parts: Sequence[int]) -> None:
+    """Keep the part keys ``parts`` in the temporary table ``_parts``."""
     con.execute("create or replace temp table _parts (p integer)")
-    if parts:
-        con.executemany("insert into _parts values (?)", [(part,) for part in parts])
-    return f"{key} in (select p from _parts)"
+    con.executemany("insert into _parts values (?)", [(part,) for part in parts])
 
 
 def _sync(
@@ -148,11 +150,7 @@ def _sync(
     target = qualified(TARGET, table)
     shape = column_types(con, SOURCE, table)
     check_servable(table, [column for column, _ in shape])
-    part = part_expression(table)
-    con.execute(
-        f"create or replace temp table _new as "
-        f"select rowid as rid, hash(t) as h, {part} as p from {source} as t"
-    )
+    con.execute(f"create or replace temp table _new as {hashed_rows(source, table)}")
     parts = fingerprints_of(con, "_new")
     served_shape = column_types(con, TARGET, table)
     if not served_shape:
@@ -162,14 +160,17 @@ def _sync(
         copy_whole(con, table)
         return TableChange(table.qualified, "replaced", parts=parts)
     changed = None
+    old_in_changed = new_in_changed = "true"
     if known is not None:
         changed = sorted(p for p in parts.keys() | known.keys() if parts.get(p) != known.get(p))
         if not changed:
             return TableChange(table.qualified, "unchanged", parts=parts)
+        _store_parts(con, changed)
+        old_in_changed = f"{part_expression(table)} in (select p from _parts)"
+        new_in_changed = "p in (select p from _parts)"
     for statement in (
-        f"_old as select rowid as rid, hash(t) as h from {target} as t "
-        f"where {_among(con, part, changed)}",
-        f"_come_from as select rid, h from _new where {_among(con, 'p', changed)}",
+        f"_old as select rowid as rid, hash(t) as h from {target} as t where {old_in_changed}",
+        f"_come_from as select rid, h from _new where {new_in_changed}",
         "_gone as select rid from _old anti join _come_from using (h)",
         "_come as select rid from _come_from anti join _old using (h)",
     ):
