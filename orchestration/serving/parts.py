@@ -9,13 +9,14 @@ table without the declaration is one part (0).
 
 Each part has a fingerprint, ``<rows>:<sum of row hashes>`` (the row hash is DuckDB's
 ``hash`` of the whole row, as in :func:`orchestration.serving.publish.kpi_values_fingerprint`).
-Publish writes the fingerprints of the file it serves to
+Publish writes the fingerprints of the file it serves, with each table's columns, to
 ``<serving_dir>/.parts-<build_id>.json``, named only after the file is swapped in (a
 crash before leaves no record, and every part is compared next time); the next publish
-hashes only the build's rows,
-and compares row by row only the parts whose fingerprints differ
-(:mod:`orchestration.serving.update`). Without that file (an older publish, a file written
-elsewhere, a table whose declaration changed) every part is compared.
+hashes only the build's rows, compares row by row only the parts whose fingerprints differ
+(:mod:`orchestration.serving.update`), and writes the Parquet files of those parts only,
+linking the others from the previous build's (:mod:`orchestration.serving.parquet`,
+D-109). Without that file (an older publish, a file written elsewhere, a table whose
+declaration or columns changed) every part is compared and written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -38,6 +40,15 @@ FILE_SUFFIX = ".json"
 
 # part key -> "<rows>:<sum of row hashes>"
 Fingerprints = dict[int, str]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the record of a served build says of one table."""
+
+    parts_by: str
+    columns: tuple[str, ...] | None  # "<name> <type>" each; None in a record without them
+    parts: Fingerprints
 
 
 def part_expression(table: ServedTable) -> str:
@@ -71,6 +82,22 @@ def measure(database: Path, tables: Sequence[ServedTable]) -> dict[str, Fingerpr
     return measured
 
 
+def columns_of(database: Path, tables: Sequence[ServedTable]) -> dict[str, tuple[str, ...]]:
+    """Each of ``tables``' columns in the DuckDB file ``database``, as ``<name> <type>``."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute(
+            "select schema_name || '.' || table_name, column_name || ' ' || data_type "
+            "from duckdb_columns() where database_name = current_database() "
+            "order by schema_name, table_name, column_index"
+        ).fetchall()
+    wanted = {table.qualified for table in tables}
+    columns: dict[str, list[str]] = {}
+    for name, column in rows:
+        if name in wanted:
+            columns.setdefault(name, []).append(column)
+    return {name: tuple(found) for name, found in columns.items()}
+
+
 def path_for(serving_dir: Path, build_id: str) -> Path:
     return serving_dir / f"{FILE_PREFIX}{build_id}{FILE_SUFFIX}"
 
@@ -80,6 +107,7 @@ def write_pending(
     build_id: str,
     tables: Sequence[ServedTable],
     fingerprints: Mapping[str, Fingerprints],
+    columns: Mapping[str, Sequence[str]],
 ) -> Path:
     """Write the fingerprints of the build ``build_id``'s served file to a temporary file
     (fsync'ed); :func:`commit` names it once the file is served. A record already named
@@ -90,6 +118,7 @@ def write_pending(
         "tables": {
             table.qualified: {
                 "parts_by": table.parts_by,
+                "columns": list(columns.get(table.qualified, ())),
                 "parts": {str(k): v for k, v in sorted(fingerprints[table.qualified].items())},
             }
             for table in tables
@@ -110,9 +139,9 @@ def commit(pending: Path, serving_dir: Path, build_id: str) -> Path:
     return target
 
 
-def load(serving_dir: Path, build_id: str | None) -> dict[str, tuple[str, Fingerprints]]:
-    """The fingerprints kept for the build ``build_id``: table -> (parts_by, fingerprints);
-    empty when there is no readable record of that build."""
+def load(serving_dir: Path, build_id: str | None) -> dict[str, Kept]:
+    """What is kept for the build ``build_id``, per table; empty when there is no readable
+    record of that build."""
     if not build_id:
         return {}
     try:
@@ -120,21 +149,37 @@ def load(serving_dir: Path, build_id: str | None) -> dict[str, tuple[str, Finger
         if record.get("build_id") != build_id:
             return {}
         return {
-            name: (str(entry["parts_by"]), {int(k): str(v) for k, v in entry["parts"].items()})
+            name: Kept(
+                parts_by=str(entry["parts_by"]),
+                columns=tuple(map(str, entry["columns"])) if "columns" in entry else None,
+                parts={int(k): str(v) for k, v in entry["parts"].items()},
+            )
             for name, entry in record["tables"].items()
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
-def known_for(
-    kept: Mapping[str, tuple[str, Fingerprints]], table: ServedTable
-) -> Fingerprints | None:
+def known_for(kept: Mapping[str, Kept], table: ServedTable) -> Fingerprints | None:
     """The kept fingerprints of ``table``, or None when there are none for its parts."""
     entry = kept.get(table.qualified)
-    if entry is None or entry[0] != table.parts_by:
+    if entry is None or entry.parts_by != table.parts_by:
         return None
-    return entry[1]
+    return entry.parts
+
+
+def unchanged_parts(
+    kept: Mapping[str, Kept],
+    table: ServedTable,
+    columns: Sequence[str],
+    fingerprints: Fingerprints,
+) -> set[int]:
+    """The parts of ``table`` (now ``columns``, ``fingerprints``) that hold the same rows,
+    in the same columns, as in the build ``kept`` describes: their files can be reused."""
+    entry = kept.get(table.qualified)
+    if entry is None or entry.parts_by != table.parts_by or entry.columns != tuple(columns):
+        return set()
+    return {part for part, print_ in fingerprints.items() if entry.parts.get(part) == print_}
 
 
 def prune(serving_dir: Path, keep_ids: set[str]) -> None:

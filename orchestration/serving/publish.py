@@ -27,10 +27,13 @@ new reader sees the new one. If anything fails before step 5, the served file is
 and the temporary file is removed.
 
 Files for tools that prefer them (on unless ``AFTERSALES_EXPORT_PARQUET=0``): every table
-of the served file as ``<serving_dir>/parquet/<table>.parquet``, written to a new
-directory ``.parquet-<build_id>`` first; ``parquet`` is a symbolic link swapped atomically
-(``os.replace`` of a new link) right after the file. The directories of the served and the
-previous build are kept (a rollback points the link back), older ones are removed.
+of the served file as a folder ``<serving_dir>/parquet/<schema>/<table>/`` of Parquet files,
+one per month of the table's declared date column (:mod:`orchestration.serving.parquet`,
+D-109), written to a new directory ``.parquet-<build_id>`` first; the months whose rows did
+not change are linked from the previous build's directory. ``parquet`` is a symbolic link
+swapped atomically (``os.replace`` of a new link) right after the file. The directories of
+the served and the previous build are kept (a rollback points the link back), older ones
+are removed.
 
 GX data docs are not served (their samples of unexpected values may hold personal data,
 and they load their styles from a CDN): they stay in ``<warehouse_dir>/data_docs/`` for
@@ -64,6 +67,7 @@ from orchestration.serving.files import (
     prune_versions,
     remove_stale,
 )
+from orchestration.serving.parquet import ParquetExport
 from orchestration.serving.parquet import export_parquet as _export_served_parquet
 from orchestration.serving.selection import (
     BUILD_INFO,
@@ -98,6 +102,8 @@ class PublishResult:
     fingerprint: str = ""
     parquet_dir: Path | None = None
     parquet_tables: tuple[str, ...] = ()
+    parquet_parts_written: int = 0
+    parquet_parts_reused: int = 0  # linked from the previous build's Parquet (D-109)
     served_tables: tuple[str, ...] = ()
     seconds: float = 0.0
     updated: dict[str, object] | None = None  # what updating the copy did (D-106)
@@ -340,21 +346,32 @@ def publish(
     try:
         if update is None:
             update = update_enabled()
-        updated, written_reason = _write_copy(warehouse_path, served, temp, tables, allowed, update)
+        kept_parts = parts.load(serving_dir, build_id_of(served)) if served.is_file() else {}
+        updated, written_reason = _write_copy(
+            warehouse_path, served, temp, tables, allowed, update, kept_parts
+        )
         os.chmod(temp, _readable_mode())  # BI users must read it
         fingerprints = updated.fingerprints() if updated else _measure(temp, tables)
-        pending = parts.write_pending(serving_dir, build_id, tables, fingerprints)
+        columns = parts.columns_of(temp, tables)
+        pending = parts.write_pending(serving_dir, build_id, tables, fingerprints, columns)
         as_of = data_as_of(warehouse_path)
         rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
         _verify(temp, required_table, fingerprint)
         size = temp.stat().st_size
-        exported: list[str] = []
+        exported = ParquetExport()
         if export_parquet:
             exported = _export_served_parquet(
                 temp,
                 parquet_dir,
-                reuse_from=_parquet_of(serving_dir, served) if updated else None,
-                unchanged=updated.unchanged if updated else (),
+                tables=tables,
+                reuse_from=_parquet_of(serving_dir, served),
+                reusable={
+                    t.qualified: parts.unchanged_parts(
+                        kept_parts, t, columns.get(t.qualified, ()), fingerprints[t.qualified]
+                    )
+                    for t in tables
+                    if t.qualified in fingerprints
+                },
             )
             fsync_tree(parquet_dir)
         kept = None
@@ -388,7 +405,9 @@ def publish(
         build_id=build_id,
         fingerprint=fingerprint,
         parquet_dir=serving_dir / PARQUET_LINK if export_parquet else None,
-        parquet_tables=tuple(exported),
+        parquet_tables=tuple(exported.tables),
+        parquet_parts_written=exported.parts_written,
+        parquet_parts_reused=exported.parts_reused,
         served_tables=(*(t.qualified for t in tables), BUILD_INFO.qualified),
         seconds=time.monotonic() - started,
         updated=updated.as_json() if updated else None,
@@ -403,16 +422,17 @@ def _write_copy(
     tables: Sequence[ServedTable],
     allowed: set[str],
     update: bool,
+    kept: dict[str, parts.Kept],
 ) -> tuple[UpdateResult | None, str | None]:
     """Write the new served file at ``temp``: an updated copy of the served file when it
-    can be (:mod:`orchestration.serving.update`), else from scratch. Returns the update's
-    result, or None and the reason the file was written whole."""
+    can be (:mod:`orchestration.serving.update`; ``kept``: what the served build's parts
+    record holds), else from scratch. Returns the update's result, or None and the reason
+    the file was written whole."""
     reason = "no served file yet"
     if not update:
         reason = "AFTERSALES_PUBLISH_UPDATE is off"
     elif served.is_file() and _holds_only(served, allowed):
         try:
-            kept = parts.load(served.parent, build_id_of(served))
             return update_served_copy(served, warehouse, temp, tables, kept), None
         except ServedFileError as error:
             raise PublishError(str(error)) from error

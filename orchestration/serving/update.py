@@ -40,6 +40,7 @@ from orchestration.engines.duckdb.connection import limit_memory, sql_text
 from orchestration.serving.files import fsync_file
 from orchestration.serving.parts import (
     Fingerprints,
+    Kept,
     fingerprints_of,
     hashed_rows,
     known_for,
@@ -204,7 +205,7 @@ def update_served_copy(
     warehouse: Path,
     target: Path,
     tables: Sequence[ServedTable],
-    kept: Mapping[str, tuple[str, Fingerprints]] | None = None,
+    kept: Mapping[str, Kept] | None = None,
 ) -> UpdateResult:
     """Copy ``served`` to ``target`` (which must not exist) and bring the copy's ``tables``
     to the rows of ``warehouse``; raise :class:`NotUpdatable` when the copy should be

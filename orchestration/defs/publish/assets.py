@@ -57,7 +57,8 @@ def publish_freshness_policy() -> FreshnessPolicy:
         "Publish the BI layer of the checked build (the dbt models with meta.served, "
         "described): on DuckDB <serving_dir>/aftersales.duckdb (readable by DuckDB 1.4+, "
         "every table and column commented, ops.build_info stamped) plus Parquet unless "
-        "AFTERSALES_EXPORT_PARQUET=0; on Spark <serving_dir>/parquet/<schema>/<table>/. "
+        "AFTERSALES_EXPORT_PARQUET=0 (<serving_dir>/parquet/<schema>/<table>/, one file per "
+        "month of a dated table; on Spark the same folders). "
         "Swapped in atomically; the build served before is kept for a rollback."
     ),
     pool=WAREHOUSE_POOL,

@@ -80,6 +80,8 @@ class DuckDbEngine:
             details={
                 "bytes": result.bytes_copied,
                 "parquet_tables": len(result.parquet_tables),
+                "parquet_parts_written": result.parquet_parts_written,
+                "parquet_parts_reused": result.parquet_parts_reused,
                 "previous_path": str(result.previous_path) if result.previous_path else "none",
                 "updated": result.updated or "no",
                 "written_whole_because": result.written_reason or "",

@@ -84,13 +84,15 @@ def test_whole_job_publishes_the_bi_layer_with_build_info_and_parquet(
     marts = {name for schema, name in tables if schema == "marts"}
     assert {"kpi_values", "dim_kpis", "fct_technician_kpi_values"} <= marts
     assert not marts & {"fct_kpi_daily", "metricflow_time_spine"}  # semantic layer only
-    # Parquet export (on by default): the same tables, the same rows as the served file.
+    # Parquet export (on by default): the same tables, the same rows as the served file,
+    # a folder per table (D-109)
     parquet = refreshed.serving / "parquet"
     assert parquet.is_symlink() and build_id in os.readlink(parquet)
-    assert {p.stem for p in parquet.glob("*.parquet")} == marts | {"build_info"}
+    folders = {f"{p.parent.name}.{p.name}" for p in parquet.glob("*/*") if p.is_dir()}
+    assert folders == {f"marts.{name}" for name in marts} | {"ops.build_info"}
     with duckdb.connect() as con:
         count = con.execute(
-            "select count(*) from read_parquet(?)", [str(parquet / "kpi_values.parquet")]
+            "select count(*) from read_parquet(?)", [str(parquet / "marts/kpi_values/*.parquet")]
         ).fetchone()[0]
     assert count == rows
     # GX data docs stay with the warehouse (operators only), one site per suite.

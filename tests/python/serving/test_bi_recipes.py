@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import duckdb
 import pytest
 
 from orchestration.config import PROJECT_DIR
@@ -40,7 +41,7 @@ def run_recipe(name: str, refreshed: SimpleNamespace, tmp_path: Path) -> str:
 
 
 def test_the_readme_has_the_recipes() -> None:
-    assert set(recipes()) == {"duckdb-python", "sqlalchemy"}
+    assert set(recipes()) == {"duckdb-python", "sqlalchemy", "parquet"}
 
 
 def test_duckdb_python_recipe(refreshed: SimpleNamespace, tmp_path: Path) -> None:
@@ -57,3 +58,17 @@ def test_sqlalchemy_duckdb_engine_recipe(refreshed: SimpleNamespace, tmp_path: P
     assert "'kpi_values'" in listed and "'dim_kpis'" in listed
     assert "'fct_kpi_daily'" not in listed  # the semantic layer's tables are not served
     assert "('appointment_rate', '预约率'" in out
+
+
+def test_parquet_recipe(refreshed: SimpleNamespace, tmp_path: Path) -> None:
+    """The Parquet folders read as tables (D-109): the same kpi_values rows as the file."""
+    out = run_recipe("parquet", refreshed, tmp_path).splitlines()
+    with duckdb.connect(str(refreshed.serving / "aftersales.duckdb"), read_only=True) as con:
+        per_code = con.execute(
+            "select kpi_code, count(*) as n from marts.kpi_values group by kpi_code "
+            "order by kpi_code"
+        ).fetchall()
+        (build_id,) = con.execute("select build_id from ops.build_info").fetchone()
+    assert out[0] == str(per_code)
+    assert out[1] == f"{sum(n for _, n in per_code)} rows"
+    assert build_id in out[2]

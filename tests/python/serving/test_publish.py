@@ -199,7 +199,7 @@ def parquet_labels(serving: Path) -> set[str]:
     with duckdb.connect() as con:
         rows = con.execute(
             "select distinct label from read_parquet(?)",
-            [str(serving / "parquet" / "kpi_values.parquet")],
+            [str(serving / "parquet" / "marts" / "kpi_values" / "*.parquet")],
         ).fetchall()
     return {r[0] for r in rows}
 
@@ -213,7 +213,7 @@ def test_parquet_export_swaps_with_the_file_and_rolls_back(
     for index in (1, 2, 3):
         make_warehouse(warehouse, index, f"v{index}")
         result = publish(warehouse, serving, build_id=f"b{index}")
-        assert result.parquet_tables == ("build_info", "kpi_values")
+        assert result.parquet_tables == ("marts.kpi_values", "ops.build_info")
     assert (serving / "parquet").is_symlink()
     assert parquet_labels(serving) == {"v3"}
     # the served and the previous build's directories are kept, older ones removed
@@ -233,8 +233,8 @@ def test_failed_publish_keeps_parquet(tmp_path: Path, monkeypatch: pytest.Monkey
     make_warehouse(warehouse, 6, "v2")
 
     def broken_export(database: Path, directory: Path, **kwargs: object) -> list[str]:
-        directory.mkdir(parents=True)
-        (directory / "kpi_values.parquet").write_bytes(b"half")
+        (directory / "marts" / "kpi_values").mkdir(parents=True)
+        (directory / "marts" / "kpi_values" / "all.parquet").write_bytes(b"half")
         raise ZeroDivisionError
 
     monkeypatch.setattr(publish_module, "_export_served_parquet", broken_export)
@@ -248,7 +248,8 @@ def test_failed_publish_keeps_parquet(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_parquet_export_is_on_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 4, "v1")
     monkeypatch.delenv("AFTERSALES_EXPORT_PARQUET", raising=False)
-    assert publish(warehouse, tmp_path / "on").parquet_tables == ("build_info", "kpi_values")
+    on = publish(warehouse, tmp_path / "on").parquet_tables
+    assert on == ("marts.kpi_values", "ops.build_info")
     monkeypatch.setenv("AFTERSALES_EXPORT_PARQUET", "0")
     result = publish(warehouse, tmp_path / "off")
     assert result.parquet_tables == () and not (tmp_path / "off" / "parquet").exists()

@@ -15,6 +15,7 @@ import pytest
 from personal_scan import personal_values, scan_duckdb, scan_parquet, scan_tree
 
 from orchestration.serving import parts
+from orchestration.serving.parquet import part_file
 from orchestration.serving.publish import build_id_of
 from orchestration.serving.selection import default_manifest_path, served_tables
 
@@ -36,7 +37,7 @@ def needles(refreshed: SimpleNamespace) -> set[str]:
 def test_no_personal_data_in_anything_served(refreshed: SimpleNamespace, needles: set[str]) -> None:
     assert refreshed.exit_code == 0
     hits, files = scan_tree(refreshed.serving, needles)
-    parquet = list((refreshed.serving / "parquet").glob("*.parquet"))
+    parquet = list((refreshed.serving / "parquet").glob("*/*/*.parquet"))
     assert parquet and (refreshed.serving / SERVED).is_file()
     assert files > len(parquet)
     assert hits == [], hits[:10]
@@ -85,14 +86,22 @@ def test_served_file_holds_the_declared_tables_only(refreshed: SimpleNamespace) 
 
 def test_the_parts_record_describes_the_served_file(refreshed: SimpleNamespace) -> None:
     """Every served fact table is split in months (D-108), and the record the next publish
-    trusts holds the served file's own fingerprints."""
+    trusts holds the served file's own fingerprints and columns (D-109); each month of a
+    served table is one Parquet file."""
     tables = served_tables(default_manifest_path())
     assert {t.name for t in tables if t.name.startswith("fct_") and not t.parts_by} == set()
     served = refreshed.serving / SERVED
     kept = parts.load(refreshed.serving, build_id_of(served))
     measured = parts.measure(served, tables)
-    assert {name: fingerprints for name, (_, fingerprints) in kept.items()} == measured
+    assert {name: entry.parts for name, entry in kept.items()} == measured
+    assert {name: entry.columns for name, entry in kept.items()} == parts.columns_of(served, tables)
     assert len(measured["marts.kpi_values"]) > 1
+    for table in tables:
+        folder = refreshed.serving / "parquet" / table.schema / table.name
+        names = {p.name for p in folder.glob("*.parquet")}
+        expected = {part_file(table, part) for part in measured[table.qualified]}
+        empty = "empty.parquet" if table.parts_by else "all.parquet"  # a table with no row
+        assert names == (expected or {empty}), table
 
 
 def test_every_served_table_and_column_has_a_comment(refreshed: SimpleNamespace) -> None:

@@ -99,14 +99,14 @@ def test_a_daily_change_updates_only_the_changed_rows(tmp_path: Path) -> None:
         build = con.execute("select build_id from ops.build_info").fetchone()[0]
     assert comment == "Work orders." and build == second.build_id
     # the unchanged table's Parquet file is the previous build's; the changed one is new
-    old = serving / f".parquet-{first.build_id}"
-    new = serving / "parquet"
-    assert os.path.samefile(old / "kpi_values.parquet", new / "kpi_values.parquet")
-    assert not os.path.samefile(old / "fct_work_orders.parquet", new / "fct_work_orders.parquet")
+    old = serving / f".parquet-{first.build_id}" / "marts"
+    new = serving / "parquet" / "marts"
+    kpis, orders = "kpi_values/all.parquet", "fct_work_orders/all.parquet"
+    assert os.path.samefile(old / kpis, new / kpis)
+    assert not os.path.samefile(old / orders, new / orders)
+    assert (second.parquet_parts_reused, second.parquet_parts_written) == (1, 2)  # + build_info
     with duckdb.connect() as con:
-        assert con.execute(f"select count(*) from '{new}/fct_work_orders.parquet'").fetchone() == (
-            10015,
-        )
+        assert con.execute(f"select count(*) from '{new / orders}'").fetchone() == (10015,)
 
 
 def test_a_table_that_changed_mostly_or_in_shape_is_written_again(tmp_path: Path) -> None:
