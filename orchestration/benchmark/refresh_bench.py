@@ -70,6 +70,7 @@ class BenchConfig:
     seed: int = 42
     threads: int | None = None
     memory_budget_gib: float = DEFAULT_MEMORY_BUDGET_GIB
+    reuse_landing: bool = False  # reuse the work directory's landing (landing_record.py)
 
 
 def bench_settings(workdir: Path) -> Settings:
@@ -106,6 +107,7 @@ def run_benchmark(config: BenchConfig) -> dict[str, Any]:
         "log": str(workdir / "dbt.log"),
         "workdir": str(workdir),
         "seed": config.seed,
+        "reuse_landing": config.reuse_landing,
         **config.sizing.as_json(),
     }
     runs = Runs()
@@ -161,7 +163,9 @@ def _before(mode: str, stage: str, settings: Settings, workdir: Path, runs: Runs
     """Empty the build before the hand-written pass; start a full refresh from nothing
     with the last batch held back; put it back before the daily refresh."""
     held = held_back_dir(workdir)
-    if mode == "hand" and stage == "hand_pass":
+    if mode == "setup" and stage == "generate" and settings.landing_dir.is_dir():
+        _restore(settings, workdir)  # files an earlier run held back and did not put back
+    elif mode == "hand" and stage == "hand_pass":
         # the previous repeat's build is not needed any more: its disk goes to the spill
         _empty_build(settings)
     elif mode == "full" and stage == "ingest":

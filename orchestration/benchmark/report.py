@@ -121,11 +121,19 @@ def format_report(report: dict[str, Any]) -> str:
             )
     setup = report["setup"]
     if "generate" in setup:
-        lines.append(
-            f"generate (not part of a refresh): {_s(setup['generate']['median_s'])} s, "
-            f"peak {_mb(setup['generate'])} MiB; dbt parse: "
-            f"{_s(setup.get('prepare', {}).get('median_s'))} s"
-        )
+        generated = setup["generate"].get("detail", {})
+        parse = f"dbt parse: {_s(setup.get('prepare', {}).get('median_s'))} s"
+        if generated.get("reused"):
+            lines.append(
+                f"generate: the work directory's landing reused ({generated['reused']}); {parse}"
+            )
+        else:
+            lines.append(
+                f"generate (not part of a refresh): {_s(setup['generate']['median_s'])} s, "
+                f"peak {_mb(setup['generate'])} MiB; {parse}"
+            )
+        if generated.get("not_reused"):
+            lines.append(f"  the landing was not reused: {generated['not_reused']}")
     for mode in modes:
         scope = (report[mode].get("dbt_build") or {}).get("detail", {}).get("scope")
         if scope:

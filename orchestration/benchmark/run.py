@@ -81,6 +81,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="work here instead of a temp directory")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument(
+        "--reuse-landing",
+        action="store_true",
+        help="with --workdir: reuse the landing an earlier run generated there with the same "
+        "sizes and seed (its record, landing.json, must match every file); else generate",
+    )
+    parser.add_argument(
         "--skip-disk-check",
         action="store_true",
         help="run even if the work directory's disk seems too small for the run",
@@ -88,6 +94,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.reuse_landing and args.workdir is None:
+        parser.error("--reuse-landing needs --workdir (the work directory of the earlier run)")
     if args.work_orders is None and args.dashboard is None:
         parser.error("give --work-orders (refresh stages) or --dashboard SERVED_FILE")
     return args
@@ -148,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         threads=args.threads,
         memory_budget_gib=args.memory_budget_gib,
+        reuse_landing=args.reuse_landing,
     )
     report = run_benchmark(config)
     print(format_report(report))

@@ -10,6 +10,7 @@ through ``engine.read_build()`` / ``engine.read_served()``, ``engine.publish``.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -32,24 +33,34 @@ def settings_of(spec: Spec) -> Settings:
 
 
 def generate_stage(spec: Spec) -> Result:
+    """Generate the landing into an empty folder and record it (``landing_record.py``); with
+    ``reuse_landing``, reuse the work directory's landing instead when its record allows."""
+    from orchestration.benchmark import landing_record
     from orchestration.sample_data.generator import generate
 
+    workdir, landing = Path(spec["workdir"]), Path(spec["landing_dir"])
+    parameters = landing_record.parameters_of(spec)
+    not_reused = ""
+    if spec.get("reuse_landing"):
+        record, not_reused = landing_record.reusable(workdir, landing, parameters)
+        if record is not None:
+            reused = f"generated at {record['generated_at']} in {record['seconds']:.0f} s"
+            return 0.0, {**record["detail"], "reused": reused}
+    landing_record.forget(workdir)
+    shutil.rmtree(landing, ignore_errors=True)
     started = time.perf_counter()
-    summary = generate(
-        Path(spec["landing_dir"]),
-        seed=spec["seed"],
-        days=spec["days"],
-        branches=spec["branches"],
-        orders_per_day=spec["orders_per_day"],
-        batch_days=1,
-    )
+    summary = generate(landing, **parameters, batch_days=1)
     seconds = time.perf_counter() - started
-    return seconds, {
+    detail: dict[str, Any] = {
         "files": len(summary.files),
         "bytes": summary.bytes_written,
         "work_orders": summary.work_orders,
         "rows": summary.rows,
     }
+    landing_record.write(workdir, landing, parameters, seconds, detail)
+    if not_reused:
+        detail["not_reused"] = not_reused
+    return seconds, detail
 
 
 def prepare_stage(spec: Spec) -> Result:
