@@ -4,11 +4,13 @@ Generating a year of exports is not part of any refresh, yet at 10 M work orders
 37 minutes of an idle machine (more than a third of the run), and a session that must
 also leave room for CI could not fit it beside the measured stages. So after the
 ``generate`` stage has written every file, it records in ``<workdir>/landing.json`` the
-generator's parameters (seed, days, branches, work orders per branch-day), what it
-reported (files, bytes, work orders, rows) and every file with its size. With
-``aftersales-benchmark --reuse-landing`` the next run in that work directory skips the
-generation when the record holds the same parameters and the landing still holds exactly
-the recorded files and sizes; otherwise it says why and generates again.
+generator's parameters (seed, days, branches, work orders per branch-day), a digest of
+the generator's code, what it reported (files, bytes, work orders, rows) and every file
+with its size and modification time. With ``aftersales-benchmark --reuse-landing`` the
+next run in that work directory skips the generation when the record holds the same
+parameters and code digest and the landing still holds exactly the recorded files
+(holding a batch back and putting it back are renames: they keep both); otherwise it says
+why and generates again.
 
 The record is removed before a generation starts and written only after it has ended, so
 a generation that died leaves no record, and nothing half-written is reused.
@@ -16,6 +18,7 @@ a generation that died leaves no record, and nothing half-written is reused.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -25,6 +28,7 @@ from typing import Any
 
 RECORD_NAME = "landing.json"
 PARAMETERS = ("seed", "days", "branches", "orders_per_day")
+GENERATOR_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 
 
 def record_path(workdir: Path) -> Path:
@@ -36,13 +40,23 @@ def parameters_of(spec: Mapping[str, Any]) -> dict[str, int]:
     return {name: int(spec[name]) for name in PARAMETERS}
 
 
-def landing_files(landing_dir: Path) -> dict[str, int]:
-    """Every file under ``landing_dir``: relative path -> size in bytes."""
-    return {
-        path.relative_to(landing_dir).as_posix(): path.stat().st_size
-        for path in sorted(landing_dir.rglob("*"))
-        if path.is_file()
-    }
+def generator_digest(directory: Path = GENERATOR_DIR) -> str:
+    """A digest of the generator's code (``orchestration/sample_data/*.py``)."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.py")):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def landing_files(landing_dir: Path) -> dict[str, list[int]]:
+    """Every file under ``landing_dir``: relative path -> [size in bytes, mtime in ns]."""
+    files = {}
+    for path in sorted(landing_dir.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            files[path.relative_to(landing_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return files
 
 
 def forget(workdir: Path) -> None:
@@ -60,6 +74,7 @@ def write(
     """Record the landing just generated (written to a temporary name, then renamed)."""
     record = {
         "parameters": dict(parameters),
+        "generator": generator_digest(),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
         "detail": dict(detail),
@@ -81,23 +96,29 @@ def reusable(
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         recorded = {name: int(record["parameters"][name]) for name in PARAMETERS}
-        files = {str(k): int(v) for k, v in record["files"].items()}
+        generator = str(record["generator"])
+        files = {str(k): [int(x) for x in v] for k, v in record["files"].items()}
     except FileNotFoundError:
         return None, f"no record of a finished generation ({path})"
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         return None, f"{path} cannot be read ({error})"
     if recorded != dict(parameters):
         return None, f"it was generated with {recorded}, this run needs {dict(parameters)}"
+    if generator != generator_digest():
+        return None, (
+            f"the generator's code changed since (digest {generator}, now "
+            f"{generator_digest()}: {GENERATOR_DIR})"
+        )
     if not landing_dir.is_dir():
         return None, f"{landing_dir} is gone"
     found = landing_files(landing_dir)
     if found != files:
         missing = sorted(files.keys() - found.keys())
         extra = sorted(found.keys() - files.keys())
-        resized = sorted(k for k in files.keys() & found.keys() if files[k] != found[k])
+        changed = sorted(k for k in files.keys() & found.keys() if files[k] != found[k])
         return None, (
             f"{landing_dir} is not as generated: {len(missing)} files missing "
             f"{missing[:3]}, {len(extra)} not generated {extra[:3]}, "
-            f"{len(resized)} of another size {resized[:3]}"
+            f"{len(changed)} of another size or time {changed[:3]}"
         )
     return record, ""

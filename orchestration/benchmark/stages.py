@@ -36,6 +36,7 @@ def generate_stage(spec: Spec) -> Result:
     """Generate the landing into an empty folder and record it (``landing_record.py``); with
     ``reuse_landing``, reuse the work directory's landing instead when its record allows."""
     from orchestration.benchmark import landing_record
+    from orchestration.benchmark.refresh_bench import held_back_dir
     from orchestration.sample_data.generator import generate
 
     workdir, landing = Path(spec["workdir"]), Path(spec["landing_dir"])
@@ -48,6 +49,7 @@ def generate_stage(spec: Spec) -> Result:
             return 0.0, {**record["detail"], "reused": reused}
     landing_record.forget(workdir)
     shutil.rmtree(landing, ignore_errors=True)
+    shutil.rmtree(held_back_dir(workdir), ignore_errors=True)  # of the landing just removed
     started = time.perf_counter()
     summary = generate(landing, **parameters, batch_days=1)
     seconds = time.perf_counter() - started

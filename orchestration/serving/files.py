@@ -54,6 +54,14 @@ def fsync_tree(directory: Path) -> None:
     fsync_dir(directory)
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Give ``source`` the second name ``target`` (a hard link; a copy where links fail)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def point_link(link: Path, target_name: str) -> None:
     """Make ``link`` a relative symbolic link to ``target_name``, atomically. A real
     directory under that name (not made by a publish) is moved aside, not deleted."""

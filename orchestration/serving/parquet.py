@@ -26,11 +26,15 @@ from pathlib import Path
 import duckdb
 
 from orchestration.engines.duckdb.connection import limit_memory, sql_text
+from orchestration.serving.files import link_or_copy
 from orchestration.serving.parts import part_expression
 from orchestration.serving.selection import ServedTable
 from orchestration.serving.writer import ident
 
 SUFFIX = ".parquet"
+COPY_OPTIONS = "format parquet"
+# what writes the files: a part's file is reused only from a build written the same way
+WRITER = f"duckdb {duckdb.__version__} ({COPY_OPTIONS})"
 _PART_COLUMN = "__served_part"
 _SCRATCH = ".writing"
 
@@ -59,12 +63,14 @@ def export_parquet(
     tables: Sequence[ServedTable] = (),
     reuse_from: Path | None = None,
     reusable: Mapping[str, Collection[int]] | None = None,
+    parts: Mapping[str, Collection[int]] | None = None,
 ) -> ParquetExport:
     """Write every base table of ``database`` to ``directory`` (created), one folder per
     table and one file per part. ``tables`` declare the parts (a table of the file not
     among them is one part); ``reusable`` names, per table, the parts whose files in
     ``reuse_from`` (the previous build's directory) hold the same rows in the same columns:
-    they are linked rather than written (D-109)."""
+    they are linked rather than written (D-109). ``parts``: every part of a table, when
+    known; a table whose parts were all linked is then not read at all."""
     directory.mkdir(parents=True)
     declared = {table.qualified: table for table in tables}
     export = ParquetExport()
@@ -86,7 +92,9 @@ def export_parquet(
                     if _link_part(reuse_from / schema / name, folder, part_file(table, part)):
                         reused.add(part)
             export.parts_reused += len(reused)
-            export.parts_written += _write_parts(con, table, folder, reused)
+            known = (parts or {}).get(table.qualified)
+            if not (reused and known is not None and reused >= set(known)):
+                export.parts_written += _write_parts(con, table, folder, reused)
             export.tables.append(table.qualified)
     return export
 
@@ -100,7 +108,7 @@ def _write_parts(
         if reused:
             return 0
         target = sql_text(str(folder / part_file(table, 0)))
-        con.execute(f"copy {relation} to {target} (format parquet)")
+        con.execute(f"copy {relation} to {target} ({COPY_OPTIONS})")
         return 1
     expression = part_expression(table)
     listed = ", ".join(map(str, sorted(reused)))
@@ -108,10 +116,12 @@ def _write_parts(
     scratch = folder / _SCRATCH
     con.execute(
         f"copy (select *, {expression} as {_PART_COLUMN} from {relation} as t {keep_out}) "
-        f"to {sql_text(str(scratch))} (format parquet, partition_by ({_PART_COLUMN}))"
+        f"to {sql_text(str(scratch))} ({COPY_OPTIONS}, partition_by ({_PART_COLUMN}))"
     )
     written = 0
     prefix = f"{_PART_COLUMN}="
+    # DuckDB 2.0 wrote one file per partition in every trial (130 months, 2 M rows, few
+    # open files allowed); should a part come as several files, they keep one name each
     for part_dir in sorted(scratch.iterdir()) if scratch.is_dir() else ():
         part = int(part_dir.name.removeprefix(prefix))
         name = part_file(table, part)
@@ -121,7 +131,7 @@ def _write_parts(
     shutil.rmtree(scratch, ignore_errors=True)
     if not written and not reused:  # no row: one file still gives readers the columns
         empty = sql_text(str(folder / f"empty{SUFFIX}"))
-        con.execute(f"copy (select * from {relation} limit 0) to {empty} (format parquet)")
+        con.execute(f"copy (select * from {relation} limit 0) to {empty} ({COPY_OPTIONS})")
         written = 1
     return written
 
@@ -139,8 +149,5 @@ def _link_part(source_folder: Path, folder: Path, name: str) -> bool:
         return False
     sources += sorted(source_folder.glob(f"{name.removesuffix(SUFFIX)}-*{SUFFIX}"))
     for source in sources:
-        try:
-            os.link(source, folder / source.name)
-        except OSError:
-            shutil.copyfile(source, folder / source.name)
+        link_or_copy(source, folder / source.name)
     return True

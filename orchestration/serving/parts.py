@@ -49,6 +49,7 @@ class Kept:
     parts_by: str
     columns: tuple[str, ...] | None  # "<name> <type>" each; None in a record without them
     parts: Fingerprints
+    parquet_writer: str | None = None  # what wrote the build's Parquet files (D-109)
 
 
 def part_expression(table: ServedTable) -> str:
@@ -108,6 +109,7 @@ def write_pending(
     tables: Sequence[ServedTable],
     fingerprints: Mapping[str, Fingerprints],
     columns: Mapping[str, Sequence[str]],
+    parquet_writer: str = "",
 ) -> Path:
     """Write the fingerprints of the build ``build_id``'s served file to a temporary file
     (fsync'ed); :func:`commit` names it once the file is served. A record already named
@@ -115,6 +117,7 @@ def write_pending(
     path_for(serving_dir, build_id).unlink(missing_ok=True)
     record = {
         "build_id": build_id,
+        "parquet_writer": parquet_writer,
         "tables": {
             table.qualified: {
                 "parts_by": table.parts_by,
@@ -148,11 +151,13 @@ def load(serving_dir: Path, build_id: str | None) -> dict[str, Kept]:
         record = json.loads(path_for(serving_dir, build_id).read_text(encoding="utf-8"))
         if record.get("build_id") != build_id:
             return {}
+        writer = record.get("parquet_writer")
         return {
             name: Kept(
                 parts_by=str(entry["parts_by"]),
                 columns=tuple(map(str, entry["columns"])) if "columns" in entry else None,
                 parts={int(k): str(v) for k, v in entry["parts"].items()},
+                parquet_writer=str(writer) if writer else None,
             )
             for name, entry in record["tables"].items()
         }
@@ -173,11 +178,19 @@ def unchanged_parts(
     table: ServedTable,
     columns: Sequence[str],
     fingerprints: Fingerprints,
+    parquet_writer: str,
 ) -> set[int]:
     """The parts of ``table`` (now ``columns``, ``fingerprints``) that hold the same rows,
-    in the same columns, as in the build ``kept`` describes: their files can be reused."""
+    in the same columns, as in the build ``kept`` describes, whose Parquet files the same
+    writer (``parquet_writer``: DuckDB release and options) wrote: their files can be
+    reused."""
     entry = kept.get(table.qualified)
-    if entry is None or entry.parts_by != table.parts_by or entry.columns != tuple(columns):
+    if (
+        entry is None
+        or entry.parts_by != table.parts_by
+        or entry.columns != tuple(columns)
+        or entry.parquet_writer != parquet_writer
+    ):
         return set()
     return {part for part, print_ in fingerprints.items() if entry.parts.get(part) == print_}
 

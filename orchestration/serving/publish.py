@@ -33,7 +33,10 @@ D-109), written to a new directory ``.parquet-<build_id>`` first; the months who
 not change are linked from the previous build's directory. ``parquet`` is a symbolic link
 swapped atomically (``os.replace`` of a new link) right after the file. The directories of
 the served and the previous build are kept (a rollback points the link back), older ones
-are removed.
+are removed; a build published without Parquet, or rolled back to without its directory,
+has no ``parquet`` link at all rather than another build's. A reader that lists a table's
+folder through the link while a publish swaps it can see months of two builds: resolve
+the link once (``Path('parquet').resolve()``) and read from there.
 
 GX data docs are not served (their samples of unexpected values may hold personal data,
 and they load their styles from a CDN): they stay in ``<warehouse_dir>/data_docs/`` for
@@ -61,12 +64,14 @@ from orchestration.serving import parts
 from orchestration.serving.files import (
     fsync_dir,
     fsync_tree,
+    link_or_copy,
     linked_version,
     new_build_id,
     point_link,
     prune_versions,
     remove_stale,
 )
+from orchestration.serving.parquet import WRITER as PARQUET_WRITER
 from orchestration.serving.parquet import ParquetExport
 from orchestration.serving.parquet import export_parquet as _export_served_parquet
 from orchestration.serving.selection import (
@@ -235,10 +240,7 @@ def _second_name(source: Path, directory: Path, prefix: str) -> Path:
     os.close(handle)
     temp = Path(temp_name)
     temp.unlink()
-    try:
-        os.link(source, temp)
-    except OSError:
-        shutil.copyfile(source, temp)
+    link_or_copy(source, temp)
     return temp
 
 
@@ -351,29 +353,28 @@ def publish(
             warehouse_path, served, temp, tables, allowed, update, kept_parts
         )
         os.chmod(temp, _readable_mode())  # BI users must read it
-        fingerprints = updated.fingerprints() if updated else _measure(temp, tables)
-        columns = parts.columns_of(temp, tables)
-        pending = parts.write_pending(serving_dir, build_id, tables, fingerprints, columns)
+        fingerprints, columns = _describe_parts(temp, tables, updated)
+        pending = parts.write_pending(
+            serving_dir, build_id, tables, fingerprints, columns, PARQUET_WRITER
+        )
         as_of = data_as_of(warehouse_path)
         rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
         _verify(temp, required_table, fingerprint)
         size = temp.stat().st_size
         exported = ParquetExport()
         if export_parquet:
-            exported = _export_served_parquet(
-                temp,
-                parquet_dir,
-                tables=tables,
-                reuse_from=_parquet_of(serving_dir, served),
-                reusable={
-                    t.qualified: parts.unchanged_parts(
-                        kept_parts, t, columns.get(t.qualified, ()), fingerprints[t.qualified]
-                    )
-                    for t in tables
-                    if t.qualified in fingerprints
-                },
-            )
-            fsync_tree(parquet_dir)
+            reusable = {
+                t.qualified: parts.unchanged_parts(
+                    kept_parts,
+                    t,
+                    columns.get(t.qualified, ()),
+                    fingerprints[t.qualified],
+                    PARQUET_WRITER,
+                )
+                for t in tables
+                if t.qualified in fingerprints
+            }
+            exported = _export(temp, parquet_dir, serving_dir, tables, reusable, fingerprints)
         kept = None
         if served.exists() and _keepable(served, previous, allowed):
             _keep_previous(served, previous)
@@ -383,6 +384,8 @@ def publish(
         parts.commit(pending, serving_dir, build_id)
         if export_parquet:
             point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
+        else:  # no Parquet of this build: none of another build's either
+            _remove_link(serving_dir / PARQUET_LINK)
         _remove_served_docs(serving_dir)
         fsync_dir(serving_dir)
     finally:
@@ -448,12 +451,45 @@ def _write_copy(
     return None, reason
 
 
-def _measure(temp: Path, tables: Sequence[ServedTable]) -> dict[str, parts.Fingerprints]:
-    """The parts' fingerprints of a served file written whole."""
+def _describe_parts(
+    temp: Path, tables: Sequence[ServedTable], updated: UpdateResult | None
+) -> tuple[dict[str, parts.Fingerprints], dict[str, tuple[str, ...]]]:
+    """The parts' fingerprints of the new file's tables (measured when it was written
+    whole; an update computed them) and their columns."""
     try:
-        return parts.measure(temp, tables)
+        fingerprints = updated.fingerprints() if updated else parts.measure(temp, tables)
+        return fingerprints, parts.columns_of(temp, tables)
     except duckdb.Error as error:
         raise PublishError(f"cannot fingerprint the parts of {temp}: {error}") from error
+
+
+def _export(
+    temp: Path,
+    parquet_dir: Path,
+    serving_dir: Path,
+    tables: Sequence[ServedTable],
+    reusable: dict[str, set[int]],
+    fingerprints: dict[str, parts.Fingerprints],
+) -> ParquetExport:
+    """The Parquet export of the new file (D-109), fsync'ed; a failure is a PublishError
+    that says what to do (the served file and its Parquet stay as they were)."""
+    try:
+        exported = _export_served_parquet(
+            temp,
+            parquet_dir,
+            tables=tables,
+            reuse_from=_parquet_of(serving_dir, serving_dir / WAREHOUSE_FILE_NAME),
+            reusable=reusable,
+            parts={name: set(found) for name, found in fingerprints.items()},
+        )
+        fsync_tree(parquet_dir)
+    except (duckdb.Error, OSError, ValueError) as error:
+        raise PublishError(
+            f"the Parquet export to {parquet_dir} failed ({error}); nothing was served: "
+            f"free disk space in {serving_dir}, or set AFTERSALES_EXPORT_PARQUET=0 to "
+            "publish the DuckDB file alone"
+        ) from error
+    return exported
 
 
 def _parquet_of(serving_dir: Path, served: Path) -> Path | None:
@@ -488,9 +524,17 @@ def rollback(serving_dir: Path) -> Path:
             with contextlib.suppress(FileNotFoundError):
                 current.unlink()
     served_id = build_id_of(served)
-    if served_id:  # point the Parquet files back to the served build's
-        version = _versioned(serving_dir, PARQUET_LINK, served_id)
-        if version.is_dir():
-            point_link(serving_dir / PARQUET_LINK, version.name)
-        fsync_dir(serving_dir)
+    # the Parquet files of the build now served, or none: never another build's
+    version = _versioned(serving_dir, PARQUET_LINK, served_id) if served_id else None
+    if version is not None and version.is_dir():
+        point_link(serving_dir / PARQUET_LINK, version.name)
+    else:
+        _remove_link(serving_dir / PARQUET_LINK)
+    fsync_dir(serving_dir)
     return served
+
+
+def _remove_link(link: Path) -> None:
+    """Remove the symbolic link ``link`` if there is one (a real directory stays)."""
+    if link.is_symlink():
+        link.unlink()

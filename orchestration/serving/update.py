@@ -87,11 +87,6 @@ class UpdateResult:
         """The parts' fingerprints of every table of the updated copy."""
         return {change.name: change.parts for change in self.changes}
 
-    @property
-    def unchanged(self) -> set[str]:
-        """Qualified names of the tables whose rows are the same as in the served file."""
-        return {change.name for change in self.changes if change.action == "unchanged"}
-
     def as_json(self) -> dict[str, object]:
         return {
             "tables": {

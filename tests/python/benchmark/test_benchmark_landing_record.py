@@ -88,3 +88,20 @@ def test_reuse_needs_a_work_directory(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit):
         parse_args(["--work-orders", "1000", "--reuse-landing"])
     assert "--reuse-landing needs --workdir" in capsys.readouterr().err
+
+
+def test_a_changed_generator_or_file_is_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_stage(spec(tmp_path))
+    landing, parameters = tmp_path / "landing", landing_record.parameters_of(spec(tmp_path))
+    edited = sorted(landing.rglob("*.csv"))[0]
+    data = edited.read_bytes()
+    edited.write_bytes(data[:-2] + b"9\n" if not data.endswith(b"9\n") else data[:-2] + b"8\n")
+    record, reason = landing_record.reusable(tmp_path, landing, parameters)
+    assert record is None and "1 of another size or time" in reason  # same size, new time
+
+    generate_stage(spec(tmp_path))
+    monkeypatch.setattr(landing_record, "generator_digest", lambda *a: "0" * 16)
+    record, reason = landing_record.reusable(tmp_path, landing, parameters)
+    assert record is None and reason.startswith("the generator's code changed since")

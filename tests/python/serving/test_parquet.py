@@ -11,6 +11,7 @@ import duckdb
 from served_months import KPIS, ORDERS, ORDERS_V1, ORDERS_V2, publish, warehouse
 
 from orchestration.serving import parts
+from orchestration.serving import publish as publish_module
 from orchestration.serving.parquet import export_parquet
 from orchestration.serving.publish import build_id_of
 from orchestration.serving.selection import ServedTable
@@ -136,3 +137,48 @@ def test_a_table_not_declared_is_one_file(tmp_path: Path) -> None:
     assert files(tmp_path / "parquet" / "marts" / "fct_work_orders") == ["all"]
     assert export.tables == ["marts.fct_work_orders", "marts.kpi_values"]
     assert (export.parts_written, export.parts_reused) == (2, 0)
+
+
+def test_a_changed_type_is_written_again(tmp_path: Path) -> None:
+    """DuckDB hashes an INTEGER and a BIGINT of the same value alike: the columns decide."""
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    with duckdb.connect(str(wh)) as con:
+        con.execute("alter table marts.fct_work_orders alter id type integer")
+    result = publish(wh, serving)
+    assert result.parquet_parts_reused == 1  # kpi_values only
+    with duckdb.connect() as con:
+        (kind,) = con.execute(
+            "select type from parquet_schema(?) where name = 'id'",
+            [str(serving / "parquet/marts/fct_work_orders/202602.parquet")],
+        ).fetchone()
+    assert kind == "INT32"
+
+
+def test_without_the_previous_builds_parquet_every_part_is_written(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish_module.publish(wh, serving, tables=(KPIS, ORDERS), export_parquet=False)
+    assert not (serving / "parquet").exists()
+    result = publish(wh, serving)
+    assert (result.parquet_parts_written, result.parquet_parts_reused) == (7, 0)
+    # published without Parquet again: no link is left on the older build's files
+    publish_module.publish(wh, serving, tables=(KPIS, ORDERS), export_parquet=False)
+    assert not (serving / "parquet").exists() and not (serving / "parquet").is_symlink()
+
+
+def test_after_a_rollback_the_served_builds_files_are_reused(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    first = publish(wh, serving)
+    publish(warehouse(wh, ORDERS_V2), serving)
+    publish_module.rollback(serving)
+    assert os.readlink(serving / "parquet") == f".parquet-{first.build_id}"
+    third = publish(wh, serving)  # ORDERS_V2 again, on top of the first build
+    assert (third.parquet_parts_written, third.parquet_parts_reused) == (4, 4)
+    folder = serving / "parquet" / "marts" / "fct_work_orders"
+    old = serving / f".parquet-{first.build_id}" / "marts" / "fct_work_orders"
+    assert os.path.samefile(old / "202602.parquet", folder / "202602.parquet")
+    served = serving / "aftersales.duckdb"
+    assert differences(served, folder / "*.parquet", "marts.fct_work_orders") == 0
