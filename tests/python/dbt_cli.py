@@ -15,15 +15,29 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def _command(args: Sequence[str]) -> list[str]:
+    folders = ["--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)]
+    return [dbt_executable(), *args, *folders]
+
+
 def run_dbt(args: Sequence[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     """``dbt <args>`` on the project (its profiles and project directory), output captured;
     the caller checks the return code."""
-    folders = ["--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)]
     return subprocess.run(
-        [dbt_executable(), *args, *folders],
+        _command(args),
         cwd=PROJECT_DIR,
         env=dict(env),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def start_dbt(args: Sequence[str], env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``dbt <args>`` started in the background, its output (stdout and stderr) to ``log``;
+    the caller waits for it and checks the return code."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            _command(args), cwd=PROJECT_DIR, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+        )

@@ -2,9 +2,11 @@
 
 A sequence of deliveries is replayed on one build warehouse, each followed by an
 incremental ``dbt build`` (the refresh's arguments, without the data tests). After every
-step a copy of that warehouse (the same raw rows) is rebuilt with ``--full-refresh``, and
-every table the models build (staging, intermediate, marts: ``kpi_values`` and all) must
-be identical, row for row, except the build stamps (``_staged_at``, ``_resolved_at``,
+step a copy of that warehouse (the same raw rows) is rebuilt with ``--full-refresh``, in
+the background while the next step is delivered and built (a second copy keeps the
+incremental warehouse as the step left it), and every table the models build (staging,
+intermediate, marts: ``kpi_values`` and all) must be identical, row for row, except the
+build stamps (``_staged_at``, ``_resolved_at``,
 ``_computed_at``, and ``_outcomes_as_of``: the as-of of the build that measured a work
 order's SLA) and doubles compared at 1e-9 (a sum's last bits depend on the order
 DuckDB adds in, which varies between two full builds as well).
@@ -21,11 +23,13 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import subprocess
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from dbt_cli import run_dbt
+from dbt_cli import run_dbt, start_dbt
 
 from orchestration.config import Settings, load_settings, override
 from orchestration.engines import engine_for
@@ -37,7 +41,10 @@ BUILD_LOGS = ("int_builds_scoped",)
 MODEL_SCHEMAS = ("staging", "intermediate", "marts")
 
 
-def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False) -> None:
+def _dbt_args(
+    settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False
+) -> tuple[list[str], dict[str, str]]:
+    """The refresh's ``dbt build`` arguments and environment, artifacts under ``base``."""
     from orchestration.defs.dbt.assets import dbt_build_args
     from orchestration.defs.dbt.incremental import data_tests_env
 
@@ -52,8 +59,23 @@ def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: boo
         "DBT_LOG_PATH": str(base / "logs"),
         "DBT_USE_COLORS": "false",
     }
-    completed = run_dbt(args, env)
+    return args, env
+
+
+def _dbt_build(settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False) -> None:
+    completed = run_dbt(*_dbt_args(settings, base, full_refresh=full_refresh, tests=tests))
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+
+
+@dataclass
+class FullBuild:
+    """A full rebuild running in the background, and what it is compared with."""
+
+    step: str
+    base: Path
+    incremental: Path  # the incremental warehouse as the step left it
+    full: Path
+    process: subprocess.Popen[bytes]
 
 
 def _differences(incremental: Path, full: Path) -> list[str]:
@@ -151,6 +173,7 @@ class Replay:
                 path.rename(target)
         self.as_of: str | None = None
         self.steps = 0
+        self.pending: FullBuild | None = None
 
     def settings(self, name: str) -> Settings:
         return override(
@@ -167,7 +190,9 @@ class Replay:
                 path.rename(self.landing / path.parent.name / path.name)
 
     def refresh(self, step: str) -> None:
-        """Ingest and build incrementally; then check against a full rebuild."""
+        """Ingest and build incrementally; then start a full rebuild of a copy, checked
+        against the incremental warehouse of this step when the next step (or
+        :meth:`check`) waits for it."""
         settings = self.settings("incremental")
         engine_for(settings).ingest()
         first = self.steps == 0
@@ -175,13 +200,34 @@ class Replay:
         self.steps += 1
         if first:
             return
+        self.check()  # one full rebuild at a time
+        base = self.base / f"full_{self.steps}"
         full = self.settings(f"full_{self.steps}")
         full.warehouse_dir.mkdir(parents=True)
         shutil.copy2(settings.warehouse_path, full.warehouse_path)
-        _dbt_build(full, self.base / f"full_{self.steps}", full_refresh=True)
-        differences = _differences(settings.warehouse_path, full.warehouse_path)
-        assert not differences, f"after {step}: {differences}"
-        shutil.rmtree(full.warehouse_dir)
+        kept = base / "incremental.duckdb"
+        shutil.copy2(settings.warehouse_path, kept)
+        args, env = _dbt_args(full, base, full_refresh=True)
+        process = start_dbt(args, env, base / "dbt.log")
+        self.pending = FullBuild(step, base, kept, full.warehouse_path, process)
+
+    def check(self) -> None:
+        """Wait for the running full rebuild; its tables must equal the incremental ones."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        code = pending.process.wait()
+        log = (pending.base / "dbt.log").read_text(encoding="utf-8", errors="replace")
+        assert code == 0, f"the full rebuild after {pending.step} failed: {log[-6000:]}"
+        differences = _differences(pending.incremental, pending.full)
+        assert not differences, f"after {pending.step}: {differences}"
+        shutil.rmtree(pending.base)
+
+    def stop(self) -> None:
+        """End a full rebuild still running (the test failed before waiting for it)."""
+        if self.pending is not None and self.pending.process.poll() is None:
+            self.pending.process.kill()
+            self.pending.process.wait()
 
     def scope(self) -> tuple:
         """What the last incremental build recomputed: (recompute_from, recompute_reason)."""
@@ -198,6 +244,13 @@ class Replay:
 
 def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: Path) -> None:
     replay = Replay(small_landing, tmp_path)
+    try:
+        replay_deliveries(replay, tmp_path)
+    finally:
+        replay.stop()
+
+
+def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
     replay.refresh("first build")  # the first build: everything up to HELD_BACK_FROM
 
     # new days
@@ -382,3 +435,4 @@ def test_incremental_refresh_equals_full_refresh(small_landing: Path, tmp_path: 
     _dbt_build(
         replay.settings("incremental"), tmp_path / "incremental", full_refresh=False, tests=True
     )
+    replay.check()
