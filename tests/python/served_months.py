@@ -46,3 +46,11 @@ def warehouse(path: Path, orders: str) -> Path:
 
 def publish(wh: Path, serving: Path, *tables: ServedTable) -> PublishResult:
     return publish_module.publish(wh, serving, tables=tables or (KPIS, ORDERS))
+
+
+def differing_rows(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
+    """Rows of the relation ``left`` not in ``right``, plus the reverse (``except all``)."""
+    return con.execute(
+        f"select (select count(*) from (from {left} except all from {right})) "
+        f"+ (select count(*) from (from {right} except all from {left}))"
+    ).fetchone()[0]

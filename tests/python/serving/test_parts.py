@@ -8,7 +8,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from served_months import KPIS, ORDERS, ORDERS_V1, ORDERS_V2, publish, warehouse
+from served_months import (
+    KPIS,
+    ORDERS,
+    ORDERS_V1,
+    ORDERS_V2,
+    differing_rows,
+    publish,
+    warehouse,
+)
 
 from orchestration.serving import parts
 from orchestration.serving import publish as publish_module
@@ -27,10 +35,7 @@ def differences(wh: Path, served: Path) -> int:
         con.execute(f"attach '{wh}' as w (read_only)")
         con.execute(f"attach '{served}' as s (read_only)")
         table = "marts.fct_work_orders"
-        return con.execute(
-            f"select (select count(*) from (from w.{table} except all from s.{table})) "
-            f"+ (select count(*) from (from s.{table} except all from w.{table}))"
-        ).fetchone()[0]
+        return differing_rows(con, f"w.{table}", f"s.{table}")
 
 
 def record(serving: Path) -> dict[str, object]:

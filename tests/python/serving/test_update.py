@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from served_months import differing_rows
 
 from orchestration.serving import publish as publish_module
 from orchestration.serving import update as update_module
@@ -56,10 +57,7 @@ def differences(wh: Path, served: Path, table: str) -> int:
     with duckdb.connect() as con:
         con.execute(f"attach '{wh}' as w (read_only)")
         con.execute(f"attach '{served}' as s (read_only)")
-        return con.execute(
-            f"select (select count(*) from (from w.{table} except all from s.{table})) "
-            f"+ (select count(*) from (from s.{table} except all from w.{table}))"
-        ).fetchone()[0]
+        return differing_rows(con, f"w.{table}", f"s.{table}")
 
 
 def test_a_daily_change_updates_only_the_changed_rows(tmp_path: Path) -> None:
