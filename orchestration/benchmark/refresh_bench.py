@@ -34,6 +34,7 @@ from orchestration.benchmark.dbt_timing import median_breakdown
 from orchestration.benchmark.holdback import hold_back, put_back
 from orchestration.benchmark.sizing import Sizing
 from orchestration.config import Settings
+from orchestration.defs.dbt.incremental import full_refresh_threads
 
 REFRESH_STAGES = ("ingest", "dbt_build", "gx", "publish")
 MODES = ("full", "daily", "unchanged")  # "unchanged": a refresh with no new file
@@ -260,6 +261,7 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
         "raw_rows": generated.get("rows"),
         "repeat": config.repeat,
         "dbt_threads": int(config.threads or os.environ.get("AFTERSALES_DBT_THREADS") or 2),
+        "dbt_full_refresh_threads": full_refresh_threads(),
         "held_back": runs.held_back,
         "setup": setup,
         **{mode: modes.get(mode, {}) for mode in MODES},

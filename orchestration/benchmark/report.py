@@ -64,7 +64,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"work orders: {report.get('work_orders') or '-'} ({sizing['branches']} branches x "
         f"{sizing['days']} days x {sizing['orders_per_day']} per branch-day), "
         f"{report.get('files') or '-'} export files, {raw_rows:,} raw rows; "
-        f"repeat {report['repeat']} (medians), dbt threads {report['dbt_threads']}",
+        f"repeat {report['repeat']} (medians), dbt threads {report['dbt_threads']}"
+        f" ({report.get('dbt_full_refresh_threads', report['dbt_threads'])} in a full refresh)",
         f"daily delivery: the last batch, {len(report['held_back'])} files held back "
         f"({', '.join(report['held_back'][:3])}{', ...' if len(report['held_back']) > 3 else ''})",
         "",

@@ -37,6 +37,7 @@ from orchestration.defs.dbt.check_descriptions import describe_dbt_test
 from orchestration.defs.dbt.incremental import (
     data_tests_env,
     full_refresh_reason,
+    full_refresh_threads,
     mark_finished,
     mark_started,
 )
@@ -58,8 +59,14 @@ DBT_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
 
 def dbt_build_args(target: str, *, full_refresh: bool) -> list[str]:
     """The refresh's ``dbt build`` command on ``target``; ``full_refresh`` rebuilds the
-    incremental models from scratch (see ``orchestration/defs/dbt/incremental.py``)."""
-    return [*DBT_BUILD_ARGS, "--target", target, *(["--full-refresh"] if full_refresh else [])]
+    incremental models from scratch (see ``orchestration/defs/dbt/incremental.py``), on
+    DuckDB with ``full_refresh_threads()`` dbt threads (the profile's otherwise)."""
+    args = [*DBT_BUILD_ARGS, "--target", target]
+    if full_refresh:
+        if target == "duckdb":
+            args += ["--threads", str(full_refresh_threads())]
+        args.append("--full-refresh")
+    return args
 
 
 class DbtTransientError(RuntimeError):

@@ -21,6 +21,7 @@ it succeeds (``finished: true``).
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,25 @@ from orchestration.state_files import write_state
 STATE_FILE_NAME = "dbt_incremental_state.json"
 # What the models' SQL is made of (dbt_project.yml holds the vars and the raw contract).
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+
+# A full refresh on DuckDB builds one node at a time (D-110): every node then has the whole
+# memory limit, and two large queries cannot run out of it together.
+FULL_REFRESH_THREADS_ENV = "AFTERSALES_DBT_FULL_REFRESH_THREADS"
+DEFAULT_FULL_REFRESH_THREADS = 1
+
+
+def full_refresh_threads() -> int:
+    """dbt threads of a full refresh on DuckDB: ``AFTERSALES_DBT_FULL_REFRESH_THREADS``,
+    1 by default."""
+    text = os.environ.get(FULL_REFRESH_THREADS_ENV, "").strip()
+    if not text:
+        return DEFAULT_FULL_REFRESH_THREADS
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(
+            f"{FULL_REFRESH_THREADS_ENV}={text!r}: set a whole number of dbt threads, 1 or more "
+            f"(unset: {DEFAULT_FULL_REFRESH_THREADS})"
+        )
+    return int(text)
 
 
 def state_path(settings: Settings) -> Path:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from orchestration.config import PROJECT_DIR, load_settings, override
 from orchestration.defs.dbt.assets import dbt_build_args
 from orchestration.defs.dbt.incremental import (
+    FULL_REFRESH_THREADS_ENV,
     full_refresh_reason,
     mark_finished,
     mark_started,
@@ -79,3 +82,26 @@ def test_the_full_refresh_flag_reaches_dbt() -> None:
     assert dbt_build_args("duckdb", full_refresh=True)[-1] == "--full-refresh"
     assert "--full-refresh" not in dbt_build_args("spark", full_refresh=False)
     assert dbt_build_args("spark", full_refresh=False)[-2:] == ["--target", "spark"]
+
+
+def test_a_duckdb_full_refresh_builds_one_node_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(FULL_REFRESH_THREADS_ENV, raising=False)
+    full = dbt_build_args("duckdb", full_refresh=True)
+    assert full[full.index("--threads") + 1] == "1"
+    # an incremental build keeps the profile's threads, and Spark its own in both
+    assert "--threads" not in dbt_build_args("duckdb", full_refresh=False)
+    assert "--threads" not in dbt_build_args("spark", full_refresh=True)
+    monkeypatch.setenv(FULL_REFRESH_THREADS_ENV, "3")
+    full = dbt_build_args("duckdb", full_refresh=True)
+    assert full[full.index("--threads") + 1] == "3"
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_full_refresh_thread_count_is_named(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(FULL_REFRESH_THREADS_ENV, value)
+    with pytest.raises(ValueError, match=f"{FULL_REFRESH_THREADS_ENV}='{value}'"):
+        dbt_build_args("duckdb", full_refresh=True)
