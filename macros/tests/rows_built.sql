@@ -94,8 +94,8 @@
 
 {#- The punches this build re-sequenced (int_punches_sequenced rows stamped with it) or
     parsed (every row of base_dms__time_punches stamped with it: a deletion too).
-    assert_every_punch_paired_or_orphaned, assert_paired_punches_keep_their_type and
-    assert_punch_partners_name_each_other check those; any other punch keeps the
+    assert_every_punch_paired_or_orphaned and assert_punch_partners_name_each_other
+    check those; any other punch keeps the
     sequence row and the pair rows it had when an earlier build passed the test: a pair
     that changes has both ends re-sequenced (D-099: everything from the first touched
     epoch on, and the punch before it). -#}
