@@ -1,7 +1,7 @@
 -- Every valid punch is placed exactly once: as the start or the end of a pair of its own
 -- punch_type, or as an orphan; and no pair or orphan names a punch that is not a valid
 -- punch. Returns the offending punches. assert_punch_partners_name_each_other checks
--- that a pair's two punches name each other. The two were one query until D-110: at
+-- that a pair's two punches name each other. The two were one query until D-114: at
 -- 10 M work orders (33 M punches) its three joins side by side ran out of DuckDB's 6 GB
 -- memory limit. Here the type check rides on the count's join, and the imports keep only
 -- the columns the checks read.

@@ -1,6 +1,6 @@
 -- A punch's partner names it back as its partner. Returns the punches whose partner is
 -- missing, has no partner or names another punch. Part of the labour pairing's checks
--- with assert_every_punch_paired_or_orphaned (see there, D-110).
+-- with assert_every_punch_paired_or_orphaned (see there, D-114).
 with
 
 sequenced_punches as (

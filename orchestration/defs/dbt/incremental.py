@@ -34,7 +34,7 @@ STATE_FILE_NAME = "dbt_incremental_state.json"
 # What the models' SQL is made of (dbt_project.yml holds the vars and the raw contract).
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
 
-# A full refresh on DuckDB builds one node at a time (D-110): every node then has the whole
+# A full refresh on DuckDB builds one node at a time (D-114): every node then has the whole
 # memory limit, and two large queries cannot run out of it together.
 FULL_REFRESH_THREADS_ENV = "AFTERSALES_DBT_FULL_REFRESH_THREADS"
 DEFAULT_FULL_REFRESH_THREADS = 1

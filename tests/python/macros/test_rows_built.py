@@ -183,7 +183,7 @@ def test_an_incremental_build_tests_the_sold_hours_splits_it_can_have_changed(
 def test_the_pairings_type_and_partner_checks_each_fail_on_what_they_check(
     refreshed: SimpleNamespace, tmp_path: Path
 ) -> None:
-    """The checks of the old one-query labour test, two tests since D-110: a paired punch
+    """The checks of the old one-query labour test, two tests since D-114: a paired punch
     whose type is not its place's fails ``assert_every_punch_paired_or_orphaned`` only;
     a partner that does not name the punch back fails
     ``assert_punch_partners_name_each_other``. Each runs alone: in ``dbt build`` a failed
