@@ -95,10 +95,9 @@
 {#- The punches this build re-sequenced (int_punches_sequenced rows stamped with it) or
     parsed (every row of base_dms__time_punches stamped with it: a deletion too).
     assert_every_punch_paired_or_orphaned and assert_punch_partners_name_each_other
-    check those; any other punch keeps the
-    sequence row and the pair rows it had when an earlier build passed the test: a pair
-    that changes has both ends re-sequenced (D-099: everything from the first touched
-    epoch on, and the punch before it). -#}
+    check those; any other punch keeps the sequence row and the pair rows it had when an
+    earlier build passed the tests: a pair that changes has both ends re-sequenced
+    (D-099: everything from the first touched epoch on, and the punch before it). -#}
 {% macro labour_punches_built(column) -%}
     {#- the refs come first, so that dbt records them while parsing -#}
     {%- set versions = ref('base_dms__time_punches') -%}
