@@ -11,7 +11,8 @@
       d (rework, follow-up and receipt windows; SLA targets on the business clock);
     - an employee changed: the days of every version of the work orders and punches that
       name it (as above); an asset changed: the same, for the assets area's KPIs only
-      (assets_recompute_from: sold, warranty and contract dates reach no other KPI);
+      (assets_recompute_from: sold, warranty and contract dates reach no other KPI), and
+      only from the first opened date its versions' dates count otherwise (D-115);
     - a branch changed (time zone, opening hours): every day is recomputed;
     - the as-of time moved back: every day is recomputed.
     Incremental on DuckDB (one row appended per build); on Spark, and in a full refresh,
@@ -64,10 +65,69 @@ previous_build as (
     where built_at = (select max(built_at) from {{ this }})
 ),
 
-touched_assets as (
-    select distinct asset_id
+{#- a changed asset changes how the assets area's KPIs count a work order naming it only
+    when the work order's opened date lies where the versions' sold, warranty or contract
+    dates disagree (D-115): per asset with a row parsed since the previous build,
+    reach_from is the first opened date that can count otherwise, from every version
+    (stored and new) that is valid and not deleted; null when any date can (the asset
+    is new in this build or was parsed again, it came or went, or a version has no
+    warranty end while another has one) -#}
+asset_versions as (
+    select
+        asset_id,
+        _staged_at,
+        sold_on,
+        warranty_end_on,
+        contract_start_on,
+        contract_end_on,
+        case when _quarantine_reason is null and not coalesce(is_deleted, false) then 1 else 0 end as is_known
     from {{ ref('base_dms__assets') }}
-    where _staged_at > (select built_at from previous_build)
+    where asset_id in (
+        select asset_id
+        from {{ ref('base_dms__assets') }}
+        where _staged_at > (select built_at from previous_build)
+    )
+),
+
+asset_dates_compared as (
+    select
+        asset_id,
+        max(case when _staged_at <= (select built_at from previous_build) then 1 else 0 end) as has_stored_version,
+        min(is_known) <> max(is_known) as known_changed,
+        max(is_known) as is_ever_known,
+        {%- for column in ['sold_on', 'warranty_end_on', 'contract_start_on', 'contract_end_on'] %}
+        count(distinct case when is_known = 1 then {{ column }} end)
+            + max(case when is_known = 1 and {{ column }} is null then 1 else 0 end) > 1 as {{ column }}_changed,
+        {%- endfor %}
+        max(case when is_known = 1 and warranty_end_on is null then 1 else 0 end) as has_open_warranty,
+        min(case when is_known = 1 then sold_on end) as first_sold_on,
+        min(case when is_known = 1 then warranty_end_on end) as first_warranty_end_on,
+        min(case when is_known = 1 then contract_start_on end) as first_contract_start_on
+    from asset_versions
+    group by asset_id
+),
+
+asset_reach as (
+    select
+        asset_id,
+        is_ever_known,
+        sold_on_changed or warranty_end_on_changed or contract_start_on_changed or contract_end_on_changed as dates_changed,
+        has_stored_version = 0 or known_changed or (warranty_end_on_changed and has_open_warranty = 1) as reaches_every_date,
+        least(
+            case when sold_on_changed then first_sold_on end,
+            case when warranty_end_on_changed then first_warranty_end_on end,
+            case when contract_start_on_changed or contract_end_on_changed then first_contract_start_on end
+        ) as first_changed_on
+    from asset_dates_compared
+),
+
+touched_assets as (
+    select
+        asset_id,
+        reaches_every_date,
+        case when not reaches_every_date then first_changed_on end as reach_from
+    from asset_reach
+    where reaches_every_date or (is_ever_known = 1 and dates_changed)
 ),
 
 touched_technicians as (
@@ -127,27 +187,39 @@ related_tickets as (
 {#- a changed asset (sold, warranty or contract dates) changes only the assets area's
     KPIs, of the work orders naming it: all their versions -#}
 asset_tickets as (
-    select distinct ticket_id
-    from {{ ref('base_dms__tickets') }}
-    where asset_id in (select asset_id from touched_assets)
+    select distinct
+        tickets.ticket_id,
+        touched_assets.reach_from
+    from {{ ref('base_dms__tickets') }} as tickets
+    inner join touched_assets
+        on tickets.asset_id = touched_assets.asset_id
+    where touched_assets.reaches_every_date or touched_assets.reach_from is not null
 ),
 
-{#- every version of both sets of work orders in one read of base_dms__tickets -#}
+{#- every version of both sets of work orders in one read of base_dms__tickets; a work
+    order of an asset whose dates changed counts from reach_from at the earliest (its
+    assets KPI days, opened or delivered, are on or after its opened date) -#}
 ticket_reach as (
     select
         ticket_id,
-        true as reaches_every_kpi
+        true as reaches_every_kpi,
+        cast(null as date) as reach_from
     from related_tickets
     union all
     select
         ticket_id,
-        false as reaches_every_kpi
+        false as reaches_every_kpi,
+        reach_from
     from asset_tickets
 ),
 
 reached_ticket_dates as (
     select
-        {{ dms_first_event_date('tickets', 'ticket_versions') }} as touched_date,
+        case
+            when ticket_reach.reach_from is null
+                then {{ dms_first_event_date('tickets', 'ticket_versions') }}
+            else greatest({{ dms_first_event_date('tickets', 'ticket_versions') }}, ticket_reach.reach_from)
+        end as touched_date,
         ticket_reach.reaches_every_kpi
     from {{ ref('base_dms__tickets') }} as ticket_versions
     inner join ticket_reach
