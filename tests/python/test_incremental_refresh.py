@@ -12,10 +12,11 @@ order's SLA) and doubles compared at 1e-9 (a sum's last bits depend on the order
 DuckDB adds in, which varies between two full builds as well).
 
 The deliveries: new days; late versions of old work orders and a deletion; a work order
-from a branch not known yet; that branch arriving; a re-sent file; late rows inside the
-known-outcome windows (a rework four weeks after a delivery, a follow-up call, a late
-receipt); the as-of time moving forward over holidays with no new file; a retracted batch
-(with the as-of time moving back).
+from a branch not known yet, an asset deleted and one without its warranty end; that
+branch arriving; a re-sent file and a service contract added to an asset; late rows
+inside the known-outcome windows (a rework four weeks after a delivery, a follow-up call,
+a late receipt); the as-of time moving forward over holidays with no new file; a
+retracted batch (with the as-of time moving back).
 """
 
 from __future__ import annotations
@@ -157,6 +158,40 @@ def _old_tickets(landing: Path, month: str) -> tuple[list[str], list[dict[str, s
     return _csv_rows(sorted((landing / "tickets").glob(f"{month}-*.csv"))[0])
 
 
+def _stored_assets(landing: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """The header of the first assets file and its assets that no later file sends
+    again (their row there is their current version), by asset_id."""
+    first, *later = sorted((landing / "assets").glob("*"))
+    assert first.suffix == ".csv", first
+    header, rows = _csv_rows(first)
+    resent: set[str] = set()
+    for path in later:
+        if path.suffix == ".csv":
+            resent |= {row["asset_id"] for row in _csv_rows(path)[1]}
+        else:
+            query = f"select asset_id from read_parquet('{path}')"
+            resent |= {asset_id for (asset_id,) in duckdb.sql(query).fetchall()}
+    return header, {row["asset_id"]: row for row in rows if row["asset_id"] not in resent}
+
+
+def _asset_work_orders(landing: Path) -> dict[str, list[dict[str, str]]]:
+    """The work orders of the landing's first two months (CSV files) by the asset they
+    name."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for month in ("2025-02", "2025-03"):
+        for row in _month_rows(landing / "tickets", month)[1]:
+            if row["asset_id"]:
+                found.setdefault(row["asset_id"], []).append(row)
+    return found
+
+
+def _repaired_in(rows: list[dict[str, str]], month: str) -> bool:
+    return any(
+        row["ticket_type"] in ("repair", "warranty") and row["opened_at"][:7] == month
+        for row in rows
+    )
+
+
 class Replay:
     """One build warehouse that receives the deliveries, and its full-refresh twin."""
 
@@ -269,7 +304,22 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
     stranger = dict(rows[4], updated_at="2025-04-14 23:10:00", branch_code="ZZ01")
     stranger["ticket_id"] = "ZZ01-20250414-00001"
     _write_csv(replay.landing / "tickets" / "2025-04-14T230000.csv", header, [*late, stranger])
-    replay.refresh("late versions, a deletion, an unknown branch")
+    # and two assets whose every work order can count otherwise (D-115): one loses its
+    # warranty end (its February repairs were in warranty), one is deleted
+    asset_header, assets = _stored_assets(replay.landing)
+    asset_orders = _asset_work_orders(replay.landing)
+    in_february = [a for a in assets if _repaired_in(asset_orders.get(a, []), "2025-02")]
+    no_warranty = next(a for a in in_february if assets[a]["warranty_end_on"] >= "2025-03-01")
+    deleted = next(a for a in in_february if a != no_warranty)
+    _write_csv(
+        replay.landing / "assets" / "2025-04-14T230500.csv",
+        asset_header,
+        [
+            dict(assets[no_warranty], warranty_end_on="", updated_at="2025-04-14 23:05:00"),
+            dict(assets[deleted], is_deleted="true", updated_at="2025-04-14 23:05:00"),
+        ],
+    )
+    replay.refresh("late versions, a deletion, an unknown branch, two assets")
     assert replay.rows(
         "select count(*) from staging.stg_dms__tickets_quarantine "
         "where ticket_id = 'ZZ01-20250414-00001'"
@@ -289,8 +339,36 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
     # a re-sent file (same content, new name: recorded as a duplicate) with the next day
     resent = sorted((replay.landing / "tickets").glob("2025-04-15T02*"))[0]
     shutil.copy2(resent, resent.with_name("2025-04-16T230000" + resent.suffix))
+    # and a service contract from 03-15 on for an asset repaired in February and with a
+    # work order opened and delivered after that: only work orders opened from 03-15 on
+    # can count otherwise, so the assets area does not reach back to February (D-115)
+    contracted = next(
+        a
+        for a in in_february
+        if a not in (no_warranty, deleted)
+        and not assets[a]["contract_start_on"]
+        and any(
+            row["opened_at"][:10] >= "2025-03-15" and row["delivered_at"] for row in asset_orders[a]
+        )
+    )
+    contract = dict(
+        assets[contracted],
+        contract_start_on="2025-03-15",
+        contract_end_on="2026-02-28",
+        updated_at="2025-04-16 23:15:00",
+    )
+    _write_csv(replay.landing / "assets" / "2025-04-16T231500.csv", asset_header, [contract])
     replay.deliver_days("2025-04-16")
-    replay.refresh("a re-sent file")
+    replay.refresh("a re-sent file, a service contract")
+    [(assets_from,)] = replay.rows(
+        "select assets_recompute_from from intermediate.int_builds_scoped "
+        "order by built_at desc limit 1"
+    )
+    first_repair = min(row["opened_at"][:10] for row in asset_orders[contracted])
+    assert assets_from is not None and str(assets_from) >= first_repair, (
+        assets_from,
+        first_repair,
+    )
 
     # late rows that reopen known-outcome windows: a rework of a repair delivered four
     # weeks before (comeback window), a follow-up call six days after a delivery (callback
