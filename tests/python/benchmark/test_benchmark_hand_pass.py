@@ -4,6 +4,8 @@ it documents (it applies only the quarantine rules that decide whether a row can
 
 from __future__ import annotations
 
+import csv
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -77,3 +79,40 @@ def test_the_pass_spills_under_the_directory_it_is_given(refreshed, tmp_path, mo
     # the benchmark's work directory, whose disk it checked; removed after the pass
     assert [Path(spill).parent for spill in spills] == [tmp_path]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_row_with_a_role_the_contract_does_not_know_is_not_a_version(
+    small_landing: Path, tmp_path: Path
+) -> None:
+    """Staging quarantines a technician's row whose role is not a contract code, so it never
+    competes as a version (seen at 10 M: a later ``manager`` row took a technician's hours
+    out of the pass). The same row, later than the technician's own, leaves the pass's
+    labour rows as they are."""
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    first = sorted((landing / "technicians").glob("*.csv"))[0]
+    with first.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    technician = next(row for row in rows if row["role"].strip().lower() == "technician")
+    later = dict(technician, role="manager", updated_at="2099-01-01 00:00:00")
+    _, before = run_hand_pass(small_landing, as_of="2025-04-17 00:00:00")
+    extra = landing / "technicians" / "2099-01-01T000000.csv"
+    with extra.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(later)
+    _, after = run_hand_pass(landing, as_of="2025-04-17 00:00:00")
+    labour = ("labor_efficiency", "open_rate")
+    branch = technician["branch_code"]
+    mine = [row for row in before if row[0] in labour and row[1] == branch]
+    assert mine  # the technician's branch has labour rows
+
+    def rounded(rows: list[tuple]) -> list[tuple]:  # sums of doubles in another order
+        return sorted(
+            tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+            for row in rows
+            if row[0] in labour
+        )
+
+    assert rounded(after) == rounded(before)
