@@ -94,7 +94,6 @@ asset_dates_compared as (
         asset_id,
         max(case when _staged_at <= (select built_at from previous_build) then 1 else 0 end) as has_stored_version,
         min(is_known) <> max(is_known) as known_changed,
-        max(is_known) as is_ever_known,
         {%- for column in ['sold_on', 'warranty_end_on', 'contract_start_on', 'contract_end_on'] %}
         count(distinct case when is_known = 1 then {{ column }} end)
             + max(case when is_known = 1 and {{ column }} is null then 1 else 0 end) > 1 as {{ column }}_changed,
@@ -110,8 +109,6 @@ asset_dates_compared as (
 asset_reach as (
     select
         asset_id,
-        is_ever_known,
-        sold_on_changed or warranty_end_on_changed or contract_start_on_changed or contract_end_on_changed as dates_changed,
         has_stored_version = 0 or known_changed or (warranty_end_on_changed and has_open_warranty = 1) as reaches_every_date,
         least(
             case when sold_on_changed then first_sold_on end,
@@ -127,7 +124,8 @@ touched_assets as (
         reaches_every_date,
         case when not reaches_every_date then first_changed_on end as reach_from
     from asset_reach
-    where reaches_every_date or (is_ever_known = 1 and dates_changed)
+    {# a first_changed_on needs a known version whose dates differ from another's #}
+    where reaches_every_date or first_changed_on is not null
 ),
 
 touched_technicians as (
@@ -193,7 +191,6 @@ asset_tickets as (
     from {{ ref('base_dms__tickets') }} as tickets
     inner join touched_assets
         on tickets.asset_id = touched_assets.asset_id
-    where touched_assets.reaches_every_date or touched_assets.reach_from is not null
 ),
 
 {#- every version of both sets of work orders in one read of base_dms__tickets; a work
