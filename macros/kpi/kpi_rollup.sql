@@ -28,17 +28,24 @@
     none for rows of the other areas' KPIs): in an incremental build, each grain reads only
     the days of its recomputed periods (kpi_days_incremental), not every day.
 
+    The days roll up to days, weeks and months; the quarters and years are rolled up from
+    the months, not from days (D-107, D-116): a sum of month sums is the sum of the days
+    (the measures are decimals, so the result is the same to the last digit), and a
+    snapshot's last month with a row holds its last day with a row. A full build so sorts
+    and sums each day row three times, not five.
+
     `stored` (with `scope`, in an incremental build) names a CTE of the model's own month
     rows that the build keeps (the branch rows of the daily KPIs that the delete hook left:
     kpi_code, kind, <keys...>, branch_code, period_start, numerator, denominator). The
     quarters and years are then rolled up from months, the recomputed ones and those
-    stored, not from days: a year reopened by a recomputed day reads twelve month rows per
-    branch, not 365 days (D-107). A sum of month sums is the sum of the days (the measures
-    are decimals, so the result is the same to the last digit), and a snapshot's last month
-    with a row holds its last day with a row. The caller's daily rows then need to reach
-    back only to the first day of kpi_rollup_day_grains(scope). -#}
+    stored: a year reopened by a recomputed day reads twelve month rows per branch, not
+    365 days (D-107). The caller's daily rows then need to reach back only to the first
+    day of kpi_rollup_day_grains(scope).
+
+    Only a snapshot KPI's rows are ranked (its period value is its last row); the rows of
+    the other kinds are summed without a window (D-116). -#}
 {% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none, scope=none, code_column=none, stored=none) -%}
-    {%- set day_grains = kpi_rollup_day_grains(scope if stored is not none else none) -%}
+    {%- set day_grains = kpi_rollup_day_grains(scope) -%}
     {%- set month_grains = [] -%}
     {%- for grain in kpi_grains() if grain not in day_grains -%}{%- do month_grains.append(grain) -%}{%- endfor -%}
     {%- set key_cols = [] -%}
@@ -56,7 +63,7 @@
     {%- if month_grains %}
 
     {{ prefix }}_months as (
-        {%- for source in [prefix ~ '_day_branches', stored] %}
+        {%- for source in [prefix ~ '_day_branches'] + ([stored] if stored is not none else []) %}
         select
             kpi_code,
             kind,
@@ -68,6 +75,8 @@
         from {{ source }}
         {%- if loop.first %}
         where grain = 'month'
+        {%- endif %}
+        {%- if not loop.last %}
         union all
         {%- endif %}
         {%- endfor %}
@@ -119,8 +128,9 @@
 {#- Part of kpi_rollup(): the rows of `source` (one per day, or per month) rolled up over
     time to each grain of `grains`, per branch: CTEs `<name>_periods` (each row once per
     grain, with the period holding its `time_column`; in an incremental build only the
-    recomputed periods), `<name>_ranked` and `<name>_branches` (ratio, count and amount
-    KPIs add up; a snapshot keeps the period's last row). -#}
+    recomputed periods), `<name>_ranked` (the snapshot KPIs' rows, ranked from the
+    period's last) and `<name>_branches` (ratio, count and amount KPIs add up, without a
+    window; a snapshot keeps the period's last row). -#}
 {% macro kpi_rollup_over_time(name, source, grains, time_column, key_cols, code_column, scope) -%}
     {%- set period_columns -%}
             kpi_code,
@@ -160,14 +170,26 @@
                 order by time_point desc
             ) as rank_desc
         from {{ name }}_periods
+        where kind = 'snapshot'
     ),
 
     {{ name }}_branches as (
         select
             {{ period_columns }}
             branch_code,
-            sum(case when kind = 'snapshot' and rank_desc > 1 then null else numerator end) as numerator,
-            sum(case when kind = 'snapshot' and rank_desc > 1 then null else denominator end) as denominator
+            sum(numerator) as numerator,
+            sum(denominator) as denominator
+        from {{ name }}_periods
+        where kind is null or kind != 'snapshot'
+        group by
+            {{ period_columns }}
+            branch_code
+        union all
+        select
+            {{ period_columns }}
+            branch_code,
+            sum(case when rank_desc > 1 then null else numerator end) as numerator,
+            sum(case when rank_desc > 1 then null else denominator end) as denominator
         from {{ name }}_ranked
         group by
             {{ period_columns }}
@@ -203,13 +225,10 @@
         {{ kpi_recomputed('stored.period_start', code_column=code_column, kind='period', grain="'year'", keyword='and', scope=scope) }}
 {%- endmacro %}
 
-{#- The grains kpi_rollup() rolls up from days: every grain, or, in an incremental build
-    (`scope` not none) that passes the stored month rows, those that are not whole months
-    (the quarters and years come from months). -#}
-{% macro kpi_rollup_day_grains(scope) -%}
-    {%- if scope is none -%}
-        {{ return(kpi_grains()) }}
-    {%- endif -%}
+{#- The grains kpi_rollup() rolls up from days, in a full build and an incremental one
+    alike (`scope` is kept for the callers' filters): those that are not whole months (the
+    quarters and years come from months, D-116). -#}
+{% macro kpi_rollup_day_grains(scope=none) -%}
     {{ return(['day', 'week', 'month']) }}
 {%- endmacro %}
 
