@@ -224,3 +224,49 @@ def test_the_pairings_type_and_partner_checks_each_fail_on_what_they_check(
         f"where punch_id = '{end}'",
     )
     assert fails(mutual)
+
+
+def test_the_pairings_checks_fail_on_what_two_trimmed_generic_tests_checked(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    """D-117 dropped two generic tests that re-proved the pairing's singular tests: a
+    ``relationships`` test (a partner is a punch of the table) and ``unique`` on
+    ``int_jobs_paired.end_punch_id``. A partner that is no punch fails
+    ``assert_punch_partners_name_each_other`` (and not the placement check); two jobs that
+    end on one punch fail ``assert_every_punch_paired_or_orphaned``."""
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    placed, mutual = (
+        "assert_every_punch_paired_or_orphaned",
+        "assert_punch_partners_name_each_other",
+    )
+
+    def fails(test: str) -> bool:
+        code, output, _ = _build(warehouse_dir, tmp_path, rows_built=False, select=test, test=test)
+        assert code in (0, 1), output[-3000:]
+        assert (code == 1) == (f"Failure in test {test}" in output), output[-3000:]
+        return code == 1
+
+    with read_only(warehouse_dir) as con:
+        (first_start, first_end), (second_start, second_end) = con.execute(
+            "select job_id, end_punch_id from intermediate.int_jobs_paired order by job_id limit 2"
+        ).fetchall()
+    # a job end names a punch that is not in the table
+    execute(
+        warehouse_dir,
+        "update intermediate.int_punches_sequenced set partner_punch_id = 'no-such-punch' "
+        f"where punch_id = '{second_end}'",
+    )
+    assert fails(mutual) and not fails(placed)
+    # the second job now ends on the first job's end punch: end_punch_id is not unique
+    execute(
+        warehouse_dir,
+        f"update intermediate.int_punches_sequenced set partner_punch_id = '{first_end}' "
+        f"where punch_id = '{second_start}'",
+    )
+    with read_only(warehouse_dir) as con:
+        ends = con.execute(
+            "select count(*) from intermediate.int_jobs_paired where end_punch_id = ?",
+            [first_end],
+        ).fetchone()[0]
+    assert ends == 2 and first_start != second_start
+    assert fails(placed)
