@@ -15,8 +15,9 @@ The deliveries: new days; late versions of old work orders and a deletion; a wor
 from a branch not known yet, an asset deleted and one without its warranty end; that
 branch arriving; a re-sent file and a service contract added to an asset; late rows
 inside the known-outcome windows (a rework four weeks after a delivery, a follow-up call,
-a late receipt); the as-of time moving forward over holidays with no new file; a
-retracted batch (with the as-of time moving back).
+a late receipt); late punches; no new file with the same as-of time; the as-of time
+moving forward over holidays with no new file; a retracted batch (with the as-of time
+moving back).
 """
 
 from __future__ import annotations
@@ -482,6 +483,15 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
         "from intermediate.int_punches_sequenced"
     )
     assert 0 < written < held / 10, (written, held)  # the sequences touched, not all
+
+    # no new file and the same as-of time: no known outcome can flip, so the build
+    # recomputes from the day before the as-of day only, not the open outcomes (D-118)
+    replay.refresh("no new file")
+    [(first_day, reason, as_of)] = replay.rows(
+        "select recompute_from, recompute_reason, as_of from intermediate.int_builds_scoped "
+        "order by built_at desc limit 1"
+    )
+    assert first_day == as_of.date() - timedelta(days=1), (first_day, reason, as_of)
 
     # the as-of time moves forward over the Labour Day holidays (SLA targets run on the
     # business clock), no new file

@@ -8,7 +8,9 @@
       was deleted or retracted (every date of every version of a touched key counts, and
       every date of every version of the work order it belongs to, or reworks);
     - the as-of time moved past the end of a known-outcome window that was still open at
-      d (rework, follow-up and receipt windows; SLA targets on the business clock);
+      d (rework, follow-up and receipt windows; SLA targets on the business clock): with
+      the same as-of time as the previous build no outcome flips, and a build in which
+      nothing else changed recomputes from the day before the as-of day (D-118);
     - an employee changed: the days of every version of the work orders and punches that
       name it (as above); an asset changed: the same, for the assets area's KPIs only
       (assets_recompute_from: sold, warranty and contract dates reach no other KPI), and
@@ -252,7 +254,12 @@ scope as (
         end as recompute_all_reason,
         least(
             coalesce((select min(touched_date) from touched_dates), cast(as_of_resolved.as_of as date)),
-            previous_build.open_outcomes_from,
+            {#- the previous build's open outcomes flip only if the as-of time moved (D-118) #}
+            case
+                when as_of_resolved.as_of > previous_build.as_of
+                    then previous_build.open_outcomes_from
+                else cast(as_of_resolved.as_of as date)
+            end,
             cast(previous_build.as_of as date),
             cast(as_of_resolved.as_of as date)
         ) as first_changed_date,
