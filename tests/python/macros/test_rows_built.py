@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -180,6 +181,18 @@ def test_an_incremental_build_tests_the_sold_hours_splits_it_can_have_changed(
     assert "_computed_at" not in sql, sql
 
 
+PAIRING_TESTS = ("assert_every_punch_paired_or_orphaned", "assert_punch_partners_name_each_other")
+
+
+def _pairing_test_fails(warehouse_dir: Path, tmp_path: Path, test: str) -> bool:
+    """Run one singular labour test alone on ``warehouse_dir`` (every row); whether it
+    failed."""
+    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=False, select=test, test=test)
+    assert code in (0, 1), output[-3000:]
+    assert (code == 1) == (f"Failure in test {test}" in output), output[-3000:]
+    return code == 1
+
+
 def test_the_pairings_type_and_partner_checks_each_fail_on_what_they_check(
     refreshed: SimpleNamespace, tmp_path: Path
 ) -> None:
@@ -189,17 +202,8 @@ def test_the_pairings_type_and_partner_checks_each_fail_on_what_they_check(
     ``assert_punch_partners_name_each_other``. Each runs alone: in ``dbt build`` a failed
     test skips the nodes after the models it tests, the other check among them."""
     warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
-    placed, mutual = (
-        "assert_every_punch_paired_or_orphaned",
-        "assert_punch_partners_name_each_other",
-    )
-
-    def fails(test: str) -> bool:
-        code, output, _ = _build(warehouse_dir, tmp_path, rows_built=False, select=test, test=test)
-        assert code in (0, 1), output[-3000:]
-        assert (code == 1) == (f"Failure in test {test}" in output), output[-3000:]
-        return code == 1
-
+    placed, mutual = PAIRING_TESTS
+    fails = partial(_pairing_test_fails, warehouse_dir, tmp_path)
     assert not fails(placed) and not fails(mutual)
     with read_only(warehouse_dir) as con:
         start, end = con.execute(
@@ -235,17 +239,8 @@ def test_the_pairings_checks_fail_on_what_two_trimmed_generic_tests_checked(
     ``assert_punch_partners_name_each_other`` (and not the placement check); two jobs that
     end on one punch fail ``assert_every_punch_paired_or_orphaned``."""
     warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
-    placed, mutual = (
-        "assert_every_punch_paired_or_orphaned",
-        "assert_punch_partners_name_each_other",
-    )
-
-    def fails(test: str) -> bool:
-        code, output, _ = _build(warehouse_dir, tmp_path, rows_built=False, select=test, test=test)
-        assert code in (0, 1), output[-3000:]
-        assert (code == 1) == (f"Failure in test {test}" in output), output[-3000:]
-        return code == 1
-
+    placed, mutual = PAIRING_TESTS
+    fails = partial(_pairing_test_fails, warehouse_dir, tmp_path)
     with read_only(warehouse_dir) as con:
         (first_start, first_end), (second_start, second_end) = con.execute(
             "select job_id, end_punch_id from intermediate.int_jobs_paired order by job_id limit 2"
