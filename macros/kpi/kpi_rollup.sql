@@ -40,12 +40,12 @@
     quarters and years are then rolled up from months, the recomputed ones and those
     stored: a year reopened by a recomputed day reads twelve month rows per branch, not
     365 days (D-107). The caller's daily rows then need to reach back only to the first
-    day of kpi_rollup_day_grains(scope).
+    day of kpi_rollup_day_grains().
 
     Only a snapshot KPI's rows are ranked (its period value is its last row); the rows of
     the other kinds are summed without a window (D-116). -#}
 {% macro kpi_rollup(daily, keys=[], prefix='kpi', periods=none, scope=none, code_column=none, stored=none) -%}
-    {%- set day_grains = kpi_rollup_day_grains(scope) -%}
+    {%- set day_grains = kpi_rollup_day_grains() -%}
     {%- set month_grains = [] -%}
     {%- for grain in kpi_grains() if grain not in day_grains -%}{%- do month_grains.append(grain) -%}{%- endfor -%}
     {%- set key_cols = [] -%}
@@ -226,9 +226,9 @@
 {%- endmacro %}
 
 {#- The grains kpi_rollup() rolls up from days, in a full build and an incremental one
-    alike (`scope` is kept for the callers' filters): those that are not whole months (the
-    quarters and years come from months, D-116). -#}
-{% macro kpi_rollup_day_grains(scope=none) -%}
+    alike: those that are not whole months (the quarters and years come from months,
+    D-116). -#}
+{% macro kpi_rollup_day_grains() -%}
     {{ return(['day', 'week', 'month']) }}
 {%- endmacro %}
 

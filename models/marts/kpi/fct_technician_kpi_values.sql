@@ -32,7 +32,7 @@ technician_days as (
         sold_hours_allocated
     from labour_days
     where is_technician
-        {{ kpi_recomputed('date_day', kind='period_days', grain=kpi_rollup_day_grains(scope), keyword='and', scope=scope) }}
+        {{ kpi_recomputed('date_day', kind='period_days', grain=kpi_rollup_day_grains(), keyword='and', scope=scope) }}
 ),
 
 measures as (

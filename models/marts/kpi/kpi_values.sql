@@ -39,7 +39,7 @@ daily as (
     from kpi_days
     inner join kpi_definitions
         on kpi_days.kpi_code = kpi_definitions.kpi_code
-    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days', grain=kpi_rollup_day_grains(scope), scope=scope) }}
+    {{ kpi_recomputed('kpi_days.date_day', code_column='kpi_days.kpi_code', kind='period_days', grain=kpi_rollup_day_grains(), scope=scope) }}
 ),
 {%- if scope is not none %}
 
