@@ -1,7 +1,11 @@
-"""How long ``dbt build`` spends per layer: from ``run_results.json``, by model folder
-(staging / intermediate / marts), seeds, data tests and unit tests. ``busy`` is the sum of
-the nodes' execution times, ``span`` the wall time from the group's first node start to its
-last node end (dbt runs tests as soon as their model is built, so groups overlap)."""
+"""How long ``dbt build`` spends per layer and per node, from ``run_results.json``.
+
+Per layer (:func:`dbt_breakdown`): by model folder (staging / intermediate / marts), seeds,
+data tests and unit tests. ``busy`` is the sum of the nodes' execution times, ``span`` the
+wall time from the group's first node start to its last node end (dbt runs tests as soon
+as their model is built, so groups overlap). Per node (:func:`node_times`): each node's
+execution time, so that a report can name the nodes a build spends most on, and which of
+them a daily batch makes dearer than a build with no new file."""
 
 from __future__ import annotations
 
@@ -72,6 +76,43 @@ def dbt_breakdown(target: Path) -> dict[str, dict[str, float]]:
             "span_s": round(span, 3),
         }
     return out
+
+
+def node_times(target: Path) -> dict[str, float]:
+    """Each node's execution time in the last dbt invocation's ``run_results.json``, by
+    ``<resource type> <name>`` (``model kpi_values``, ``test unique_fct_work_orders_ticket_id``)."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    times: dict[str, float] = {}
+    for result in run_results["results"]:
+        unique_id = result["unique_id"]
+        kind, _, rest = unique_id.partition(".")
+        name = nodes.get(unique_id, {}).get("name") or rest.rpartition(".")[2]
+        times[f"{kind} {name}"] = round(float(result.get("execution_time") or 0.0), 3)
+    return times
+
+
+def median_node_times(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Per node, the median of its times over the runs that have it."""
+    names = dict.fromkeys(name for run in runs for name in run)
+    return {
+        name: round(statistics.median(run[name] for run in runs if name in run), 3)
+        for name in names
+    }
+
+
+def largest(times: dict[str, float], count: int) -> list[tuple[str, float]]:
+    """The ``count`` largest of ``times``, largest first (ties by name)."""
+    return sorted(times.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+def difference(minuend: dict[str, float], subtrahend: dict[str, float]) -> dict[str, float]:
+    """Per node, its time in ``minuend`` less its time in ``subtrahend`` (0 where absent)."""
+    return {
+        name: round(minuend.get(name, 0.0) - subtrahend.get(name, 0.0), 3)
+        for name in dict.fromkeys([*minuend, *subtrahend])
+    }
 
 
 def median_breakdown(runs: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.benchmark.child import StageRun, run_in_child
-from orchestration.benchmark.dbt_timing import median_breakdown
+from orchestration.benchmark.dbt_timing import median_breakdown, median_node_times
 from orchestration.benchmark.holdback import hold_back, put_back
 from orchestration.benchmark.sizing import Sizing
 from orchestration.config import Settings
@@ -200,6 +200,7 @@ def _mode_summary(stages: dict[str, list[StageRun]]) -> dict[str, Any]:
             entry["detail"] = ok[-1].detail
         if name == "dbt_build" and ok:
             entry["by_group"] = median_breakdown([run.detail["by_group"] for run in ok])
+            entry["node_s"] = median_node_times([run.detail.get("node_s", {}) for run in ok])
             # the scope is the same in every repeat (the same files): the last run's
             entry["detail"] = {"args": ok[-1].detail["args"], "scope": ok[-1].detail.get("scope")}
         out[name] = entry

@@ -1,12 +1,14 @@
 """The benchmark report as text: stages of the full refresh, the daily refresh and the
 refresh with no new file side by side, the hand-written pass, the ratios against issue 12's
-targets, peak memory per stage."""
+targets, peak memory per stage, the dbt nodes each build spent most on and those the daily
+batch made dearer."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from orchestration.benchmark.dbt_timing import difference, largest
 from orchestration.benchmark.refresh_bench import MODES
 
 # the column of each refresh mode; a mode without its own label is named by its key
@@ -18,6 +20,8 @@ STAGE_LABELS = {
     "gx": "GX suites",
     "publish": "publish",
 }
+NODES_SHOWN = 5  # the largest dbt nodes named per refresh
+BATCH_NODES_SHOWN = 8  # the nodes the daily batch made dearest
 
 
 def _s(value: float | None) -> str:
@@ -52,6 +56,31 @@ def _dbt_groups(groups: list[dict[str, Any]]) -> list[str]:
         busy = " / ".join(_s(e and e["busy_s"]) for e in entries)
         nodes = int(next((e for e in entries if e), {}).get("nodes", 0))
         lines.append(f"{_row('  ' + group, spans, '')}   span; busy {busy} s, {nodes} nodes")
+    return lines
+
+
+def _node_list(times: list[tuple[str, float]], sign: str = "") -> str:
+    return "; ".join(f"{name} {sign}{seconds:.2f}" for name, seconds in times) or "-"
+
+
+def dbt_node_lines(report: dict[str, Any], modes: list[str]) -> list[str]:
+    """The dbt nodes each refresh spent most on, and those the daily batch made dearer
+    than a build with no new file (median node seconds; nodes run side by side)."""
+    times = {mode: (report[mode].get("dbt_build") or {}).get("node_s") for mode in modes}
+    times = {mode: found for mode, found in times.items() if found}
+    if not times:
+        return []
+    lines = [f"largest dbt nodes (s, each node's own time; {NODES_SHOWN} per build):"]
+    for mode, found in times.items():
+        lines.append(f"  {COLUMN_LABELS[mode]:<12} {_node_list(largest(found, NODES_SHOWN))}")
+    if "daily" in times and "unchanged" in times:
+        added = difference(times["daily"], times["unchanged"])
+        total = sum(added.values())
+        shown = [(name, value) for name, value in largest(added, BATCH_NODES_SHOWN) if value > 0]
+        lines.append(
+            f"what the daily batch added per dbt node (daily less no new file; {total:+.2f} s "
+            f"of node time in all): {_node_list(shown, '+')}"
+        )
     return lines
 
 
@@ -139,6 +168,7 @@ def format_report(report: dict[str, Any]) -> str:
         scope = (report[mode].get("dbt_build") or {}).get("detail", {}).get("scope")
         if scope:
             lines.append(f"{COLUMN_LABELS[mode]} build: {scope['text']}")
+    lines += dbt_node_lines(report, modes)
     if report["daily_ingested_only_held_back"] is not None:
         lines.append(
             "daily ingest loaded exactly the held-back files: "

@@ -45,6 +45,11 @@ def test_the_run_succeeds_and_measures_every_stage_of_each_refresh(run) -> None:
             assert entry["median_s"] > 0, (mode, stage)
             assert entry["peak_rss_mb"] > 20, (mode, stage)
         assert set(report["full"]["dbt_build"]["by_group"]) >= {"staging", "marts", "data_tests"}
+        # every node's own time, adding up to the layers' busy seconds (one run each)
+        node_s = report[mode]["dbt_build"]["node_s"]
+        busy = sum(group["busy_s"] for group in report[mode]["dbt_build"]["by_group"].values())
+        assert "model kpi_values" in node_s and "model int_builds_scoped" in node_s, mode
+        assert sum(node_s.values()) == pytest.approx(busy, abs=0.01 * len(node_s)), mode
         # the refresh's dbt arguments: no unit tests
         assert "unit_tests" not in report[mode]["dbt_build"]["by_group"]
         # the full refresh is a first build (no incremental state): --full-refresh, one
@@ -147,6 +152,8 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
     assert "daily build: KPI days recomputed from " in text
     assert "no new file build: KPI days recomputed from " in text
     assert "the refresh with no new file loaded no file: yes" in text
+    assert "largest dbt nodes" in text
+    assert "what the daily batch added per dbt node (daily less no new file;" in text
 
 
 def test_the_hand_pass_ran_first_and_was_compared_last(run) -> None:
