@@ -72,6 +72,18 @@ def fingerprints_of(con: duckdb.DuckDBPyConnection, relation: str) -> Fingerprin
     return {int(part): f"{count}:{total}" for part, count, total in rows}
 
 
+def whole(fingerprints: Fingerprints) -> tuple[int, str]:
+    """A table's row count and its fingerprint as one part (``<rows>:<sum of row hashes>``,
+    what :func:`orchestration.serving.publish.kpi_values_fingerprint` computes), from the
+    fingerprints of its parts."""
+    rows = total = 0
+    for fingerprint in fingerprints.values():
+        count, _, hashes = fingerprint.partition(":")
+        rows += int(count)
+        total += int(hashes or 0)
+    return rows, f"{rows}:{total}"
+
+
 def measure(database: Path, tables: Sequence[ServedTable]) -> dict[str, Fingerprints]:
     """The fingerprints of ``tables`` in the DuckDB file ``database`` (read-only)."""
     measured: dict[str, Fingerprints] = {}

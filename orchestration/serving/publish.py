@@ -11,8 +11,11 @@ partial file there:
 2. the served tables are written into a new temporary file *inside the serving
    directory* (same file system, so the final rename is atomic), which is fsync'ed
    (:func:`orchestration.serving.writer.write_served_file`);
-3. the copy gets ``ops.build_info`` and is opened read-only: its kpi_values must match the
-   stamped fingerprint (a smoke check);
+3. the copy gets ``ops.build_info`` with the fingerprint of the build's kpi_values (from
+   the parts' fingerprints: the build's rows hashed when the copy was updated, the
+   copy's when it was written whole) and is opened read-only: its kpi_values must match
+   that fingerprint, so an updated copy that does not hold the build's rows is not
+   served;
 4. the current served file, if any, is kept as ``aftersales.previous.duckdb`` (a hard link,
    or a copy where links are not supported) for :func:`rollback`;
 5. ``os.replace`` swaps the copy in and the directory entry is fsync'ed.
@@ -161,14 +164,18 @@ def data_as_of(warehouse_path: Path) -> datetime | None:
 
 
 def _stamp(
-    path: Path, build_id: str, source: Path, table: str, as_of: datetime | None = None
-) -> tuple[int, str]:
-    """Write ops.build_info into the copy at ``path``; return (rows, fingerprint)."""
+    path: Path,
+    build_id: str,
+    source: Path,
+    counted: tuple[int, str],
+    as_of: datetime | None = None,
+) -> None:
+    """Write ops.build_info into the copy at ``path``; ``counted``: the build's kpi_values
+    rows and fingerprint."""
+    rows, fingerprint = counted
     try:
         with duckdb.connect(str(path)) as con:
             limit_memory(con)
-            rows = int(con.execute(f"select count(*) from {table}").fetchone()[0])
-            fingerprint = kpi_values_fingerprint(con, table)
             con.execute("create schema if not exists ops")
             con.execute(
                 f"create or replace table {BUILD_INFO_TABLE} (build_id varchar not null, "
@@ -191,11 +198,11 @@ def _stamp(
             con.execute("checkpoint")
     except duckdb.Error as error:
         raise PublishError(f"the copy at {path} cannot be read: {error}") from error
-    return rows, fingerprint
 
 
 def _verify(path: Path, table: str, fingerprint: str) -> None:
-    """The copy opens read-only and its table still matches the stamped fingerprint."""
+    """The copy opens read-only, and its table's rows match ``fingerprint`` (the build's)
+    and the stamped one."""
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             stamped = con.execute(
@@ -205,7 +212,12 @@ def _verify(path: Path, table: str, fingerprint: str) -> None:
     except duckdb.Error as error:
         raise PublishError(f"the copy at {path} cannot be read: {error}") from error
     if stamped != fingerprint or actual != fingerprint:
-        raise PublishError(f"the copy at {path} does not match its build info")
+        raise PublishError(
+            f"the copy at {path} does not match its build info: its {table} is {actual}, "
+            f"stamped {stamped}, the build's {fingerprint} (rows:sum of row hashes); nothing "
+            "was served: publish again, with AFTERSALES_PUBLISH_UPDATE=0 to write the file "
+            "whole if it happens again"
+        )
 
 
 def build_id_of(path: Path) -> str | None:
@@ -358,7 +370,8 @@ def publish(
             serving_dir, build_id, tables, fingerprints, columns, PARQUET_WRITER
         )
         as_of = data_as_of(warehouse_path)
-        rows, fingerprint = _stamp(temp, build_id, warehouse_path, required_table, as_of)
+        rows, fingerprint = parts.whole(fingerprints[required_table])
+        _stamp(temp, build_id, warehouse_path, (rows, fingerprint), as_of)
         _verify(temp, required_table, fingerprint)
         size = temp.stat().st_size
         exported = ParquetExport()

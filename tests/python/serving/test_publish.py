@@ -358,3 +358,47 @@ def test_publish_connections_are_memory_limited(
     monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "64MB")
     publish(warehouse, tmp_path / "serving", build_id="b2", export_parquet=True)
     assert served_state(tmp_path / "serving" / SERVED_NAME) == (5, {"v1"})
+
+
+def test_the_stamp_is_the_builds_fingerprint_whether_written_whole_or_updated(
+    tmp_path: Path,
+) -> None:
+    serving = tmp_path / "serving"
+    for build_id, rows, label in (("b1", 50, "v1"), ("b2", 60, "v2")):
+        warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", rows, label)
+        result = publish(warehouse, serving, build_id=build_id, export_parquet=False)
+        # b1 is written whole, b2 updates a copy of b1
+        assert (result.updated is None) == (build_id == "b1")
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            built = publish_module.kpi_values_fingerprint(con)
+        with duckdb.connect(str(serving / SERVED_NAME), read_only=True) as con:
+            stamped = con.execute(
+                "select kpi_values_rows, kpi_values_fingerprint from ops.build_info"
+            ).fetchone()
+        assert stamped == (rows, built) == (result.kpi_value_rows, result.fingerprint)
+
+
+def test_an_updated_copy_without_the_builds_rows_is_not_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.serving import update as update_module
+    from orchestration.serving.writer import TARGET, qualified
+
+    serving = tmp_path / "serving"
+    warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 50, "v1")
+    publish(warehouse, serving, build_id="b1", export_parquet=False)
+    real_sync = update_module._sync
+
+    def sync_losing_a_row(con, table, known=None):  # an update that drops a row unseen
+        change = real_sync(con, table, known)
+        target = qualified(TARGET, table)
+        con.execute(f"delete from {target} where rowid = (select min(rowid) from {target})")
+        return change
+
+    monkeypatch.setattr(update_module, "_sync", sync_losing_a_row)
+    make_warehouse(warehouse, 60, "v2")
+    with pytest.raises(PublishError, match=r"does not match its build info: its marts\.kpi_values"):
+        publish(warehouse, serving, build_id="b2", export_parquet=False)
+    assert served_state(serving / SERVED_NAME) == (50, {"v1"})
+    assert publish_module.build_id_of(serving / SERVED_NAME) == "b1"
+    assert leftovers(serving) == []
