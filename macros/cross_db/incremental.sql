@@ -54,6 +54,17 @@
     (select coalesce(max({{ column }}), cast('1900-01-01' as timestamp)) from {{ this }})
 {%- endmacro %}
 
+{#- The relation of the model `name`: ref() in a model (dbt records the dependency while
+    parsing); in a data test, which depends only on the model it tests (ref() would
+    refuse another), the relation from the graph. -#}
+{% macro model_relation(name) -%}
+    {%- if model.resource_type == 'test' -%}
+        {%- set node = graph.nodes['model.' ~ project_name ~ '.' ~ name] -%}
+        {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
+    {%- endif -%}
+    {{ return(ref(name)) }}
+{%- endmacro %}
+
 {#- The keys of `model` (a base_dms__<table> model) with a row parsed after `since` (a
     timestamp expression): new rows, late versions, deletions, quarantines. -#}
 {% macro keys_parsed_since(model, key, since) -%}
@@ -63,10 +74,11 @@
         and {{ key }} is not null
 {%- endmacro %}
 
-{#- The same, for the rows parsed in this build. -#}
+{#- The same, for the rows parsed in this build (also read by data tests:
+    macros/tests/rows_built.sql). -#}
 {% macro keys_parsed_in_this_build(model, key) -%}
     select {{ key }}
-    from {{ ref(model) }}
+    from {{ model_relation(model) }}
     where _staged_at = {{ build_started_at() }}
         and {{ key }} is not null
 {%- endmacro %}

@@ -52,15 +52,7 @@
 {#- int_builds_scoped's answer for this build, whatever the calling node (a model or a data
     test, macros/tests/rows_built.sql): none for every day, or kpi_scope()'s dict. -#}
 {% macro kpi_build_scope() -%}
-    {%- if model.resource_type == 'test' -%}
-        {#- a data test does not depend on int_builds_scoped (ref() would refuse): the
-            relation comes from the graph -#}
-        {%- set node = graph.nodes['model.' ~ project_name ~ '.int_builds_scoped'] -%}
-        {%- set scope = api.Relation.create(
-            database=node.database, schema=node.schema, identifier=node.alias) -%}
-    {%- else -%}
-        {%- set scope = ref('int_builds_scoped') -%}
-    {%- endif -%}
+    {%- set scope = model_relation('int_builds_scoped') -%}
     {%- set result = run_query(
         'select cast(recompute_from as ' ~ dbt.type_string() ~ '), cast(assets_recompute_from as '
         ~ dbt.type_string() ~ ') from ' ~ scope ~ ' where built_at = ' ~ build_started_at()

@@ -1,6 +1,8 @@
 {#- The part-line and follow-up facts are incremental on DuckDB (docs/architecture.md,
     "Incremental refresh"; D-100), rewritten per key (macros/marts/keyed_rewrite.sql):
-    the keys that can have changed in this build. -#}
+    the keys that can have changed in this build. Their data tests read the same keys
+    (macros/tests/rows_built.sql, D-120), so these macros read models through
+    model_relation(). -#}
 
 {#- fct_part_lines: a row is its part line's current version alone, so the lines with a
     row parsed in this build (a new line, a late version, a deletion, a quarantine). -#}
@@ -19,6 +21,6 @@
     {{ keys_parsed_in_this_build('base_dms__callbacks', 'callback_id') }}
     union
     select callback_id
-    from {{ ref('stg_dms__callbacks') }}
+    from {{ model_relation('stg_dms__callbacks') }}
     where ticket_id in ({{ keys_parsed_in_this_build('base_dms__tickets', 'ticket_id') }})
 {%- endmacro %}

@@ -8,7 +8,8 @@
     macros/marts/core_facts_incremental.sql); `also`, optional, a macro that returns the
     condition under which every key is written; `inputs`, the models those macros read
     that the model itself does not ref; `built_at`, the model's build-stamp column, if
-    any (its generic data tests then read the rows the build wrote, D-098). Not for the
+    any (its generic data tests then read the rows the build wrote, D-098; without one,
+    the rows of the keys `scope` names, or every row when `also` holds, D-120). Not for the
     KPI facts (macros/kpi/kpi_days_incremental.sql: per day) nor the labour pairing
     (macros/labour/: per sequence). On Spark (incremental_materialization() answers
     `table`), in a full refresh and in dbt unit tests, every row is written. -#}
@@ -26,6 +27,10 @@
     } -%}
     {%- if built_at -%}
         {%- do settings.update({'meta': {'rows_built': {'built_at': built_at}}}) -%}
+    {%- else -%}
+        {#- no build stamp (a served table): its data tests read the keys this build
+            wrote, from the same macros (D-120) -#}
+        {%- do settings.update({'meta': {'rows_built': {'keys': {'key': key, 'scope': scope, 'also': also}}}}) -%}
     {%- endif -%}
     {{ config(settings) }}
     {{- incremental_hook_dependencies(inputs) -}}

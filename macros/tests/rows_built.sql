@@ -10,13 +10,18 @@
     - the rows stamped with this build's start, for a model whose meta.rows_built names
       its stamp column (`{built_at: _staged_at}`: base_dms__*, stg_dms__*; `_computed_at`:
       the labour pairing and job shares);
+    - the rows of the keys this build rewrote, for a model rewritten per key that has no
+      stamp column (`{keys: {key, scope, also}}`, set by keyed_rewrite: the served facts
+      fct_work_orders, fct_part_lines, fct_follow_ups; D-120): the key is in the same
+      scope macro's keys, or the `also` macro's condition holds (every key was
+      rewritten);
     - the days or periods this build recomputed (int_builds_scoped), for the KPI models
       with `{kpi_days: day}` or `{kpi_days: period}` (kpi_days_incremental; `code_column`
       names the KPI column, none for the labour marts, whose rows are all of the other
       areas).
     Those tests check single rows or keys whose rows are all rewritten together (a
-    touched staging key, a recomputed KPI day), and every other row passed them in the
-    build that wrote it. Relationship and singular tests, `dbt test`, a full refresh,
+    touched staging key, a rewritten fact key, a recomputed KPI day), and every other row
+    passed them in the build that wrote it. Relationship and singular tests, `dbt test`, a full refresh,
     Spark (no incremental models) and a build with no scope row read every row. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
@@ -64,6 +69,13 @@
     {%- set rows_built = node.config.meta.get('rows_built') or {} -%}
     {%- if rows_built.get('built_at') -%}
         {{ return(adapter.quote(rows_built['built_at']) ~ ' = ' ~ build_started_at()) }}
+    {%- elif rows_built.get('keys') -%}
+        {%- set keyed = rows_built['keys'] -%}
+        {%- set condition = adapter.quote(keyed['key']) ~ ' in (' ~ context[keyed['scope']]() ~ ')' -%}
+        {%- if keyed.get('also') -%}
+            {%- set condition = '(' ~ context[keyed['also']]() ~ ') or ' ~ condition -%}
+        {%- endif -%}
+        {{ return(condition) }}
     {%- elif rows_built.get('kpi_days') -%}
         {%- set scope = kpi_build_scope() -%}
         {%- if scope is none -%}

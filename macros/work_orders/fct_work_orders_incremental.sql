@@ -6,7 +6,7 @@
     quarantine leaves no measure to rewrite). -#}
 {% macro work_orders_scope() -%}
     select ticket_id
-    from {{ ref('int_work_orders_sla_measured') }}
+    from {{ model_relation('int_work_orders_sla_measured') }}
     where _computed_at = {{ build_started_at() }}
     union
     {{ keys_parsed_in_this_build('base_dms__tickets', 'ticket_id') }}

@@ -28,6 +28,7 @@ def _build(
     rows_built: bool,
     select: str = MODEL,
     test: str = "dms_contract_stg_dms__callbacks",
+    exclude: str = "",
 ) -> tuple[int, str, str]:
     """``dbt build`` of ``select`` and its data tests: exit code, output, and the SQL that
     the data test ``test`` ran."""
@@ -43,6 +44,8 @@ def _build(
         "DBT_USE_COLORS": "false",
     }
     args = ["build", "--target", "duckdb", "--select", *select.split()]
+    if exclude:
+        args += ["--exclude", *exclude.split()]
     completed = run_dbt([*args, "--exclude-resource-type", "unit_test"], env)
     ran = sorted(target.glob(f"run/**/{test}*.sql"))
     sql = ran[0].read_text(encoding="utf-8") if ran else ""
@@ -91,6 +94,62 @@ def test_an_incremental_build_tests_the_kpi_days_it_recomputed(
     code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **kpi)
     assert code == 0, output[-3000:]
     assert "date_day >=" not in sql and "int_kpi_nps_daily" in sql, sql
+
+
+def test_an_incremental_build_tests_the_fact_keys_it_rewrote(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    """fct_work_orders is rewritten per key and has no build stamp (it is served): its
+    data tests read the keys the build rewrote (D-120)."""
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    facts = {"select": "fct_work_orders", "test": "unique_fct_work_orders_ticket_id"}
+    # an old work order of no new file is there twice
+    execute(
+        warehouse_dir,
+        "insert into marts.fct_work_orders select * from marts.fct_work_orders "
+        "where ticket_id = (select min(ticket_id) from marts.fct_work_orders)",
+    )
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **facts)
+    assert code == 0, output[-3000:]
+    flat = " ".join(sql.split()).replace("( ", "(")
+    assert '("ticket_id" in (select ticket_id from ' in flat and "_computed_at = cast(" in flat
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **facts)
+    assert code == 1 and "Failure in test unique_fct_work_orders_ticket_id" in output, output
+    assert "_computed_at" not in sql, sql
+
+    # a work order whose SLA outcome is still open is measured again in every build, so
+    # fct_work_orders rewrites it: a second row of it there fails the test
+    with read_only(warehouse_dir) as con:
+        (open_ticket,) = con.execute(
+            "select min(ticket_id) from intermediate.int_work_orders_sla_measured "
+            "where not is_resolution_outcome_known"
+        ).fetchone()
+    assert open_ticket is not None
+    # (the old duplicate goes: only the new one may fail the test)
+    execute(
+        warehouse_dir,
+        "delete from marts.fct_work_orders "
+        "where ticket_id = (select min(ticket_id) from marts.fct_work_orders)",
+    )
+    execute(
+        warehouse_dir,
+        "insert into staging.stg_dms__tickets select * from staging.stg_dms__tickets "
+        f"where ticket_id = '{open_ticket}'",
+    )
+    code, output, sql = _build(
+        warehouse_dir,
+        tmp_path,
+        rows_built=True,
+        select="int_work_orders_sla_measured fct_work_orders",
+        exclude="int_work_orders_sla_measured,resource_type:test",
+        test="unique_fct_work_orders_ticket_id",
+    )
+    assert code == 1 and "Failure in test unique_fct_work_orders_ticket_id" in output, output
+    with read_only(warehouse_dir) as con:
+        written = con.execute(
+            "select ticket_id from marts.fct_work_orders group by ticket_id having count(*) > 1"
+        ).fetchall()
+    assert written == [(open_ticket,)], written  # the open work order, written again twice
 
 
 def _first_and_last_shift_punch(warehouse_dir: Path, skip: str = "") -> tuple[str, str, str]:
