@@ -14,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,29 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def dbt_breakdown(target: Path) -> dict[str, dict[str, float]]:
-    """Per group (seeds, model folders, data/unit tests): nodes, busy and span seconds."""
+@dataclass(frozen=True)
+class DbtRun:
+    """The last dbt invocation's results, with the manifest's nodes (models, tests, unit
+    tests) they name."""
+
+    nodes: dict[str, dict[str, Any]]
+    results: list[dict[str, Any]]
+
+
+def read_run(target: Path) -> DbtRun:
+    """``manifest.json`` and ``run_results.json`` of the dbt target folder ``target``, read
+    once for :func:`dbt_breakdown` and :func:`node_times`."""
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    return DbtRun(nodes, run_results["results"])
+
+
+def dbt_breakdown(run: DbtRun) -> dict[str, dict[str, float]]:
+    """Per group (seeds, model folders, data/unit tests): nodes, busy and span seconds."""
+    nodes = run.nodes
     groups: dict[str, dict[str, Any]] = {}
-    for result in run_results["results"]:
+    for result in run.results:
         unique_id = result["unique_id"]
         kind = unique_id.split(".", 1)[0]
         if kind == "model":
@@ -78,17 +95,14 @@ def dbt_breakdown(target: Path) -> dict[str, dict[str, float]]:
     return out
 
 
-def node_times(target: Path) -> dict[str, float]:
-    """Each node's execution time in the last dbt invocation's ``run_results.json``, by
-    ``<resource type> <name>`` (``model kpi_values``, ``test unique_fct_work_orders_ticket_id``)."""
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+def node_times(run: DbtRun) -> dict[str, float]:
+    """Each node's execution time in the dbt invocation ``run``, by ``<resource type>
+    <name>`` (``model kpi_values``, ``test unique_fct_work_orders_ticket_id``)."""
     times: dict[str, float] = {}
-    for result in run_results["results"]:
+    for result in run.results:
         unique_id = result["unique_id"]
         kind, _, rest = unique_id.partition(".")
-        name = nodes.get(unique_id, {}).get("name") or rest.rpartition(".")[2]
+        name = run.nodes.get(unique_id, {}).get("name") or rest.rpartition(".")[2]
         times[f"{kind} {name}"] = round(float(result.get("execution_time") or 0.0), 3)
     return times
 

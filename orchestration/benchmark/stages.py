@@ -93,7 +93,7 @@ def ingest_stage(spec: Spec) -> Result:
 def dbt_build_stage(spec: Spec) -> Result:
     """``dbt build`` with the refresh's arguments on the engine's target, per-layer
     breakdown from ``run_results.json``."""
-    from orchestration.benchmark.dbt_timing import dbt_breakdown, node_times, run_dbt
+    from orchestration.benchmark.dbt_timing import dbt_breakdown, node_times, read_run, run_dbt
     from orchestration.defs.dbt.assets import dbt_build_args
     from orchestration.defs.dbt.build_scope import read_last_build_scope
     from orchestration.defs.dbt.incremental import (
@@ -115,11 +115,12 @@ def dbt_build_stage(spec: Spec) -> Result:
     mark_finished(engine.settings)
     seconds = time.perf_counter() - started
     scope = read_last_build_scope(engine)
+    run = read_run(target)
     return seconds, {
         "args": args,
         "full_refresh": reason,
-        "by_group": dbt_breakdown(target),
-        "node_s": node_times(target),
+        "by_group": dbt_breakdown(run),
+        "node_s": node_times(run),
         "scope": scope.as_json() if scope else None,
     }
 

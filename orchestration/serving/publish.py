@@ -167,12 +167,12 @@ def _stamp(
     path: Path,
     build_id: str,
     source: Path,
-    counted: tuple[int, str],
+    rows: int,
+    fingerprint: str,
     as_of: datetime | None = None,
 ) -> None:
-    """Write ops.build_info into the copy at ``path``; ``counted``: the build's kpi_values
-    rows and fingerprint."""
-    rows, fingerprint = counted
+    """Write ops.build_info into the copy at ``path``; ``rows`` and ``fingerprint``: the
+    build's kpi_values."""
     try:
         with duckdb.connect(str(path)) as con:
             limit_memory(con)
@@ -371,7 +371,7 @@ def publish(
         )
         as_of = data_as_of(warehouse_path)
         rows, fingerprint = parts.whole(fingerprints[required_table])
-        _stamp(temp, build_id, warehouse_path, (rows, fingerprint), as_of)
+        _stamp(temp, build_id, warehouse_path, rows, fingerprint, as_of)
         _verify(temp, required_table, fingerprint)
         size = temp.stat().st_size
         exported = ParquetExport()

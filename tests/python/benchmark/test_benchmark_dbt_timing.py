@@ -12,6 +12,7 @@ from orchestration.benchmark.dbt_timing import (
     largest,
     median_node_times,
     node_times,
+    read_run,
 )
 from orchestration.benchmark.report import dbt_node_lines
 
@@ -60,20 +61,21 @@ def test_each_node_is_named_by_its_kind_and_name_with_its_own_time(tmp_path: Pat
             "test.aftersales.unique_fct_work_orders_ticket_id.0a1b2c": 0.5,
         },
     )
-    times = node_times(target)
+    run = read_run(target)
+    times = node_times(run)
     assert times == {
         "model kpi_values": 2.5,
         "model stg_dms__tickets": 1.25,
         "test unique_fct_work_orders_ticket_id": 0.5,
     }
     # the nodes' times add up to the layers' busy seconds
-    busy = sum(group["busy_s"] for group in dbt_breakdown(target).values())
+    busy = sum(group["busy_s"] for group in dbt_breakdown(run).values())
     assert sum(times.values()) == busy
 
 
 def test_a_node_the_manifest_does_not_know_keeps_the_last_part_of_its_id(tmp_path: Path) -> None:
     target = _target(tmp_path, {"seed.aftersales.kpi_targets": 0.125})
-    assert node_times(target) == {"seed kpi_targets": 0.125}
+    assert node_times(read_run(target)) == {"seed kpi_targets": 0.125}
 
 
 def test_medians_are_per_node_over_the_runs_that_have_it() -> None:
