@@ -46,8 +46,11 @@ class StageRun:
 
     @property
     def peak_mb(self) -> float:
-        """The stage's high-water mark: the child or, if larger, its subprocess."""
-        return max(self.peak_rss_mb, self.subprocess_peak_rss_mb)
+        """The stage's high-water mark: the child or, if larger, its subprocess, or what the
+        stage says its processes held at most at once (``concurrent_peak_rss_mb`` in its
+        detail: their peaks added up, e.g. the GX staging suites' workers)."""
+        concurrent = float(self.detail.get("concurrent_peak_rss_mb") or 0.0)
+        return max(self.peak_rss_mb, self.subprocess_peak_rss_mb, concurrent)
 
 
 def _rss_mb(kib: int) -> float:

@@ -127,13 +127,16 @@ def dbt_build_stage(spec: Spec) -> Result:
 
 def gx_stage(spec: Spec) -> Result:
     """The refresh's GX asset checks: the kpi_values suite (against what is served), the
-    three staging suites and the trend warning, each on a read of the build."""
+    three staging suites (in worker processes when they read many rows: their peaks add
+    up to the stage's ``concurrent_peak_rss_mb``) and the trend warning, each on a read of
+    the build."""
+    import resource
+
     from orchestration.defs.checks.gx import build_docs_dir
     from orchestration.engines import engine_for
     from orchestration.quality.kpi_values_suite import run_suite
-    from orchestration.quality.staging_suites import STAGING_SUITES
+    from orchestration.quality.staging_runs import run_staging_suites
     from orchestration.quality.trend_suite import run_trend_suite
-    from orchestration.quality.validated import run_changed_rows
 
     engine = engine_for(settings_of(spec))
     docs = build_docs_dir(engine.settings)
@@ -143,17 +146,21 @@ def gx_stage(spec: Spec) -> Result:
         results = [
             run_suite(con, served=served, docs_dir=docs / "kpi_values", warehouse_dir=warehouse_dir)
         ]
-    with engine.read_build() as con:
-        for model in STAGING_SUITES:
-            results.append(run_changed_rows(con, model, warehouse_dir, docs_dir=docs / model))
+    staging = run_staging_suites(engine.settings, docs)
+    results += staging.results.values()
     with engine.read_build() as con:
         trend, _ = run_trend_suite(con, docs_dir=docs / "kpi_values_trend")
     seconds = time.perf_counter() - started
     blocking = {result.suite_name or "kpi_values": result.success for result in results}
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return seconds, {
         "suites": {**blocking, "trend (warning)": trend.success},
         "passed": all(blocking.values()),
         "expectations": sum(len(r.outcomes) for r in [*results, trend]),
+        "staging_processes": staging.processes,
+        "concurrent_peak_rss_mb": round(own_mb + staging.workers_peak_mb, 1)
+        if staging.processes > 1
+        else 0.0,
     }
 
 

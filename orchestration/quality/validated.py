@@ -12,6 +12,7 @@ uniqueness over the whole table stays proven in every build by the dbt test
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -47,6 +48,36 @@ def record_validated(warehouse_dir: Path, model: str, through: datetime) -> None
     write_state(_state_path(warehouse_dir), state)
 
 
+@dataclass(frozen=True)
+class ChangedRows:
+    """What a staging suite reads next: the rows of ``model`` resolved after ``since``
+    (every row when None), ``rows`` of them, the latest stamp being ``through``."""
+
+    model: str
+    since: datetime | None
+    through: datetime | None
+    rows: int
+
+
+def changed_rows(con: duckdb.DuckDBPyConnection, model: str, warehouse_dir: Path) -> ChangedRows:
+    """The rows of ``model`` resolved since its suite last passed (all rows the first time,
+    or when the table was rebuilt with older stamps)."""
+    since = validated_through(warehouse_dir, model)
+    relation = f"{STAGING_SCHEMA}.{model}"
+    (through,) = con.execute(f"select max(_resolved_at) from {relation}").fetchone()
+    if since is not None and through is not None and through < since:
+        since = None  # the table was rebuilt with older stamps: validate everything
+    where, params = ("where _resolved_at > ?", [since]) if since is not None else ("", [])
+    (rows,) = con.execute(f"select count(*) from {relation} {where}", params).fetchone()
+    return ChangedRows(model=model, since=since, through=through, rows=int(rows))
+
+
+def record_passed(warehouse_dir: Path, changed: ChangedRows, result: SuiteResult) -> None:
+    """Record how far ``changed``'s suite got, when it passed."""
+    if result.success and changed.through is not None:
+        record_validated(warehouse_dir, changed.model, changed.through)
+
+
 def run_changed_rows(
     con: duckdb.DuckDBPyConnection,
     model: str,
@@ -56,13 +87,9 @@ def run_changed_rows(
     """Run ``model``'s suite on the rows resolved since it last passed (all rows the
     first time); record how far it got when it passes. The result's ``row_count`` is the
     number of rows read; :func:`scope` says which."""
-    since = validated_through(warehouse_dir, model)
-    (through,) = con.execute(f"select max(_resolved_at) from {STAGING_SCHEMA}.{model}").fetchone()
-    if since is not None and through is not None and through < since:
-        since = None  # the table was rebuilt with older stamps: validate everything
-    result = run_staging_suite(con, model, docs_dir=docs_dir, since=since)
-    if result.success and through is not None:
-        record_validated(warehouse_dir, model, through)
+    changed = changed_rows(con, model, warehouse_dir)
+    result = run_staging_suite(con, model, docs_dir=docs_dir, since=changed.since)
+    record_passed(warehouse_dir, changed, result)
     return result
 
 

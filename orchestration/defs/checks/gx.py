@@ -7,7 +7,8 @@ stays as it was):
   including the row-count band against what is served now; it reads the rows that have
   not passed the same suite before (``orchestration/quality/validated_rows.py``);
 - ``gx_staging_suite`` on ``stg_dms__tickets``, ``stg_dms__part_requests`` and
-  ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``).
+  ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``), side by side in
+  worker processes when they read many rows (``orchestration/quality/staging_runs.py``).
 
 Warning (severity WARN, never blocks): ``gx_kpi_trend`` on ``kpi_values``, a branch's
 monthly value far from its trailing mean (``orchestration/quality/trend_suite.py``).
@@ -43,9 +44,10 @@ from orchestration.defs.checks.results import check_result
 from orchestration.defs.dbt.assets import KPI_VALUES_KEY, dbt_build
 from orchestration.defs.resources import AftersalesConfig
 from orchestration.quality.kpi_values_suite import run_suite
+from orchestration.quality.staging_runs import run_staging_suites
 from orchestration.quality.staging_suites import STAGING_SUITES
 from orchestration.quality.trend_suite import anomaly_sigmas, run_trend_suite
-from orchestration.quality.validated import run_changed_rows, scope
+from orchestration.quality.validated import scope
 from orchestration.quality.validated_rows import scope as kpi_values_scope
 
 STAGING_CHECK_NAME = "gx_staging_suite"
@@ -116,13 +118,18 @@ STAGING_CHECK_KEYS: dict[str, AssetCheckKey] = {
 def gx_staging_suites(context: AssetCheckExecutionContext, aftersales: AftersalesConfig):
     engine = aftersales.engine()
     warehouse_dir = engine.settings.warehouse_dir
-    with retry_only_transient("gx_staging_suites"), engine.read_build() as con:
-        for model, key in STAGING_CHECK_KEYS.items():
-            rows = scope(warehouse_dir, model)
-            docs = build_docs_dir(engine.settings) / model
-            result = run_changed_rows(con, model, warehouse_dir, docs_dir=docs)
-            context.log.info(f"{result.summary()} ({rows})")
-            yield check_result(result, asset_key=key.asset_key, check_name=key.name)
+    read = {model: scope(warehouse_dir, model) for model in STAGING_CHECK_KEYS}
+    with retry_only_transient("gx_staging_suites"):
+        runs = run_staging_suites(engine.settings, build_docs_dir(engine.settings))
+    if runs.processes > 1:
+        context.log.info(
+            f"staging suites ran in {runs.processes} worker processes, peaks "
+            f"{', '.join(f'{mb:.0f}' for mb in runs.worker_peaks_mb.values())} MiB"
+        )
+    for model, key in STAGING_CHECK_KEYS.items():
+        result = runs.results[model]
+        context.log.info(f"{result.summary()} ({read[model]})")
+        yield check_result(result, asset_key=key.asset_key, check_name=key.name)
 
 
 @asset_check(

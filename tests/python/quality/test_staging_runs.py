@@ -1,0 +1,87 @@
+"""The staging suites run side by side in worker processes when they read much, with the
+same verdicts as one after another (orchestration/quality/staging_runs.py, D-121)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from build_copy import count, execute
+
+from orchestration.config import Settings
+from orchestration.quality.gx_runner import PART_ROWS_ENV
+from orchestration.quality.staging_runs import WORKERS_ENV, gx_workers, run_staging_suites
+from orchestration.quality.staging_suites import STAGING_SUITES
+from orchestration.quality.validated import validated_through
+
+
+def _settings(directory: Path) -> Settings:
+    return Settings(
+        landing_dir=directory / "landing",
+        warehouse_dir=directory,
+        serving_dir=directory / "serving",
+        as_of=None,
+    )
+
+
+def _verdicts(runs) -> dict[str, list[tuple[str, bool, int | None]]]:
+    return {
+        model: [(o.description, o.success, o.unexpected_count) for o in result.outcomes]
+        for model, result in runs.results.items()
+    }
+
+
+def test_workers_give_the_verdicts_of_one_process_and_record_what_passed(
+    build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a bad code in one table: its suite fails, the others pass
+    execute(
+        build_dir,
+        "update staging.stg_dms__callbacks set channel = 'carrier pigeon' "
+        "where callback_id = (select min(callback_id) from staging.stg_dms__callbacks)",
+    )
+    total = sum(count(build_dir, f"staging.{model}") for model in STAGING_SUITES)
+    monkeypatch.setenv(PART_ROWS_ENV, str(total // 2))  # more rows than a part: side by side
+    copy = tmp_path / "sequential"
+    copy.mkdir()
+    (copy / "aftersales.duckdb").write_bytes((build_dir / "aftersales.duckdb").read_bytes())
+
+    side_by_side = run_staging_suites(_settings(build_dir), tmp_path / "docs", workers=2)
+    one_process = run_staging_suites(_settings(copy), tmp_path / "docs1", workers=1)
+
+    assert side_by_side.processes == 2 and one_process.processes == 1
+    assert list(side_by_side.results) == list(STAGING_SUITES)
+    assert _verdicts(side_by_side) == _verdicts(one_process)
+    rows = {m: r.row_count for m, r in side_by_side.results.items()}
+    assert rows == {m: r.row_count for m, r in one_process.results.items()}
+    assert all(rows.values())
+    assert not side_by_side.results["stg_dms__callbacks"].success
+    assert side_by_side.results["stg_dms__tickets"].success
+    # each worker reported its peak; the parent recorded only what passed
+    assert len(side_by_side.worker_peaks_mb) == 2
+    assert all(50 < mb < 8192 for mb in side_by_side.worker_peaks_mb.values())
+    assert validated_through(build_dir, "stg_dms__callbacks") is None
+    assert validated_through(build_dir, "stg_dms__tickets") is not None
+    assert (tmp_path / "docs" / "stg_dms__part_requests" / "index.html").is_file()
+
+    # the next run reads only the failed table again
+    again = run_staging_suites(_settings(build_dir), tmp_path / "docs", workers=2)
+    assert again.results["stg_dms__tickets"].row_count == 0
+    assert again.results["stg_dms__callbacks"].row_count == rows["stg_dms__callbacks"]
+
+
+def test_a_small_read_stays_in_the_refresh_process(build_dir: Path, tmp_path: Path) -> None:
+    runs = run_staging_suites(_settings(build_dir), tmp_path / "docs", workers=2)
+    assert runs.processes == 1 and not runs.worker_peaks_mb
+    assert all(result.success for result in runs.results.values())
+
+
+def test_the_number_of_workers_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(WORKERS_ENV, raising=False)
+    assert 1 <= gx_workers() <= 2
+    monkeypatch.setenv(WORKERS_ENV, "3")
+    assert gx_workers() == 3
+    for bad in ("0", "two"):
+        monkeypatch.setenv(WORKERS_ENV, bad)
+        with pytest.raises(ValueError, match=WORKERS_ENV):
+            gx_workers()
