@@ -127,11 +127,9 @@ def dbt_build_stage(spec: Spec) -> Result:
 
 def gx_stage(spec: Spec) -> Result:
     """The refresh's GX asset checks: the kpi_values suite (against what is served), the
-    three staging suites (in worker processes when they read many rows: their peaks add
-    up to the stage's ``concurrent_peak_rss_mb``) and the trend warning, each on a read of
-    the build."""
-    import resource
-
+    three staging suites (in worker processes when they read many rows: the workers'
+    peaks and what this process held meanwhile add up to the stage's
+    ``concurrent_peak_rss_mb``) and the trend warning, each on a read of the build."""
     from orchestration.defs.checks.gx import build_docs_dir
     from orchestration.engines import engine_for
     from orchestration.quality.kpi_values_suite import run_suite
@@ -152,15 +150,12 @@ def gx_stage(spec: Spec) -> Result:
         trend, _ = run_trend_suite(con, docs_dir=docs / "kpi_values_trend")
     seconds = time.perf_counter() - started
     blocking = {result.suite_name or "kpi_values": result.success for result in results}
-    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return seconds, {
         "suites": {**blocking, "trend (warning)": trend.success},
         "passed": all(blocking.values()),
         "expectations": sum(len(r.outcomes) for r in [*results, trend]),
         "staging_processes": staging.processes,
-        "concurrent_peak_rss_mb": round(own_mb + staging.workers_peak_mb, 1)
-        if staging.processes > 1
-        else 0.0,
+        "concurrent_peak_rss_mb": staging.held_at_once_mb,
     }
 
 

@@ -65,16 +65,32 @@ class StagingRuns:
     results: dict[str, SuiteResult]
     processes: int = 1
     worker_peaks_mb: dict[int, float] = field(default_factory=dict)
+    parent_mb: float = 0.0  # what the calling process held while the workers ran
 
     @property
     def workers_peak_mb(self) -> float:
         """The workers' peaks added up: at most what they held at once."""
         return round(sum(self.worker_peaks_mb.values()), 1)
 
+    @property
+    def held_at_once_mb(self) -> float:
+        """At most what the calling process and the workers held at once (0 without
+        workers: then the calling process's own peak says it)."""
+        return round(self.parent_mb + self.workers_peak_mb, 1) if self.worker_peaks_mb else 0.0
+
 
 def _peak_mb() -> float:
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kib / (2**20 if sys.platform == "darwin" else 2**10), 1)
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now (its peak where /proc is not there)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[1])
+    except (OSError, IndexError, ValueError):
+        return _peak_mb()
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
 def _validate(
@@ -97,6 +113,7 @@ def _in_workers(
     context = multiprocessing.get_context("spawn")  # never fork a process holding DuckDB
     results: dict[str, SuiteResult] = {}
     peaks: dict[int, float] = {}
+    parent_mb = _resident_mb()  # the caller only waits while the workers run
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {
@@ -115,7 +132,7 @@ def _in_workers(
             f"memory: nothing was recorded as passed. Run the refresh again with "
             f"{WORKERS_ENV}=1, or a smaller AFTERSALES_GX_PART_ROWS"
         ) from error
-    return StagingRuns(results=results, processes=workers, worker_peaks_mb=peaks)
+    return StagingRuns(results, workers, peaks, parent_mb)
 
 
 def run_staging_suites(
@@ -144,4 +161,4 @@ def run_staging_suites(
     for changed in planned:
         record_passed(warehouse_dir, changed, runs.results[changed.model])
     ordered = {model: runs.results[model] for model in STAGING_SUITES}
-    return StagingRuns(ordered, runs.processes, runs.worker_peaks_mb)
+    return StagingRuns(ordered, runs.processes, runs.worker_peaks_mb, runs.parent_mb)

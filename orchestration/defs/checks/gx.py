@@ -124,7 +124,8 @@ def gx_staging_suites(context: AssetCheckExecutionContext, aftersales: Aftersale
     if runs.processes > 1:
         context.log.info(
             f"staging suites ran in {runs.processes} worker processes, peaks "
-            f"{', '.join(f'{mb:.0f}' for mb in runs.worker_peaks_mb.values())} MiB"
+            f"{', '.join(f'{mb:.0f}' for mb in runs.worker_peaks_mb.values())} MiB "
+            f"(with this process: at most {runs.held_at_once_mb:.0f} MiB at once)"
         )
     for model, key in STAGING_CHECK_KEYS.items():
         result = runs.results[model]

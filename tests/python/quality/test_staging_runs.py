@@ -60,6 +60,10 @@ def test_workers_give_the_verdicts_of_one_process_and_record_what_passed(
     # each worker reported its peak; the parent recorded only what passed
     assert len(side_by_side.worker_peaks_mb) == 2
     assert all(50 < mb < 8192 for mb in side_by_side.worker_peaks_mb.values())
+    assert 0 < side_by_side.parent_mb < 8192
+    assert side_by_side.held_at_once_mb == round(
+        side_by_side.parent_mb + sum(side_by_side.worker_peaks_mb.values()), 1
+    )
     assert validated_through(build_dir, "stg_dms__callbacks") is None
     assert validated_through(build_dir, "stg_dms__tickets") is not None
     assert (tmp_path / "docs" / "stg_dms__part_requests" / "index.html").is_file()
@@ -72,7 +76,7 @@ def test_workers_give_the_verdicts_of_one_process_and_record_what_passed(
 
 def test_a_small_read_stays_in_the_refresh_process(build_dir: Path, tmp_path: Path) -> None:
     runs = run_staging_suites(_settings(build_dir), tmp_path / "docs", workers=2)
-    assert runs.processes == 1 and not runs.worker_peaks_mb
+    assert runs.processes == 1 and not runs.worker_peaks_mb and runs.held_at_once_mb == 0.0
     assert all(result.success for result in runs.results.values())
 
 
