@@ -9,6 +9,7 @@ import pytest
 from build_copy import count, execute
 
 from orchestration.config import Settings
+from orchestration.quality import staging_runs
 from orchestration.quality.gx_runner import PART_ROWS_ENV
 from orchestration.quality.staging_runs import WORKERS_ENV, gx_workers, run_staging_suites
 from orchestration.quality.staging_suites import STAGING_SUITES
@@ -89,3 +90,13 @@ def test_the_number_of_workers_is_checked(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.setenv(WORKERS_ENV, bad)
         with pytest.raises(ValueError, match=WORKERS_ENV):
             gx_workers()
+
+
+def test_each_worker_reads_on_its_share_of_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staging_runs.os, "cpu_count", lambda: 2)
+    assert staging_runs.duckdb_threads(2) == 1
+    assert staging_runs.duckdb_threads(1) == 2
+    monkeypatch.setattr(staging_runs.os, "cpu_count", lambda: 8)
+    assert staging_runs.duckdb_threads(3) == 2
+    monkeypatch.setattr(staging_runs.os, "cpu_count", lambda: None)
+    assert staging_runs.duckdb_threads(2) == 1
