@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -177,5 +177,4 @@ def run_staging_suites(
         runs = _in_workers(settings, planned, docs_root, min(workers, len(planned)))
     for changed in planned:
         record_passed(warehouse_dir, changed, runs.results[changed.model])
-    ordered = {model: runs.results[model] for model in STAGING_SUITES}
-    return StagingRuns(ordered, runs.processes, runs.worker_peaks_mb, runs.parent_mb)
+    return replace(runs, results={model: runs.results[model] for model in STAGING_SUITES})

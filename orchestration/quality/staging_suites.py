@@ -138,6 +138,12 @@ def build_staging_suite(spec: StagingSuite) -> Any:
     return suite
 
 
+def resolved_after(since: datetime | None) -> tuple[str, list[Any]]:
+    """The ``where`` clause and parameters of a staging model's rows resolved after
+    ``since`` (every row when None): what its suite reads."""
+    return ("where _resolved_at > ?", [since]) if since is not None else ("", [])
+
+
 def read_model(
     con: duckdb.DuckDBPyConnection, model: str, since: datetime | None = None
 ) -> list[Part]:
@@ -146,7 +152,7 @@ def read_model(
     view of the build (``Engine.read_build``). ``since``: only the rows resolved after
     that time."""
     spec = STAGING_SUITES[model]
-    where, params = ("where _resolved_at > ?", [since]) if since is not None else ("", [])
+    where, params = resolved_after(since)
     relation = f"{STAGING_SCHEMA}.{model}"
     return read_parts(con, relation, spec.checked, (spec.key,), where, params, codes=spec.codes)
 
@@ -158,9 +164,10 @@ def run_staging_suite(
     since: datetime | None = None,
 ) -> SuiteResult:
     """The model's suite on every row, or (``since``) on the rows resolved after that
-    time: ``validated.run_changed_rows`` passes the time of the last passing run. A
-    table larger than ``AFTERSALES_GX_PART_ROWS`` is validated in parts split by its key,
-    so the key's uniqueness still holds over the whole table."""
+        time: ``staging_runs.run_staging_suites`` passes the time of the last passing run
+    (``validated.changed_rows``). A
+        table larger than ``AFTERSALES_GX_PART_ROWS`` is validated in parts split by its key,
+        so the key's uniqueness still holds over the whole table."""
     spec = STAGING_SUITES[model]
     parts = read_model(con, model, since)
     return validate_parts(parts, lambda: build_staging_suite(spec), model, docs_dir)

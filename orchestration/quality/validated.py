@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.quality.gx_runner import SuiteResult
-from orchestration.quality.staging_suites import STAGING_SCHEMA, run_staging_suite
+from orchestration.quality.staging_suites import STAGING_SCHEMA, resolved_after
 from orchestration.state_files import read_state, write_state
 
 STATE_FILE_NAME = "gx_staging_validated.json"
@@ -67,7 +67,7 @@ def changed_rows(con: duckdb.DuckDBPyConnection, model: str, warehouse_dir: Path
     (through,) = con.execute(f"select max(_resolved_at) from {relation}").fetchone()
     if since is not None and through is not None and through < since:
         since = None  # the table was rebuilt with older stamps: validate everything
-    where, params = ("where _resolved_at > ?", [since]) if since is not None else ("", [])
+    where, params = resolved_after(since)
     (rows,) = con.execute(f"select count(*) from {relation} {where}", params).fetchone()
     return ChangedRows(model=model, since=since, through=through, rows=int(rows))
 
@@ -78,22 +78,7 @@ def record_passed(warehouse_dir: Path, changed: ChangedRows, result: SuiteResult
         record_validated(warehouse_dir, changed.model, changed.through)
 
 
-def run_changed_rows(
-    con: duckdb.DuckDBPyConnection,
-    model: str,
-    warehouse_dir: Path,
-    docs_dir: Path | None = None,
-) -> SuiteResult:
-    """Run ``model``'s suite on the rows resolved since it last passed (all rows the
-    first time); record how far it got when it passes. The result's ``row_count`` is the
-    number of rows read; :func:`scope` says which."""
-    changed = changed_rows(con, model, warehouse_dir)
-    result = run_staging_suite(con, model, docs_dir=docs_dir, since=changed.since)
-    record_passed(warehouse_dir, changed, result)
-    return result
-
-
 def scope(warehouse_dir: Path, model: str) -> str:
-    """Which rows the next :func:`run_changed_rows` of ``model`` reads, in words."""
+    """Which rows the next run of ``model``'s suite reads (:func:`changed_rows`), in words."""
     since = validated_through(warehouse_dir, model)
     return "every row" if since is None else f"rows resolved after {since.isoformat()}"

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_copy import count, execute, read_only
+from build_copy import count, execute
 
-from orchestration.quality.validated import run_changed_rows, scope, validated_through
+from orchestration.config import Settings
+from orchestration.quality.staging_runs import run_staging_suites
+from orchestration.quality.validated import scope, validated_through
 
 MODEL = "stg_dms__callbacks"
 
 
 def _run(directory: Path):
-    with read_only(directory) as con:
-        return run_changed_rows(con, MODEL, directory)
+    """The refresh's staging suites, in this process; the result of MODEL's."""
+    settings = Settings(directory / "landing", directory, directory / "serving", None)
+    return run_staging_suites(settings, directory / "docs", workers=1).results[MODEL]
 
 
 def test_only_rows_resolved_since_the_last_pass_are_read_again(build_dir: Path) -> None:
