@@ -127,32 +127,92 @@
     {{ return(condition) }}
 {%- endmacro %}
 
-{#- The employees this build can have changed: those with a punch version parsed in this
-    build (every version of such a punch, so a punch moved to another employee, or
-    deleted, counts for both) or with a row this build re-sequenced or re-allocated.
-    assert_job_shares_add_up_to_union_of_job_time (it holds per employee: a job and its
-    share are one employee's) reads those. -#}
-{% macro labour_employees_built(column='employee_id') -%}
+{#- The busy periods this build can have changed (D-122): per employee this build can
+    have changed (with a punch version parsed in this build, every version of such a punch,
+    so a punch moved to another employee, or deleted, counts for both; or with a row this
+    build re-sequenced or re-allocated), `from_epoch`, the start of the earliest such period, or the
+    smallest bigint (every job of his) when nothing of his below says where they start.
+    assert_job_shares_add_up_to_union_of_job_time holds per busy period (the jobs of one
+    stretch of time with a job open: their shares add up to its length) and reads the
+    jobs and shares starting at or after `from_epoch`.
+
+    A job that can have changed holds a punch this build re-sequenced (the pairing
+    rewrites each touched sequence from its earliest touched version on, and the punch
+    before it: D-099), so it ends at or after that employee's earliest re-sequenced punch
+    minus var('max_pair_hours') (no pair is longer: assert_labour_pairs_within_max_hours,
+    which reads every pair), `reach_epoch`. The periods start at the busy period
+    (`busy_from_epoch`) of each share row ending at or after `reach_epoch`, written in this
+    build or naming a punch parsed in it (a row that should have gone), and no later than
+    the start of each job ending at or after `reach_epoch` (its period's start when its
+    share row is right: a job without one fails the test either way). Every period
+    starting at or after `from_epoch` is read whole, so none is cut. -#}
+{% macro labour_busy_periods_built() -%}
+    {#- the refs come first, so that dbt records them while parsing -#}
     {%- set versions = ref('base_dms__time_punches') -%}
     {%- set sequenced = ref('int_punches_sequenced') -%}
     {%- set shares = ref('int_job_shares_allocated') -%}
+    {%- set jobs = ref('int_jobs_paired') -%}
     {%- if not labour_rows_built_enabled() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set condition -%}
-    {{ column }} in (
-        select all_versions.employee_id
-        from {{ versions }} as all_versions
-        where all_versions.punch_id in (
+    {%- set periods -%}
+        with
+
+        parsed as (
             {{ keys_parsed_in_this_build('base_dms__time_punches', 'punch_id') }}
+        ),
+
+        employees as (
+            select all_versions.employee_id
+            from {{ versions }} as all_versions
+            where all_versions.punch_id in (select punch_id from parsed)
+            union
+            select employee_id from {{ sequenced }} where _computed_at = {{ build_started_at() }}
+            union
+            select employee_id from {{ shares }} where _computed_at = {{ build_started_at() }}
+        ),
+
+        reaches as (
+            select
+                employee_id,
+                min(punched_epoch) - {{ var('max_pair_hours') }} * 3600 as reach_epoch
+            from {{ sequenced }}
+            where _computed_at = {{ build_started_at() }}
+            group by employee_id
+        ),
+
+        period_starts as (
+            select employee_id, busy_from_epoch as from_epoch
+            from {{ shares }}
+            where _computed_at = {{ build_started_at() }}
+            union all
+            select shares.employee_id, shares.busy_from_epoch
+            from {{ shares }} as shares
+            inner join reaches
+                on shares.employee_id = reaches.employee_id
+                and shares.end_epoch >= reaches.reach_epoch
+            union all
+            select employee_id, busy_from_epoch
+            from {{ shares }}
+            where job_id in (select punch_id from parsed)
+                or end_punch_id in (select punch_id from parsed)
+            union all
+            select jobs.employee_id, jobs.start_epoch
+            from {{ jobs }} as jobs
+            inner join reaches
+                on jobs.employee_id = reaches.employee_id
+                and jobs.end_epoch >= reaches.reach_epoch
         )
-        union
-        select employee_id from {{ sequenced }} where _computed_at = {{ build_started_at() }}
-        union
-        select employee_id from {{ shares }} where _computed_at = {{ build_started_at() }}
-    )
+
+        select
+            employees.employee_id,
+            coalesce(min(period_starts.from_epoch), -9223372036854775807) as from_epoch
+        from employees
+        left join period_starts
+            on employees.employee_id = period_starts.employee_id
+        group by employees.employee_id
     {%- endset -%}
-    {{ return(condition) }}
+    {{ return(periods) }}
 {%- endmacro %}
 
 {#- The work orders whose sold-hours split this build can have changed: those it split

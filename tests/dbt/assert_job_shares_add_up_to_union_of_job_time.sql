@@ -1,18 +1,33 @@
 -- The job shares of an employee add up to the union of his job intervals. The union is
 -- computed independently of int_job_shares_allocated, by gaps and islands over
 -- int_jobs_paired. Returns employees whose totals differ by more than a rounding error.
--- In a refresh's incremental build it reads the employees that build can have changed
--- (labour_employees_built, macros/tests/rows_built.sql; D-098).
+-- In a refresh's incremental build it reads, per employee that build can have changed,
+-- the busy periods it can have changed, whole: the jobs and shares starting at or after
+-- the first one's start (labour_busy_periods_built, macros/tests/rows_built.sql; D-098,
+-- D-122). The totals then hold over those periods.
+{%- set periods_built = labour_busy_periods_built() %}
 with
-
+{% if periods_built %}
+periods_built as (
+    {{ periods_built }}
+),
+{% endif %}
 jobs as (
-    select * from {{ ref('int_jobs_paired') }}
-    {{ where_clause(labour_employees_built()) }}
+    select paired.* from {{ ref('int_jobs_paired') }} as paired
+    {%- if periods_built %}
+    inner join periods_built
+        on paired.employee_id = periods_built.employee_id
+        and paired.start_epoch >= periods_built.from_epoch
+    {%- endif %}
 ),
 
 job_shares as (
-    select * from {{ ref('int_job_shares_allocated') }}
-    {{ where_clause(labour_employees_built()) }}
+    select shares.* from {{ ref('int_job_shares_allocated') }} as shares
+    {%- if periods_built %}
+    inner join periods_built
+        on shares.employee_id = periods_built.employee_id
+        and shares.start_epoch >= periods_built.from_epoch
+    {%- endif %}
 ),
 
 ordered_jobs as (

@@ -247,6 +247,110 @@ def test_an_incremental_build_tests_the_sold_hours_splits_it_can_have_changed(
     assert "_computed_at" not in full_sql, full_sql
 
 
+JOB_SHARES_TEST = "assert_job_shares_add_up_to_union_of_job_time"
+
+
+def _last_near_and_far_jobs(warehouse_dir: Path) -> tuple[str, str, str]:
+    """An employee's last job's end punch, a job of his ending in the max_pair_hours (16)
+    before the last job starts, and a job of his starting before every busy period that
+    holds a job ending in that stretch."""
+    with read_only(warehouse_dir) as con:
+        return con.execute(
+            """
+            with shares as (select * from intermediate.int_job_shares_allocated),
+            last_jobs as (
+                select employee_id, arg_max(end_punch_id, start_epoch) as end_punch_id,
+                    max(start_epoch) as last_start, max(start_epoch) - 16 * 3600 as reach
+                from shares group by employee_id
+            ),
+            near as (
+                select shares.employee_id, min(shares.job_id) as job_id
+                from shares inner join last_jobs using (employee_id)
+                where shares.end_epoch >= last_jobs.reach
+                    and shares.end_epoch < last_jobs.last_start
+                group by shares.employee_id
+            ),
+            reached as (
+                select shares.employee_id, min(shares.busy_from_epoch) as from_epoch
+                from shares inner join last_jobs using (employee_id)
+                where shares.end_epoch >= last_jobs.reach
+                group by shares.employee_id
+            ),
+            far as (
+                select shares.employee_id, min(shares.job_id) as job_id
+                from shares inner join reached using (employee_id)
+                where shares.start_epoch < reached.from_epoch
+                group by shares.employee_id
+            )
+            select last_jobs.end_punch_id, near.job_id, far.job_id
+            from last_jobs
+            inner join near using (employee_id)
+            inner join far using (employee_id)
+            order by last_jobs.employee_id
+            limit 1
+            """
+        ).fetchone()
+
+
+def _punch_arrives_again(warehouse_dir: Path, punch_id: str, file_name: str) -> None:
+    """A version of ``punch_id`` arrives again, in ``file_name``."""
+    execute(
+        warehouse_dir,
+        "insert into staging.base_dms__time_punches "
+        f"select * replace ('{file_name}' as _source_file, cast(now() as timestamp) "
+        f"as _staged_at) from staging.base_dms__time_punches where punch_id = '{punch_id}' "
+        "and _quarantine_reason is null limit 1",
+    )
+
+
+def _share_scaled(warehouse_dir: Path, job_id: str, factor: float) -> None:
+    """``job_id``'s share times ``factor`` (a half stays within the job's duration, which
+    assert_labour_pairs_within_max_hours checks on every row)."""
+    execute(
+        warehouse_dir,
+        f"update intermediate.int_job_shares_allocated set share_hours = share_hours * {factor} "
+        f"where job_id = '{job_id}'",
+    )
+
+
+def test_an_incremental_build_tests_the_busy_periods_it_can_have_changed(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    """assert_job_shares_add_up_to_union_of_job_time reads, per employee the build can
+    have changed, the busy periods from the first one that holds a job ending within
+    max_pair_hours of a punch it re-sequenced (D-122), not all his jobs."""
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    shares = {
+        "select": f"int_punches_sequenced int_job_shares_allocated {JOB_SHARES_TEST}",
+        "test": JOB_SHARES_TEST,
+    }
+    last_end, near, far = _last_near_and_far_jobs(warehouse_dir)
+    # an old share of a busy period before the reach of the late punch no longer adds up
+    _share_scaled(warehouse_dir, far, 0.5)
+    _punch_arrives_again(warehouse_dir, last_end, "late.csv")
+    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, tmp_path, shares)
+    assert "inner join periods_built" in incremental_sql, incremental_sql
+    assert "_computed_at = cast(" in incremental_sql, incremental_sql
+    assert "inner join periods_built" not in full_sql, full_sql
+
+    # the same employee's last job end arrives again; a job of his that ends within
+    # max_pair_hours before the last job starts keeps its row (the build rewrites the jobs
+    # from the last one on) but its busy period is read: its wrong share fails the test
+    _share_scaled(warehouse_dir, far, 2.0)
+    _share_scaled(warehouse_dir, near, 0.5)
+    _punch_arrives_again(warehouse_dir, last_end, "late-again.csv")
+    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **shares)
+    assert code == 1 and f"Failure in test {JOB_SHARES_TEST}" in output, output[-3000:]
+    with read_only(warehouse_dir) as con:
+        kept = con.execute(
+            "select count(*) from intermediate.int_job_shares_allocated where job_id = ? "
+            "and _computed_at < (select max(_computed_at) "
+            "from intermediate.int_job_shares_allocated)",
+            [near],
+        ).fetchone()
+    assert kept == (1,), kept  # the build did not rewrite it: the test read it anyway
+
+
 PAIRING_TESTS = ("assert_every_punch_paired_or_orphaned", "assert_punch_partners_name_each_other")
 
 
