@@ -126,36 +126,30 @@ def dbt_build_stage(spec: Spec) -> Result:
 
 
 def gx_stage(spec: Spec) -> Result:
-    """The refresh's GX asset checks: the kpi_values suite (against what is served), the
-    three staging suites (in worker processes when they read many rows: the workers'
-    peaks and what this process held meanwhile add up to the stage's
-    ``concurrent_peak_rss_mb``) and the trend warning, each on a read of the build."""
+    """The refresh's GX asset checks: the blocking suites, kpi_values (against what is
+    served) and the three staging suites (in worker processes when they read many rows:
+    the workers' peaks and what this process held meanwhile add up to the stage's
+    ``concurrent_peak_rss_mb``), and the trend warning, each on a read of the build."""
     from orchestration.defs.checks.gx import build_docs_dir
     from orchestration.engines import engine_for
-    from orchestration.quality.kpi_values_suite import run_suite
-    from orchestration.quality.staging_runs import run_staging_suites
+    from orchestration.quality.suite_runs import run_blocking_suites
     from orchestration.quality.trend_suite import run_trend_suite
 
     engine = engine_for(settings_of(spec))
     docs = build_docs_dir(engine.settings)
     started = time.perf_counter()
-    warehouse_dir = engine.settings.warehouse_dir
-    with engine.read_build() as con, engine.read_served() as served:
-        results = [
-            run_suite(con, served=served, docs_dir=docs / "kpi_values", warehouse_dir=warehouse_dir)
-        ]
-    staging = run_staging_suites(engine.settings, docs)
-    results += staging.results.values()
+    blocking = run_blocking_suites(engine.settings, docs)
     with engine.read_build() as con:
         trend, _ = run_trend_suite(con, docs_dir=docs / "kpi_values_trend")
     seconds = time.perf_counter() - started
-    blocking = {result.suite_name or "kpi_values": result.success for result in results}
+    results = blocking.results
+    passed = {name: result.success for name, result in results.items()}
     return seconds, {
-        "suites": {**blocking, "trend (warning)": trend.success},
-        "passed": all(blocking.values()),
-        "expectations": sum(len(r.outcomes) for r in [*results, trend]),
-        "staging_processes": staging.processes,
-        "concurrent_peak_rss_mb": staging.held_at_once_mb,
+        "suites": {**passed, "trend (warning)": trend.success},
+        "passed": all(passed.values()),
+        "expectations": sum(len(r.outcomes) for r in [*results.values(), trend]),
+        "suite_processes": blocking.processes,
+        "concurrent_peak_rss_mb": blocking.held_at_once_mb,
     }
 
 

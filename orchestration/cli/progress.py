@@ -10,8 +10,7 @@ STEP_LABELS = {
     "ingest": "ingest landing files",
     "landing_freshness": "landing freshness from the ingest register (warning only)",
     "dbt_build": "dbt build (seeds, models, data tests)",
-    "gx_staging_suites": "Great Expectations suites on the staging facts",
-    "gx_kpi_values_suite": "Great Expectations suite on kpi_values",
+    "gx_blocking_suites": "Great Expectations suites on kpi_values and the staging facts",
     "gx_kpi_trend": "KPI trend check (warning only)",
     "publish": "publish to the serving directory",
 }

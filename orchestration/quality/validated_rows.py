@@ -69,6 +69,12 @@ def record_validated(
     return int(rows)
 
 
+def recorded(warehouse_dir: Path) -> bool:
+    """Whether a passing run is recorded (under any fingerprint)."""
+    state_path, hashes_path = _paths(warehouse_dir)
+    return read_state(state_path) is not None and hashes_path.is_file()
+
+
 def scope(warehouse_dir: Path) -> str:
     """Which rows the next run may skip, in words."""
     state = read_state(_paths(warehouse_dir)[0]) or {}

@@ -7,8 +7,11 @@ stays as it was):
   including the row-count band against what is served now; it reads the rows that have
   not passed the same suite before (``orchestration/quality/validated_rows.py``);
 - ``gx_staging_suite`` on ``stg_dms__tickets``, ``stg_dms__part_requests`` and
-  ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``), side by side in
-  worker processes when they read many rows (``orchestration/quality/staging_runs.py``).
+  ``stg_dms__callbacks`` (``orchestration/quality/staging_suites.py``).
+
+One step runs the four (``gx_blocking_suites``), side by side in worker processes when
+they read many rows (``orchestration/quality/suite_runs.py``, D-121, D-123); a run that
+selects some of its checks runs those only.
 
 Warning (severity WARN, never blocks): ``gx_kpi_trend`` on ``kpi_values``, a branch's
 monthly value far from its trailing mean (``orchestration/quality/trend_suite.py``).
@@ -43,9 +46,8 @@ from orchestration.defs.automation.policies import (
 from orchestration.defs.checks.results import check_result
 from orchestration.defs.dbt.assets import KPI_VALUES_KEY, dbt_build
 from orchestration.defs.resources import AftersalesConfig
-from orchestration.quality.kpi_values_suite import run_suite
-from orchestration.quality.staging_runs import run_staging_suites
 from orchestration.quality.staging_suites import STAGING_SUITES
+from orchestration.quality.suite_runs import KPI_VALUES_SUITE, run_blocking_suites
 from orchestration.quality.trend_suite import anomaly_sigmas, run_trend_suite
 from orchestration.quality.validated import scope
 from orchestration.quality.validated_rows import scope as kpi_values_scope
@@ -59,35 +61,6 @@ def build_docs_dir(settings: Settings) -> Path:
     return settings.warehouse_dir / DOCS_DIR_NAME
 
 
-@asset_check(
-    asset=KPI_VALUES_KEY,
-    name="gx_kpi_values_suite",
-    blocking=True,
-    pool=WAREHOUSE_POOL,
-    retry_policy=writer_retry_policy(),
-    description=(
-        "Great Expectations suite: contract columns, keys, grains, KPI codes, per-KPI value "
-        "bounds from kpi_definitions (value_min/value_max), non-negative denominators, "
-        "target/meets_target consistency, row count within the band of the last publish."
-    ),
-)
-def gx_kpi_values_suite(
-    context: AssetCheckExecutionContext, aftersales: AftersalesConfig
-) -> AssetCheckResult:
-    engine = aftersales.engine()
-    docs_dir = build_docs_dir(engine.settings) / "kpi_values"
-    warehouse_dir = engine.settings.warehouse_dir
-    rows = kpi_values_scope(warehouse_dir)
-    with (
-        retry_only_transient("gx_kpi_values_suite"),
-        engine.read_build() as con,
-        engine.read_served() as served,
-    ):
-        result = run_suite(con, served=served, docs_dir=docs_dir, warehouse_dir=warehouse_dir)
-    context.log.info(f"{result.summary()} (read: {rows})")
-    return check_result(result)
-
-
 def _model_key(model: str) -> Any:
     for spec in dbt_build.specs:
         if spec.key.path[-1] == model:
@@ -95,41 +68,64 @@ def _model_key(model: str) -> Any:
     raise KeyError(f"no dbt asset for {model}")
 
 
-STAGING_CHECK_KEYS: dict[str, AssetCheckKey] = {
-    model: AssetCheckKey(_model_key(model), STAGING_CHECK_NAME) for model in STAGING_SUITES
+KPI_VALUES_CHECK_NAME = "gx_kpi_values_suite"
+# each blocking suite's check (orchestration.quality.suite_runs.BLOCKING_SUITES)
+BLOCKING_CHECK_KEYS: dict[str, AssetCheckKey] = {
+    KPI_VALUES_SUITE: AssetCheckKey(KPI_VALUES_KEY, KPI_VALUES_CHECK_NAME),
+    **{model: AssetCheckKey(_model_key(model), STAGING_CHECK_NAME) for model in STAGING_SUITES},
 }
+
+
+def _description(suite: str) -> str:
+    if suite == KPI_VALUES_SUITE:
+        return (
+            "Great Expectations suite: contract columns, keys, grains, KPI codes, per-KPI "
+            "value bounds from kpi_definitions (value_min/value_max), non-negative "
+            "denominators, target/meets_target consistency, row count within the band of "
+            "the last publish."
+        )
+    return (
+        f"Great Expectations suite on {suite}: columns, key, enumerations, required values, "
+        "non-negative quantities and amounts."
+    )
+
+
+def _read_scope(warehouse_dir: Path, suite: str) -> str:
+    if suite == KPI_VALUES_SUITE:
+        return kpi_values_scope(warehouse_dir)
+    return scope(warehouse_dir, suite)
 
 
 @multi_asset_check(
     specs=[
         AssetCheckSpec(
-            STAGING_CHECK_NAME,
-            asset=key.asset_key,
-            blocking=True,
-            description=f"Great Expectations suite on {model}: columns, key, enumerations, "
-            "required values, non-negative quantities and amounts.",
+            key.name, asset=key.asset_key, blocking=True, description=_description(suite)
         )
-        for model, key in STAGING_CHECK_KEYS.items()
+        for suite, key in BLOCKING_CHECK_KEYS.items()
     ],
-    name="gx_staging_suites",
+    name="gx_blocking_suites",
+    can_subset=True,
     pool=WAREHOUSE_POOL,
     retry_policy=writer_retry_policy(),
 )
-def gx_staging_suites(context: AssetCheckExecutionContext, aftersales: AftersalesConfig):
+def gx_blocking_suites(context: AssetCheckExecutionContext, aftersales: AftersalesConfig):
     engine = aftersales.engine()
     warehouse_dir = engine.settings.warehouse_dir
-    read = {model: scope(warehouse_dir, model) for model in STAGING_CHECK_KEYS}
-    with retry_only_transient("gx_staging_suites"):
-        runs = run_staging_suites(engine.settings, build_docs_dir(engine.settings))
+    selected = context.selected_asset_check_keys
+    suites = [suite for suite, key in BLOCKING_CHECK_KEYS.items() if key in selected]
+    read = {suite: _read_scope(warehouse_dir, suite) for suite in suites}
+    with retry_only_transient("gx_blocking_suites"):
+        runs = run_blocking_suites(engine.settings, build_docs_dir(engine.settings), suites=suites)
     if runs.processes > 1:
         context.log.info(
-            f"staging suites ran in {runs.processes} worker processes, peaks "
+            f"GX suites ran in {runs.processes} worker processes, peaks "
             f"{', '.join(f'{mb:.0f}' for mb in runs.worker_peaks_mb.values())} MiB "
             f"(with this process: at most {runs.held_at_once_mb:.0f} MiB at once)"
         )
-    for model, key in STAGING_CHECK_KEYS.items():
-        result = runs.results[model]
-        context.log.info(f"{result.summary()} ({read[model]})")
+    for suite in suites:
+        key = BLOCKING_CHECK_KEYS[suite]
+        result = runs.results[suite]
+        context.log.info(f"{result.summary()} (read: {read[suite]})")
         yield check_result(result, asset_key=key.asset_key, check_name=key.name)
 
 
@@ -172,4 +168,4 @@ def gx_kpi_trend(
     )
 
 
-GX_CHECKS = [gx_kpi_values_suite, gx_staging_suites, gx_kpi_trend]
+GX_CHECKS = [gx_blocking_suites, gx_kpi_trend]

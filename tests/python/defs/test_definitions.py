@@ -60,8 +60,7 @@ def orch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
             ingest=ingest_assets.ingest,
         )
         checks = SimpleNamespace(
-            gx_kpi_values_suite=gx.gx_kpi_values_suite,
-            gx_staging_suites=gx.gx_staging_suites,
+            gx_blocking_suites=gx.gx_blocking_suites,
             gx_kpi_trend=gx.gx_kpi_trend,
             landing_freshness_check=freshness.landing_freshness_check,
         )
@@ -167,20 +166,22 @@ def test_groups_and_lineage(orch: SimpleNamespace) -> None:
 
 
 def test_gx_check_is_blocking(orch: SimpleNamespace) -> None:
-    spec = next(iter(orch.checks.gx_kpi_values_suite.check_specs))
-    assert spec.blocking
-    assert spec.asset_key == orch.assets.KPI_VALUES_KEY
+    checks = orch.checks.gx_blocking_suites.check_specs
+    specs = [spec for spec in checks if spec.name == "gx_kpi_values_suite"]
+    assert len(specs) == 1 and specs[0].blocking
+    assert specs[0].asset_key == orch.assets.KPI_VALUES_KEY
 
 
 def test_checks_blocking_and_warning(orch: SimpleNamespace) -> None:
     c = orch.checks
-    staging = list(c.gx_staging_suites.check_specs)
+    blocking = list(c.gx_blocking_suites.check_specs)
+    staging = [s for s in blocking if s.name == "gx_staging_suite"]
     assert {s.asset_key.path[-1] for s in staging} == {
         "stg_dms__tickets",
         "stg_dms__part_requests",
         "stg_dms__callbacks",
     }
-    assert all(s.blocking for s in staging)
+    assert len(blocking) == 4 and all(s.blocking for s in blocking)
     assert not any(s.blocking for s in c.gx_kpi_trend.check_specs)
     freshness = next(iter(c.landing_freshness_check.check_specs))
     assert freshness.asset_key == orch.assets.INGEST_KEY and not freshness.blocking
@@ -194,7 +195,7 @@ def test_checks_blocking_and_warning(orch: SimpleNamespace) -> None:
         ).values()
         for output in (outputs if isinstance(outputs, list) else [outputs])
     }
-    assert {"gx_staging_suites", "marts__kpi_values_gx_kpi_values_suite"} <= upstream
+    assert "gx_blocking_suites" in upstream
 
 
 def test_warehouse_steps_share_one_pool_and_retry(orch: SimpleNamespace) -> None:
@@ -207,8 +208,7 @@ def test_warehouse_steps_share_one_pool_and_retry(orch: SimpleNamespace) -> None
         a.ingest,
         a.dbt_build,
         a.publish_warehouse,
-        c.gx_kpi_values_suite,
-        c.gx_staging_suites,
+        c.gx_blocking_suites,
         c.gx_kpi_trend,
         c.landing_freshness_check,
     ]
@@ -344,7 +344,7 @@ def test_failing_gx_check_blocks_publish(
         _write_build(settings, a.dbt_project.manifest_path, value)
 
     result = materialize(
-        [kpi_values_stub, orch.checks.gx_kpi_values_suite, a.publish_warehouse],
+        [kpi_values_stub, orch.checks.gx_blocking_suites, a.publish_warehouse],
         resources={"aftersales": config},
         raise_on_error=False,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from build_copy import count, execute
 
 from orchestration.config import Settings
-from orchestration.quality.staging_runs import run_staging_suites
+from orchestration.quality.suite_runs import run_blocking_suites
 from orchestration.quality.validated import scope, validated_through
 
 MODEL = "stg_dms__callbacks"
@@ -17,7 +17,9 @@ MODEL = "stg_dms__callbacks"
 def _run(directory: Path):
     """The refresh's staging suites, in this process; the result of MODEL's."""
     settings = Settings(directory / "landing", directory, directory / "serving", None)
-    return run_staging_suites(settings, directory / "docs", workers=1).results[MODEL]
+    return run_blocking_suites(settings, directory / "docs", workers=1, suites=[MODEL]).results[
+        MODEL
+    ]
 
 
 def test_only_rows_resolved_since_the_last_pass_are_read_again(build_dir: Path) -> None:
