@@ -6,7 +6,9 @@
     A daily KPI row of day d can change only when
     - a version of a work order, part line, punch or call dated on or after d arrived,
       was deleted or retracted (every date of every version of a touched key counts, and
-      every date of every version of the work order it belongs to, or reworks);
+      every date of every version of the work order it belongs to; of a repair it
+      reworks, the delivery dates, when the rework falls within the comeback window:
+      D-124);
     - the as-of time moved past the end of a known-outcome window that was still open at
       d (rework, follow-up and receipt windows; SLA targets on the business clock): with
       the same as-of time as the previous build no outcome flips, and a build in which
@@ -164,7 +166,8 @@ touched_{{ table }} as (
     select
         {{ dms_first_event_date(table, table ~ '_versions') }} as touched_date,
         {%- if table == 'tickets' %}
-        {{ table }}_versions.rework_of_ticket_id as related_ticket_id
+        {#- a rework reaches its repair below (reworked_repair_dates), not here #}
+        cast(null as {{ dbt.type_string() }}) as related_ticket_id
         {%- else %}
         {{ table }}_versions.ticket_id as related_ticket_id
         {%- endif %}
@@ -172,7 +175,33 @@ touched_{{ table }} as (
 ),
 {%- endfor %}
 
-{#- the work orders the touched rows belong to (or rework), all their versions -#}
+{#- a rework changes only the comeback flags of the repair it reworks
+    (int_tickets_rework_flagged), which comeback_rate and first_time_fix_rate count on
+    the repair's delivery day, and only when it was opened no later than
+    var('comeback_window_days') after that delivery (D-124): every delivery date of every
+    version of a repair that a version of a touched work order reworks, when some
+    version of the rework was opened within the window of some version of the repair's
+    delivery (a day more: each date is in its own branch's time zone); a rework outside
+    every window flags nothing -#}
+reworked_repairs as (
+    select reworks.rework_of_ticket_id as ticket_id
+    from tickets_versions as reworks
+    inner join {{ ref('base_dms__tickets') }} as repairs
+        on reworks.rework_of_ticket_id = repairs.ticket_id
+    where cast(reworks.opened_at as date)
+        <= {{ dbt.dateadd('day', var('comeback_window_days') + 1, 'cast(repairs.delivered_at as date)') }}
+    group by reworks.rework_of_ticket_id
+),
+
+reworked_repair_dates as (
+    select cast(repairs.delivered_at as date) as touched_date
+    from {{ ref('base_dms__tickets') }} as repairs
+    inner join reworked_repairs
+        on repairs.ticket_id = reworked_repairs.ticket_id
+    where repairs.delivered_at is not null
+),
+
+{#- the work orders the touched rows belong to, all their versions -#}
 related_tickets as (
     {%- for table in facts %}
     select related_ticket_id as ticket_id
@@ -234,6 +263,9 @@ touched_dates as (
     select touched_date
     from reached_ticket_dates
     where reaches_every_kpi
+    union all
+    select touched_date
+    from reworked_repair_dates
 ),
 
 branches_touched as (
