@@ -164,10 +164,10 @@ def run_staging_suite(
     since: datetime | None = None,
 ) -> SuiteResult:
     """The model's suite on every row, or (``since``) on the rows resolved after that
-        time: ``suite_runs.run_blocking_suites`` passes the time of the last passing run
-    (``validated.changed_rows``). A
-        table larger than ``AFTERSALES_GX_PART_ROWS`` is validated in parts split by its key,
-        so the key's uniqueness still holds over the whole table."""
+    time: ``suite_runs.run_blocking_suites`` passes the time of the last passing run
+    (``validated.changed_rows``). A table larger than ``AFTERSALES_GX_PART_ROWS`` is
+    validated in parts split by its key, so the key's uniqueness still holds over the
+    whole table."""
     spec = STAGING_SUITES[model]
     parts = read_model(con, model, since)
     return validate_parts(parts, lambda: build_staging_suite(spec), model, docs_dir)

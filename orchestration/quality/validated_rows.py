@@ -36,13 +36,20 @@ def _paths(warehouse_dir: Path) -> tuple[Path, Path]:
     return warehouse_dir / f"{STATE_NAME}.json", warehouse_dir / f"{STATE_NAME}.parquet"
 
 
+def _recorded_state(warehouse_dir: Path) -> dict[str, Any] | None:
+    """The state of the recorded passing run, when its hashes are there too."""
+    state_path, hashes_path = _paths(warehouse_dir)
+    state = read_state(state_path)
+    return state if state is not None and hashes_path.is_file() else None
+
+
 def unvalidated_where(warehouse_dir: Path, fingerprint: str, columns: Sequence[str]) -> str:
     """A ``where`` clause that keeps the rows not passed before under ``fingerprint``
     (empty: read every row)."""
-    state_path, hashes_path = _paths(warehouse_dir)
-    state = read_state(state_path)
-    if state is None or state.get("fingerprint") != fingerprint or not hashes_path.is_file():
+    state = _recorded_state(warehouse_dir)
+    if state is None or state.get("fingerprint") != fingerprint:
         return ""
+    hashes_path = _paths(warehouse_dir)[1]
     return (
         f"where {row_hash_sql(columns)} not in "
         f"(select row_hash from read_parquet({sql_text(str(hashes_path))}))"
@@ -71,8 +78,7 @@ def record_validated(
 
 def recorded(warehouse_dir: Path) -> bool:
     """Whether a passing run is recorded (under any fingerprint)."""
-    state_path, hashes_path = _paths(warehouse_dir)
-    return read_state(state_path) is not None and hashes_path.is_file()
+    return _recorded_state(warehouse_dir) is not None
 
 
 def scope(warehouse_dir: Path) -> str:
