@@ -15,6 +15,10 @@ On a year of generated daily exports (``aftersales-generate --batch-days 1``):
 5. the hand-written pass's rows are compared with ``marts.kpi_values`` (untimed), which
    now holds every file too.
 
+The hand-written pass and every ingest start with the landing files out of the page cache
+(``page_cache.py``), so the two reads that the full / hand-written ratio compares start
+from the same state in every run.
+
 Every stage runs in its own process (``child.py``), so each has its own peak memory; a
 stage that fails or dies stops the run, and the report says which, why and at what peak.
 ``repeat`` repeats steps 1 to 5 (the generated data stays); the report gives medians.
@@ -32,6 +36,7 @@ from typing import Any
 from orchestration.benchmark.child import StageRun, run_in_child
 from orchestration.benchmark.dbt_timing import median_breakdown, median_node_times
 from orchestration.benchmark.holdback import hold_back, put_back
+from orchestration.benchmark.page_cache import evict_files
 from orchestration.benchmark.sizing import Sizing
 from orchestration.config import Settings
 from orchestration.defs.dbt.incremental import full_refresh_threads
@@ -58,6 +63,7 @@ class Runs:
     held_back: list[str] = field(default_factory=list)
     failure: StageRun | None = None
     not_run: list[str] = field(default_factory=list)
+    evicted: dict[str, Any] = field(default_factory=dict)  # the last eviction of the landing
 
     def add(self, mode: str, run: StageRun) -> None:
         self.by_mode.setdefault(mode, {}).setdefault(run.stage, []).append(run)
@@ -174,6 +180,8 @@ def _before(mode: str, stage: str, settings: Settings, workdir: Path, runs: Runs
         runs.held_back = hold_back(settings.landing_dir, held)
     elif mode == "daily" and stage == "ingest":
         put_back(settings.landing_dir, held, runs.held_back)
+    if stage in ("hand_pass", "ingest"):
+        runs.evicted = evict_files(settings.landing_dir).as_json()
 
 
 def _empty_build(settings: Settings) -> None:
@@ -294,6 +302,7 @@ def build_report(config: BenchConfig, runs: Runs) -> dict[str, Any]:
         "unchanged_ingested_nothing": (
             ingests["unchanged"].get("files_loaded") == [] if ingests["unchanged"] else None
         ),
+        "landing_evicted_from_page_cache": runs.evicted,
         "memory_budget_mb": budget_mb,
         "over_memory_budget": over_budget,
         "failure": runs.failure.error if runs.failure else None,

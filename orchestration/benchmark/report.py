@@ -132,6 +132,15 @@ def format_report(report: dict[str, Any]) -> str:
         f"full / hand-written     {_s(hand_ratio):>8}   target <= "
         f"{ratios['hand_pass_target']:.2f}: {_verdict(hand_ratio, ratios['hand_pass_target'])}"
     )
+    evicted = report.get("landing_evicted_from_page_cache")
+    if evicted:
+        lines.append(
+            f"the hand-written pass and each ingest started with the landing's "
+            f"{evicted['files']} files ({evicted['bytes'] / 1e9:.1f} GB) out of the page cache"
+            if evicted["supported"]
+            else "the landing could not be evicted from the page cache on this system "
+            "(no posix_fadvise): the hand-written pass and the ingest read it as they found it"
+        )
     comparison = hand.get("detail", {}).get("comparison")
     if comparison:
         worst = max(

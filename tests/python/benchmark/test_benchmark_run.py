@@ -154,6 +154,9 @@ def test_the_text_report_names_every_stage_and_ratio(run) -> None:
     assert "the refresh with no new file loaded no file: yes" in text
     assert "largest dbt nodes" in text
     assert "what the daily batch added per dbt node (daily less no new file;" in text
+    files = report["landing_evicted_from_page_cache"]["files"]
+    assert files >= report["files"] > 0  # the export files and the generator's record
+    assert f"started with the landing's {files} files (" in text
 
 
 def test_the_hand_pass_ran_first_and_was_compared_last(run) -> None:
