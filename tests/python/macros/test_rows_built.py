@@ -351,6 +351,78 @@ def test_an_incremental_build_tests_the_busy_periods_it_can_have_changed(
     assert kept == (1,), kept  # the build did not rewrite it: the test read it anyway
 
 
+def _last_two_shifts(warehouse_dir: Path) -> tuple[str, str, str]:
+    """An employee whose last shift start follows his previous shift's end: the start of
+    that previous shift, its end and the last shift's start."""
+    with read_only(warehouse_dir) as con:
+        return con.execute(
+            "with shift_punches as ("
+            "  select employee_id, punch_id, punch_edge, partner_punch_id, orphan_reason, "
+            "    lag(punch_id) over by_time as previous_punch_id, "
+            "    row_number() over (partition by employee_id "
+            "      order by punched_epoch desc, punch_id desc) as from_last "
+            "  from intermediate.int_punches_sequenced "
+            "  where punch_kind = 'shift' and punched_epoch is not null "
+            "  window by_time as (partition by employee_id order by punched_epoch, punch_id)) "
+            "select previous_ends.partner_punch_id, previous_ends.punch_id, last_starts.punch_id "
+            "from shift_punches as last_starts "
+            "inner join shift_punches as previous_ends "
+            "  on last_starts.previous_punch_id = previous_ends.punch_id "
+            "where last_starts.punch_edge = 'start' and last_starts.from_last = 2 "
+            "  and last_starts.orphan_reason is null "
+            "  and previous_ends.punch_edge = 'end' and previous_ends.orphan_reason is null "
+            "order by last_starts.employee_id limit 1"
+        ).fetchone()
+
+
+def test_an_incremental_build_looks_up_the_partners_it_did_not_write(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    """``assert_punch_partners_name_each_other`` checks, in an incremental build, the
+    punches the build can have changed (D-098) against their partners, wherever those
+    are. A late version of an employee's last shift start re-sequences it and the punch before
+    it (D-099), the previous shift's end, whose partner, that shift's start, the build
+    does not write: when that start names another punch, the test finds it."""
+    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
+    mutual = {
+        "select": "int_punches_sequenced assert_punch_partners_name_each_other",
+        "test": "assert_punch_partners_name_each_other",
+    }
+    previous_start, previous_end, last_start = _last_two_shifts(warehouse_dir)
+    execute(
+        warehouse_dir,
+        "update intermediate.int_punches_sequenced set partner_punch_id = punch_id "
+        f"where punch_id = '{previous_start}'",
+    )
+    # nothing arrived: the old pair is not checked again, but a full read finds it
+    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **mutual)
+    assert code == 0, output[-3000:]
+    assert "_computed_at = cast(" in sql, sql
+    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=False, **mutual)
+    assert code == 1 and "Failure in test assert_punch_partners_name_each_other" in output
+
+    execute(
+        warehouse_dir,
+        "insert into staging.base_dms__time_punches "
+        "select * replace ('late.csv' as _source_file, cast(now() as timestamp) as _staged_at) "
+        f"from staging.base_dms__time_punches where punch_id = '{last_start}' "
+        "and _quarantine_reason is null limit 1",
+    )
+    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **mutual)
+    assert code == 1 and "Failure in test assert_punch_partners_name_each_other" in output
+    with read_only(warehouse_dir) as con:
+        rewritten = con.execute(
+            "select punch_id, _computed_at = (select max(_computed_at) "
+            "from intermediate.int_punches_sequenced) "
+            "from intermediate.int_punches_sequenced where punch_id in (?, ?, ?) order by 2, 1",
+            [previous_start, previous_end, last_start],
+        ).fetchall()
+    assert rewritten == [
+        (previous_start, False),
+        *sorted([(previous_end, True), (last_start, True)]),
+    ], rewritten
+
+
 PAIRING_TESTS = ("assert_every_punch_paired_or_orphaned", "assert_punch_partners_name_each_other")
 
 
