@@ -12,6 +12,8 @@ import contextlib
 import os
 import secrets
 import shutil
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,6 +62,30 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+@contextlib.contextmanager
+def copying(source: Path, target: Path) -> Iterator[None]:
+    """Copy ``source`` to ``target`` in a background thread while the block runs, and wait
+    for the copy when it ends. The copy's I/O runs in the kernel, so a block that computes
+    (DuckDB hashing the build, D-126) overlaps it. An error of the block wins; otherwise
+    the copy's error is raised on leaving."""
+    failed: list[BaseException] = []
+
+    def copy() -> None:
+        try:
+            shutil.copyfile(source, target)
+        except BaseException as error:  # handed to the waiting thread
+            failed.append(error)
+
+    thread = threading.Thread(target=copy, name=f"copy {source.name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def point_link(link: Path, target_name: str) -> None:

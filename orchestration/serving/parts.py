@@ -60,6 +60,35 @@ def part_expression(table: ServedTable) -> str:
     return f"coalesce(year({column}) * 100 + month({column}), 0)"
 
 
+def _month_range(column: str, key: int) -> str | None:
+    """``column`` within the month ``key`` (``yyyymm``) as a range of date literals, which
+    DuckDB pushes into the scan (D-126); None for a key that is no calendar month."""
+    year, month = divmod(key, 100)
+    if not (1 <= year <= 9999 and 1 <= month <= 12):
+        return None
+    after_year, after_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if after_year > 9999:
+        return f"{column} >= date '{year:04d}-{month:02d}-01'"
+    return (
+        f"({column} >= date '{year:04d}-{month:02d}-01' "
+        f"and {column} < date '{after_year:04d}-{after_month:02d}-01')"
+    )
+
+
+def part_filter(table: ServedTable, keys: Sequence[int]) -> str:
+    """A SQL condition true for exactly the rows of ``table`` whose part key
+    (:func:`part_expression`) is one of ``keys``: a range of dates per month, so that a
+    scan reads only what it needs, and ``is null`` for part 0."""
+    if not table.parts_by:
+        return "true" if 0 in keys else "false"
+    column = ident(table.parts_by)
+    conditions = []
+    for key in sorted(set(keys)):
+        condition = f"{column} is null" if key == 0 else _month_range(column, key)
+        conditions.append(condition or f"{part_expression(table)} = {int(key)}")
+    return f"({' or '.join(conditions)})" if conditions else "false"
+
+
 def hashed_rows(relation: str, table: ServedTable) -> str:
     """A query of ``relation``'s rows (``table``'s columns) as ``rid`` (rowid), ``h`` (the
     row hash) and ``p`` (the part key): what both sides of a fingerprint are made of."""

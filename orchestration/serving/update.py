@@ -5,13 +5,15 @@ known-outcome windows reopened), yet writing the whole served file costs as much
 a full build: at 1 M work orders, 10 of a daily refresh's 50 s. So the publish first tries
 this path (docs/decisions.md, D-106):
 
-1. the served file is copied to the new temporary file (a plain file copy);
-2. for each served table whose columns and types are unchanged, the build's rows are
-   hashed and their parts' fingerprints compared with those kept for the served file
-   (:mod:`orchestration.serving.parts`, D-108); in the parts that differ (every part when
-   none were kept), the rows of the copy that are not in the build are deleted and the
-   build's rows that are not in the copy are inserted, both found by a hash of the whole
-   row; a table that changed more than
+1. the served file is copied to the new temporary file (a plain file copy) in a
+   background thread while the build's served tables are hashed, part by part, into
+   fingerprints: one aggregate per table, no row kept (D-126);
+2. for each served table whose columns and types are unchanged, those fingerprints are
+   compared with the ones kept for the served file (:mod:`orchestration.serving.parts`,
+   D-108); in the parts that differ (every part when none were kept), and reading only
+   those parts on both sides, the rows of the copy that are not in the build are deleted
+   and the build's rows that are not in the copy are inserted, both found by a hash of the
+   whole row; a table that changed more than
    :data:`REPLACE_FRACTION` of its rows, or whose columns changed, is written again whole,
    and a table that is no longer served is dropped;
 3. the counts must add up: in the parts compared, the served rows less those deleted plus
@@ -29,7 +31,6 @@ Deletes leave free blocks behind. When the served file has more than
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,14 +38,15 @@ from pathlib import Path
 import duckdb
 
 from orchestration.engines.duckdb.connection import limit_memory, sql_text
-from orchestration.serving.files import fsync_file
+from orchestration.serving.files import copying, fsync_file
 from orchestration.serving.parts import (
     Fingerprints,
     Kept,
     fingerprints_of,
     hashed_rows,
     known_for,
-    part_expression,
+    part_filter,
+    whole,
 )
 from orchestration.serving.selection import BUILD_INFO, ServedTable
 from orchestration.serving.writer import (
@@ -130,52 +132,64 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> set[tuple[str, str
     return {(row[0], row[1]) for row in rows}
 
 
-def _store_parts(con: duckdb.DuckDBPyConnection, parts: Sequence[int]) -> None:
-    """Keep the part keys ``parts`` in the temporary table ``_parts``."""
-    con.execute("create or replace temp table _parts (p integer)")
-    con.executemany("insert into _parts values (?)", [(part,) for part in parts])
+@dataclass(frozen=True)
+class Built:
+    """One served table of the build: its columns with their types, and its parts'
+    fingerprints."""
+
+    shape: list[tuple[str, str]]
+    parts: Fingerprints
+
+
+def _measure_build(con: duckdb.DuckDBPyConnection, table: ServedTable) -> Built:
+    """``table`` of the build, checked servable, with its parts' fingerprints: one
+    aggregate over its rows, nothing kept (D-126)."""
+    shape = column_types(con, SOURCE, table)
+    check_servable(table, [column for column, _ in shape])
+    parts = fingerprints_of(con, f"({hashed_rows(qualified(SOURCE, table), table)})")
+    return Built(shape, parts)
 
 
 def _sync(
-    con: duckdb.DuckDBPyConnection, table: ServedTable, known: Fingerprints | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: ServedTable,
+    built: Built,
+    known: Fingerprints | None = None,
 ) -> TableChange:
-    """Make the copy's ``table`` hold the build's rows; say what it took. ``known``: the
-    fingerprints of the copy's parts (:mod:`orchestration.serving.parts`); only the parts
-    whose fingerprints differ from the build's are compared row by row (all without)."""
+    """Make the copy's ``table`` hold the build's rows (``built``); say what it took.
+    ``known``: the fingerprints of the copy's parts (:mod:`orchestration.serving.parts`);
+    only the parts whose fingerprints differ from the build's are compared row by row (all
+    without), and only their rows are read and hashed on either side."""
     source = qualified(SOURCE, table)
     target = qualified(TARGET, table)
-    shape = column_types(con, SOURCE, table)
-    check_servable(table, [column for column, _ in shape])
-    con.execute(f"create or replace temp table _new as {hashed_rows(source, table)}")
-    parts = fingerprints_of(con, "_new")
+    parts = built.parts
     served_shape = column_types(con, TARGET, table)
     if not served_shape:
         copy_whole(con, table)
         return TableChange(table.qualified, "created", parts=parts)
-    if served_shape != shape:
+    if served_shape != built.shape:
         copy_whole(con, table)
         return TableChange(table.qualified, "replaced", parts=parts)
     changed = None
-    old_in_changed = new_in_changed = "true"
+    in_changed = "true"
     if known is not None:
         changed = sorted(p for p in parts.keys() | known.keys() if parts.get(p) != known.get(p))
         if not changed:
             return TableChange(table.qualified, "unchanged", parts=parts)
-        _store_parts(con, changed)
-        old_in_changed = f"{part_expression(table)} in (select p from _parts)"
-        new_in_changed = "p in (select p from _parts)"
+        in_changed = part_filter(table, changed)
     for statement in (
-        f"_old as select rowid as rid, hash(t) as h from {target} as t where {old_in_changed}",
-        f"_come_from as select rid, h from _new where {new_in_changed}",
+        f"_old as select rowid as rid, hash(t) as h from {target} as t where {in_changed}",
+        f"_come_from as select rowid as rid, hash(t) as h from {source} as t where {in_changed}",
         "_gone as select rid from _old anti join _come_from using (h)",
         "_come as select rid from _come_from anti join _old using (h)",
     ):
         con.execute(f"create or replace temp table {statement}")
-    compared, new_compared, gone, come, served_rows, new_rows = con.execute(
+    compared, new_compared, gone, come, served_rows = con.execute(
         "select (select count(*) from _old), (select count(*) from _come_from), "
         "(select count(*) from _gone), (select count(*) from _come), "
-        f"(select count(*) from {target}), (select count(*) from _new)"
+        f"(select count(*) from {target})"
     ).fetchone()
+    new_rows, _ = whole(parts)
     counts = {"compared": int(compared), "parts_compared": len(changed or parts)}
     if compared - gone + come != new_compared:
         # rows the hashes cannot tell apart: duplicates, or a collision
@@ -210,13 +224,14 @@ def update_served_copy(
         raise NotUpdatable(f"{target} exists already")
     if not served.is_file():
         raise NotUpdatable(f"no served file at {served}")
-    shutil.copyfile(served, target)
     result = UpdateResult()
     con = duckdb.connect()
     try:
         limit_memory(con)
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
+        with copying(served, target):  # the copy's I/O overlaps the hashing (D-126)
+            built = {table.qualified: _measure_build(con, table) for table in tables}
         con.execute(f"attach {sql_text(str(target))} as {TARGET}")
         version = _storage_version(con, TARGET)
         if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
@@ -229,7 +244,8 @@ def update_served_copy(
             con.execute(f"drop table {ident(TARGET)}.{ident(schema)}.{ident(name)}")
             result.dropped.append(f"{schema}.{name}")
         for table in tables:
-            result.changes.append(_sync(con, table, known_for(kept or {}, table)))
+            known = known_for(kept or {}, table)
+            result.changes.append(_sync(con, table, built[table.qualified], known))
             comment_table(con, TARGET, table)
         con.execute(f"detach {TARGET}")
         fsync_file(target)

@@ -119,3 +119,34 @@ def test_records_are_kept_for_the_served_and_the_previous_build_only(tmp_path: P
     # after a rollback the served build's record is still there
     publish_module.rollback(serving)
     assert record(serving)["build_id"] == ids[1]
+
+
+@pytest.mark.parametrize("column_type", ["date", "timestamp", "timestamptz"])
+def test_a_part_filter_selects_exactly_the_rows_of_its_parts(column_type: str) -> None:
+    """The range condition the update reads changed parts with (D-126) holds the same rows
+    as the part key it stands for: month edges, December into January, nulls (part 0)."""
+    table = ServedTable("marts", "fct_work_orders", "Work orders.", parts_by="opened_date")
+    with duckdb.connect() as con:
+        con.execute("set timezone = 'Asia/Shanghai'")
+        con.execute(
+            f"create table t as select range as id, case when range % 97 = 0 then null "
+            f"else (timestamp '2024-11-30 23:59:59' + range * interval 7 hour)::{column_type} "
+            "end as opened_date from range(5000)"
+        )
+        key = parts.part_expression(table)
+        keys = {row[0] for row in con.execute(f"select distinct {key} from t").fetchall()}
+        assert 0 in keys and 202412 in keys and 202501 in keys
+        for chosen in ([202412], [202412, 202501], [0], [0, 202411, 202506], [190001]):
+            expected = con.execute(
+                f"select list(id order by id) from t where {key} in ({', '.join(map(str, chosen))})"
+            ).fetchone()[0]
+            actual = con.execute(
+                f"select list(id order by id) from t where {parts.part_filter(table, chosen)}"
+            ).fetchone()[0]
+            assert actual == expected, chosen
+
+
+def test_a_table_without_parts_is_all_or_nothing() -> None:
+    assert parts.part_filter(KPIS, [0]) == "true"
+    assert parts.part_filter(KPIS, []) == "false"
+    assert parts.part_filter(ORDERS, []) == "false"

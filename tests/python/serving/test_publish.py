@@ -389,8 +389,8 @@ def test_an_updated_copy_without_the_builds_rows_is_not_served(
     publish(warehouse, serving, build_id="b1", export_parquet=False)
     real_sync = update_module._sync
 
-    def sync_losing_a_row(con, table, known=None):  # an update that drops a row unseen
-        change = real_sync(con, table, known)
+    def sync_losing_a_row(con, table, built, known=None):  # an update that drops a row unseen
+        change = real_sync(con, table, built, known)
         target = qualified(TARGET, table)
         con.execute(f"delete from {target} where rowid = (select min(rowid) from {target})")
         return change

@@ -3,7 +3,9 @@ writes the file whole when it cannot; either way the served rows are the build's
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -188,3 +190,55 @@ def test_a_failed_update_leaves_the_served_file_and_no_temporary_file(
     served = serving / "aftersales.duckdb"
     with duckdb.connect(str(served), read_only=True) as con:
         assert con.execute("select build_id from ops.build_info").fetchone()[0] == first.build_id
+
+
+def test_the_build_is_hashed_while_the_served_file_is_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D-126: the copy of the served file runs while the build's tables are hashed, and the
+    copy is compared only once both are done."""
+    serving = tmp_path / "serving"
+    wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
+    publish(wh, serving)
+    warehouse(wh, ORDERS_V2)
+    events: list[str] = []
+    real_copying, real_measure, real_sync = (
+        update_module.copying,
+        update_module._measure_build,
+        update_module._sync,
+    )
+
+    @contextlib.contextmanager
+    def copying(source: Path, target: Path) -> Iterator[None]:
+        events.append("copy starts")
+        with real_copying(source, target):
+            yield
+        events.append(f"copy ends ({target.stat().st_size == source.stat().st_size})")
+
+    def measure(con: duckdb.DuckDBPyConnection, table: ServedTable) -> update_module.Built:
+        events.append(f"hash {table.name}")
+        return real_measure(con, table)
+
+    def sync(
+        con: duckdb.DuckDBPyConnection,
+        table: ServedTable,
+        built: update_module.Built,
+        known: dict[int, str] | None = None,
+    ) -> update_module.TableChange:
+        events.append(f"compare {table.name}")
+        return real_sync(con, table, built, known)
+
+    monkeypatch.setattr(update_module, "copying", copying)
+    monkeypatch.setattr(update_module, "_measure_build", measure)
+    monkeypatch.setattr(update_module, "_sync", sync)
+    result = publish(wh, serving)
+    assert result.written_reason is None
+    assert events == [
+        "copy starts",
+        "hash kpi_values",
+        "hash fct_work_orders",
+        "copy ends (True)",
+        "compare kpi_values",
+        "compare fct_work_orders",
+    ]
+    assert differences(wh, serving / "aftersales.duckdb", "marts.fct_work_orders") == 0
