@@ -220,13 +220,7 @@ def test_an_incremental_build_tests_the_punches_it_can_have_changed(
         f"update intermediate.int_punches_sequenced set partner_punch_id = '{last}' "
         f"where punch_id = '{first}'",
     )
-    execute(
-        warehouse_dir,
-        "insert into staging.base_dms__time_punches "
-        "select * replace ('late.csv' as _source_file, cast(now() as timestamp) as _staged_at) "
-        f"from staging.base_dms__time_punches where punch_id = '{last}' "
-        "and _quarantine_reason is null limit 1",
-    )
+    _punch_arrives_again(warehouse_dir, last, "late.csv")
     code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **labour)
     assert code == 1, output[-3000:]
     assert "Failure in test assert_every_punch_paired_or_orphaned" in output, output[-3000:]
@@ -404,13 +398,7 @@ def test_an_incremental_build_looks_up_the_partners_it_did_not_write(
     # nothing arrived: the old pair is not checked again, but a full read finds it
     _untouched_punch_names_itself(warehouse_dir, tmp_path, previous_start, mutual)
 
-    execute(
-        warehouse_dir,
-        "insert into staging.base_dms__time_punches "
-        "select * replace ('late.csv' as _source_file, cast(now() as timestamp) as _staged_at) "
-        f"from staging.base_dms__time_punches where punch_id = '{last_start}' "
-        "and _quarantine_reason is null limit 1",
-    )
+    _punch_arrives_again(warehouse_dir, last_start, "late.csv")
     code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **mutual)
     assert code == 1 and "Failure in test assert_punch_partners_name_each_other" in output
     with read_only(warehouse_dir) as con:
