@@ -138,6 +138,10 @@ touched_technicians as (
     where _staged_at > (select built_at from previous_build)
 ),
 
+{#- the keys with a row staged since the previous build; a changed employee reaches the
+    work orders and punches naming it through joins, not an `or` in that filter, so the
+    filter on _staged_at reads only the row groups staged since, and a build in which no
+    employee changed reads no more (D-127) -#}
 {%- for table in facts %}
 {%- set key = dms_contract(table).primary_key %}
 
@@ -145,15 +149,20 @@ touched_{{ table }} as (
     select distinct {{ key }}
     from {{ ref('base_dms__' ~ table) }}
     where _staged_at > (select built_at from previous_build)
-    {%- if table == 'tickets' %}
-        {#- a changed employee changes the labour KPIs of the work orders naming it #}
-        or technician_id in (select employee_id from touched_technicians)
-        or advisor_id in (select employee_id from touched_technicians)
-    {%- elif table == 'time_punches' %}
-        {#- a changed employee (role, branch) changes the labour KPIs of their punches #}
-        or employee_id in (select employee_id from touched_technicians)
-    {%- endif %}
+    {%- for column in {'tickets': ['technician_id', 'advisor_id'], 'time_punches': ['employee_id']}.get(table, []) %}
+    union
+    select named.{{ key }}
+    from {{ ref('base_dms__' ~ table) }} as named
+    inner join touched_technicians
+        on named.{{ column }} = touched_technicians.employee_id
+    {%- endfor %}
 ),
+{%- endfor %}
+
+{#- every version of a touched part line, punch or call, and the work order it belongs
+    to; the work orders' versions are read once, below (reached_ticket_versions) -#}
+{%- for table in facts if table != 'tickets' %}
+{%- set key = dms_contract(table).primary_key %}
 
 {{ table }}_versions as (
     select versions.*
@@ -165,52 +174,32 @@ touched_{{ table }} as (
 {{ table }}_touched_dates as (
     select
         {{ dms_first_event_date(table, table ~ '_versions') }} as touched_date,
-        {%- if table == 'tickets' %}
-        {#- a rework reaches its repair below (reworked_repair_dates), not here #}
-        cast(null as {{ dbt.type_string() }}) as related_ticket_id
-        {%- else %}
         {{ table }}_versions.ticket_id as related_ticket_id
-        {%- endif %}
     from {{ table }}_versions
 ),
 {%- endfor %}
 
-{#- a rework changes only the comeback flags of the repair it reworks
-    (int_tickets_rework_flagged), which comeback_rate and first_time_fix_rate count on
-    the repair's delivery day, and only when it was opened no later than
-    var('comeback_window_days') after that delivery (D-124): every delivery date of every
-    version of a repair that a version of a touched work order reworks, when some
-    version of the rework was opened within the window of some version of the repair's
-    delivery (a day more: each date is in its own branch's time zone); a rework outside
-    every window flags nothing -#}
-reworked_repairs as (
-    select reworks.rework_of_ticket_id as ticket_id
-    from tickets_versions as reworks
-    inner join {{ ref('base_dms__tickets') }} as repairs
-        on reworks.rework_of_ticket_id = repairs.ticket_id
-    where cast(reworks.opened_at as date)
-        <= {{ dbt.dateadd('day', var('comeback_window_days') + 1, 'cast(repairs.delivered_at as date)') }}
-    group by reworks.rework_of_ticket_id
-),
-
-reworked_repair_dates as (
-    select cast(repairs.delivered_at as date) as touched_date
-    from {{ ref('base_dms__tickets') }} as repairs
-    inner join reworked_repairs
-        on repairs.ticket_id = reworked_repairs.ticket_id
-    where repairs.delivered_at is not null
-),
-
-{#- the work orders the touched rows belong to, all their versions -#}
+{#- the work orders the touched rows belong to and the touched work orders themselves
+    (is_touched: 1), all their versions -#}
 related_tickets as (
-    {%- for table in facts %}
-    select related_ticket_id as ticket_id
-    from {{ table }}_touched_dates
-    where related_ticket_id is not null
-    union
-    {%- endfor %}
-    select ticket_id
-    from touched_tickets
+    select
+        ticket_id,
+        max(is_touched) as is_touched
+    from (
+        {%- for table in facts if table != 'tickets' %}
+        select
+            related_ticket_id as ticket_id,
+            0 as is_touched
+        from {{ table }}_touched_dates
+        where related_ticket_id is not null
+        union all
+        {%- endfor %}
+        select
+            ticket_id,
+            1 as is_touched
+        from touched_tickets
+    ) as related
+    group by ticket_id
 ),
 
 {#- a changed asset (sold, warranty or contract dates) changes only the assets area's
@@ -231,37 +220,79 @@ ticket_reach as (
     select
         ticket_id,
         true as reaches_every_kpi,
-        cast(null as date) as reach_from
+        cast(null as date) as reach_from,
+        is_touched
     from related_tickets
     union all
     select
         ticket_id,
         false as reaches_every_kpi,
-        reach_from
+        reach_from,
+        0 as is_touched
     from asset_tickets
 ),
 
-reached_ticket_dates as (
+reached_ticket_versions as (
     select
         case
             when ticket_reach.reach_from is null
                 then {{ dms_first_event_date('tickets', 'ticket_versions') }}
             else greatest({{ dms_first_event_date('tickets', 'ticket_versions') }}, ticket_reach.reach_from)
         end as touched_date,
-        ticket_reach.reaches_every_kpi
+        ticket_reach.reaches_every_kpi,
+        ticket_reach.is_touched,
+        ticket_versions.rework_of_ticket_id,
+        cast(ticket_versions.opened_at as date) as opened_on
     from {{ ref('base_dms__tickets') }} as ticket_versions
     inner join ticket_reach
         on ticket_versions.ticket_id = ticket_reach.ticket_id
 ),
 
+{#- a rework changes only the comeback flags of the repair it reworks
+    (int_tickets_rework_flagged), which comeback_rate and first_time_fix_rate count on
+    the repair's delivery day, and only when it was opened no later than
+    var('comeback_window_days') after that delivery (D-124): every delivery date of every
+    version of a repair that a version of a touched work order reworks, when some
+    version of the rework was opened within the window of some version of the repair's
+    delivery (a day more: each date is in its own branch's time zone), that is when the
+    earliest opening is within the window of the latest delivery; a rework outside every
+    window flags nothing. The repair's versions are read once (D-127) -#}
+rework_openings as (
+    select
+        rework_of_ticket_id as ticket_id,
+        min(opened_on) as first_opened_on
+    from reached_ticket_versions
+    where is_touched = 1
+        and rework_of_ticket_id is not null
+    group by rework_of_ticket_id
+),
+
+repair_versions as (
+    select
+        cast(repairs.delivered_at as date) as delivered_on,
+        max(cast(repairs.delivered_at as date)) over (partition by repairs.ticket_id) as last_delivered_on,
+        rework_openings.first_opened_on
+    from {{ ref('base_dms__tickets') }} as repairs
+    inner join rework_openings
+        on repairs.ticket_id = rework_openings.ticket_id
+),
+
+reworked_repair_dates as (
+    select delivered_on as touched_date
+    from repair_versions
+    where delivered_on is not null
+        and first_opened_on
+        <= {{ dbt.dateadd('day', var('comeback_window_days') + 1, 'last_delivered_on') }}
+),
+
 touched_dates as (
-    {%- for table in facts %}
+    {%- for table in facts if table != 'tickets' %}
     select touched_date
     from {{ table }}_touched_dates
     union all
     {%- endfor %}
     select touched_date
-    from reached_ticket_dates
+    from reached_ticket_versions
     where reaches_every_kpi
     union all
     select touched_date
@@ -295,7 +326,7 @@ scope as (
             cast(previous_build.as_of as date),
             cast(as_of_resolved.as_of as date)
         ) as first_changed_date,
-        (select min(touched_date) from reached_ticket_dates where not reaches_every_kpi) as first_asset_date
+        (select min(touched_date) from reached_ticket_versions where not reaches_every_kpi) as first_asset_date
     from as_of_resolved
     left join previous_build
         on true
