@@ -62,13 +62,12 @@ def part_expression(table: ServedTable) -> str:
 
 def _month_range(column: str, key: int) -> str | None:
     """``column`` within the month ``key`` (``yyyymm``) as a range of date literals, which
-    DuckDB pushes into the scan (D-126); None for a key that is no calendar month."""
+    DuckDB pushes into the scan (D-126); None for a key that is no calendar month, or
+    whose next month has no four-digit year."""
     year, month = divmod(key, 100)
-    if not (1 <= year <= 9999 and 1 <= month <= 12):
-        return None
     after_year, after_month = (year + 1, 1) if month == 12 else (year, month + 1)
-    if after_year > 9999:
-        return f"{column} >= date '{year:04d}-{month:02d}-01'"
+    if not (year >= 1 and after_year <= 9999 and 1 <= month <= 12):
+        return None
     return (
         f"({column} >= date '{year:04d}-{month:02d}-01' "
         f"and {column} < date '{after_year:04d}-{after_month:02d}-01')"
@@ -89,15 +88,15 @@ def part_filter(table: ServedTable, keys: Sequence[int]) -> str:
     return f"({' or '.join(conditions)})" if conditions else "false"
 
 
-def hashed_rows(relation: str, table: ServedTable) -> str:
-    """A query of ``relation``'s rows (``table``'s columns) as ``rid`` (rowid), ``h`` (the
-    row hash) and ``p`` (the part key): what both sides of a fingerprint are made of."""
-    return f"select rowid as rid, hash(t) as h, {part_expression(table)} as p from {relation} as t"
-
-
-def fingerprints_of(con: duckdb.DuckDBPyConnection, relation: str) -> Fingerprints:
-    """Fingerprints of a relation with columns ``p`` (part key) and ``h`` (row hash)."""
-    rows = con.execute(f"select p, count(*), sum(h) from {relation} group by p").fetchall()
+def fingerprints_of(
+    con: duckdb.DuckDBPyConnection, relation: str, table: ServedTable
+) -> Fingerprints:
+    """The fingerprints of ``relation``'s parts (``table``'s rows): per part key, the row
+    count and the sum of the rows' hashes, in one aggregate that keeps no row."""
+    rows = con.execute(
+        f"select {part_expression(table)} as p, count(*), sum(hash(t)) "
+        f"from {relation} as t group by p"
+    ).fetchall()
     return {int(part): f"{count}:{total}" for part, count, total in rows}
 
 
@@ -120,7 +119,7 @@ def measure(database: Path, tables: Sequence[ServedTable]) -> dict[str, Fingerpr
         limit_memory(con)
         for table in tables:
             name = f"{ident(table.schema)}.{ident(table.name)}"
-            measured[table.qualified] = fingerprints_of(con, f"({hashed_rows(name, table)})")
+            measured[table.qualified] = fingerprints_of(con, name, table)
     return measured
 
 

@@ -43,7 +43,6 @@ from orchestration.serving.parts import (
     Fingerprints,
     Kept,
     fingerprints_of,
-    hashed_rows,
     known_for,
     part_filter,
     whole,
@@ -146,7 +145,7 @@ def _measure_build(con: duckdb.DuckDBPyConnection, table: ServedTable) -> Built:
     aggregate over its rows, nothing kept (D-126)."""
     shape = column_types(con, SOURCE, table)
     check_servable(table, [column for column, _ in shape])
-    parts = fingerprints_of(con, f"({hashed_rows(qualified(SOURCE, table), table)})")
+    parts = fingerprints_of(con, qualified(SOURCE, table), table)
     return Built(shape, parts)
 
 
