@@ -24,6 +24,16 @@ with
 
 punches as (
     select * from {{ ref('stg_dms__time_punches') }}
+    {%- if incremental_run() %}
+    {#- what an incremental build can recompute, found by comparisons instead of the
+        joins below on every punch (D-128): a punch of a recomputed sequence that the
+        window reads is at or after the earliest read_from_epoch, so its local time is
+        at most a day before it (time zones are UTC-12 to UTC+14); a touched punch that
+        cannot be sequenced was rewritten since the previous build #}
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or epoch(punched_at) >= {{ punches_read_from() }} - 86400
+        or _resolved_at > (select previous_build_at from {{ incremental_scratch('all') }})
+    {%- endif %}
 ),
 
 branches as (
