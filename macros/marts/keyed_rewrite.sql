@@ -1,8 +1,9 @@
 {#- A model rewritten per key (docs/architecture.md, "Incremental refresh"; D-100): on
     DuckDB, a build deletes and writes again the keys a scope query names, or every key
     when the table is empty or a condition holds. The model calls
-    keyed_rewrite(key, scope, ...) where its config would be, and filters the input that
-    carries the key with keyed_rewrite_filter(key). `scope` names a macro that returns a
+    keyed_rewrite(key, scope, ...) where its config would be, and reads the input that
+    carries the key with keyed_rewrite_rows(relation, key) (or, where that input is
+    joined first, filters it with keyed_rewrite_filter(key)). `scope` names a macro that returns a
     query of one column, the keys (it says which inputs can change a row:
     macros/work_orders/, macros/labour/sold_hours_incremental.sql,
     macros/marts/core_facts_incremental.sql); `also`, optional, a macro that returns the
@@ -76,6 +77,20 @@
     {%- if incremental_run() %}
     delete from {{ this }}
     where {{ keyed_rewrite_filter(key) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The rows of `relation`, the model's input that carries `key`, that a build writes: a
+    query. Incremental, they are found by row id (D-128): the condition reads the key of
+    every row, the scan the other columns of those rows only (with the condition on the
+    scan itself, DuckDB reads every column of every row: `or` and a subquery). -#}
+{% macro keyed_rewrite_rows(relation, key) -%}
+    select * from {{ relation }}
+    {%- if incremental_run() %}
+    where rowid in (
+        select rowid from {{ relation }}
+        where {{ keyed_rewrite_filter(key) }}
+    )
     {%- endif %}
 {%- endmacro %}
 

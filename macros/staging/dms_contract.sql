@@ -260,17 +260,24 @@ select * from final
 ) }}
 with base_{{ table }} as (
     select * from {{ base }}
+    {%- if incremental_run() %}
+    {#- incremental: only the valid versions of the keys with a row parsed since this
+        table was last written (the pre-hooks listed them and deleted their current
+        version), found by row id: the scan reads the key of every version and the
+        other columns of those only (D-128) #}
+    where rowid in (
+        select versions.rowid
+        from {{ base }} as versions
+        where versions._quarantine_reason is null
+            and {{ dms_is_touched(table, 'key', 'versions') }}
+    )
+    {%- endif %}
 ),
 
 valid as (
     select *
     from base_{{ table }}
     where _quarantine_reason is null
-    {%- if incremental_run() %}
-        {#- incremental: only the keys with a row parsed since this table was last
-            written (the pre-hooks listed them and deleted their current version) #}
-        and {{ dms_is_touched(table, 'key', 'base_' ~ table) }}
-    {%- endif %}
 ),
 
 ranked as (

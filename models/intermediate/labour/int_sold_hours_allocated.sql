@@ -10,13 +10,11 @@
 with
 
 job_shares as (
-    select * from {{ ref('int_job_shares_allocated') }}
-    where {{ keyed_rewrite_filter('ticket_id') }}
+    {{ keyed_rewrite_rows(ref('int_job_shares_allocated'), 'ticket_id') }}
 ),
 
 tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-    where {{ keyed_rewrite_filter('ticket_id') }}
+    {{ keyed_rewrite_rows(ref('stg_dms__tickets'), 'ticket_id') }}
 ),
 
 employee_ticket_shares as (

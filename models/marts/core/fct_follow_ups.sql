@@ -9,8 +9,7 @@
 {%- set window_seconds = var('callback_window_days') ~ ' * 86400' %}
 
 with callbacks as (
-    select * from {{ ref('stg_dms__callbacks') }}
-    where {{ keyed_rewrite_filter('callback_id') }}
+    {{ keyed_rewrite_rows(ref('stg_dms__callbacks'), 'callback_id') }}
 ),
 
 tickets as (

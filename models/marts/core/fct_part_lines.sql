@@ -5,8 +5,7 @@
 {{ keyed_rewrite('request_line_id', 'part_lines_scope', inputs=['base_dms__part_requests']) }}
 
 with part_requests as (
-    select * from {{ ref('stg_dms__part_requests') }}
-    where {{ keyed_rewrite_filter('request_line_id') }}
+    {{ keyed_rewrite_rows(ref('stg_dms__part_requests'), 'request_line_id') }}
 ),
 
 final as (

@@ -7,8 +7,7 @@
 {{ keyed_rewrite('ticket_id', 'work_orders_scope', inputs=['base_dms__tickets']) }}
 
 with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-    where {{ keyed_rewrite_filter('ticket_id') }}
+    {{ keyed_rewrite_rows(ref('stg_dms__tickets'), 'ticket_id') }}
 ),
 
 sla as (

@@ -30,8 +30,7 @@
 {%- set ticket_instants = ['opened', 'first_response', 'arrived', 'work_completed'] %}
 
 with tickets as (
-    select * from {{ ref('stg_dms__tickets') }}
-    where {{ keyed_rewrite_filter('ticket_id') }}
+    {{ keyed_rewrite_rows(ref('stg_dms__tickets'), 'ticket_id') }}
 ),
 
 branches as (
