@@ -35,11 +35,11 @@ def _run(warehouse_dir: Path, base: Path, select: str, *, full_refresh: bool) ->
 
 
 def _late_versions(warehouse_dir: Path) -> tuple[str, str]:
-    """Two punch versions arrive in one late file: a shift start of the employee with the
-    most shifts, 30 minutes earlier (his last shift's start, so the build re-reads the
-    shift before it); and the employee's first job start, now without a work order
-    (``job_punch_without_ticket``), long before anything else the build recomputes.
-    Returns their punch ids."""
+    """A late file: a version of the last shift start of the employee with the most
+    shifts, 30 minutes earlier (the build re-reads the shift before it); and a new punch,
+    a copy of his first job start without a work order (``job_punch_without_ticket``, in
+    no sequence), long before anything else the build recomputes. Returns the shift
+    start's punch id and the new punch's."""
     with read_only(warehouse_dir) as con:
         shift_start, job_start = con.execute(
             f"""
@@ -66,16 +66,18 @@ def _late_versions(warehouse_dir: Path) -> tuple[str, str]:
             'late_punches.csv' as _source_file,
             cast(now() as timestamp) as _staged_at,
             updated_at + interval 1 day as updated_at,
+            case when punch_id = '{shift_start}' then punch_id
+                else punch_id || '-NO-TICKET' end as punch_id,
             case when punch_id = '{shift_start}' then punched_at - interval 30 minute
                 else punched_at end as punched_at,
-            case when punch_id = '{job_start}' then null else ticket_id end as ticket_id
+            case when punch_id = '{shift_start}' then ticket_id end as ticket_id
         )
         from staging.base_dms__time_punches
         where punch_id in ('{shift_start}', '{job_start}') and _quarantine_reason is null
         qualify row_number() over (partition by punch_id order by updated_at desc) = 1
         """,
     )
-    return shift_start, job_start
+    return shift_start, job_start + "-NO-TICKET"
 
 
 def _pairing(warehouse_dir: Path) -> list[tuple]:
@@ -92,7 +94,7 @@ def test_a_late_batch_west_of_utc_is_paired_as_a_full_build_pairs_it(
     # every branch eleven hours west of UTC, the pairing rebuilt with it
     execute(incremental, "update staging.stg_dms__branches set timezone = 'Pacific/Pago_Pago'")
     _run(incremental, tmp_path, "int_punches_sequenced", full_refresh=True)
-    shift_start, job_start = _late_versions(incremental)
+    shift_start, no_ticket = _late_versions(incremental)
 
     _run(incremental, tmp_path, "stg_dms__time_punches int_punches_sequenced", full_refresh=False)
     with read_only(incremental) as con:
@@ -101,7 +103,7 @@ def test_a_late_batch_west_of_utc_is_paired_as_a_full_build_pairs_it(
             f"from {PAIRING})), count(*) from {PAIRING}"
         ).fetchone()
         [(reason,)] = con.execute(
-            f"select orphan_reason from {PAIRING} where punch_id = ?", [job_start]
+            f"select orphan_reason from {PAIRING} where punch_id = ?", [no_ticket]
         ).fetchall()
     assert 0 < rewritten < held / 2, (rewritten, held)  # incremental: not every punch
     assert reason == "job_punch_without_ticket", reason
