@@ -47,20 +47,21 @@
         select * from {{ incremental_scratch('changed') }}
     ),
 
+    {#- a job whose start or end punch changed, stored or new: four joins, not two `in`
+        lists in an `or`, which DuckDB answers by reading every job, also when nothing
+        changed (D-128) #}
     changed_jobs as (
+        {%- for relation, alias in [(this, 'stored'), (ref('int_jobs_paired'), 'jobs')] %}
+        {%- for punch in ['job_id', 'end_punch_id'] %}
+        {{ 'union all' if not loop.first or alias == 'jobs' }}
         select
-            stored.employee_id,
-            stored.start_epoch
-        from {{ this }} as stored
-        where stored.job_id in (select punch_id from changed)
-            or stored.end_punch_id in (select punch_id from changed)
-        union all
-        select
-            jobs.employee_id,
-            jobs.start_epoch
-        from {{ ref('int_jobs_paired') }} as jobs
-        where jobs.job_id in (select punch_id from changed)
-            or jobs.end_punch_id in (select punch_id from changed)
+            {{ alias }}.employee_id,
+            {{ alias }}.start_epoch
+        from {{ relation }} as {{ alias }}
+        inner join changed
+            on {{ alias }}.{{ punch }} = changed.punch_id
+        {%- endfor %}
+        {%- endfor %}
     ),
 
     changed_employees as (
@@ -99,13 +100,18 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Whether the job `alias` ends at or after its employee's `bound` column of the scope. -#}
+{#- Whether the job `alias` ends at or after its employee's `bound` column of the scope.
+    The comparison with the smallest bound comes first: DuckDB then joins only the jobs
+    ending since, none when nothing changed (D-128). -#}
 {% macro job_in_scope(alias, bound) -%}
-    exists (
-        select 1
-        from {{ incremental_scratch('scope') }} as scope
-        where scope.employee_id = {{ alias }}.employee_id
-            and {{ alias }}.end_epoch >= scope.{{ bound }}
+    (
+        {{ alias }}.end_epoch >= (select min({{ bound }}) from {{ incremental_scratch('scope') }})
+        and exists (
+            select 1
+            from {{ incremental_scratch('scope') }} as scope
+            where scope.employee_id = {{ alias }}.employee_id
+                and {{ alias }}.end_epoch >= scope.{{ bound }}
+        )
     )
 {%- endmacro %}
 

@@ -28,12 +28,25 @@
 
 with
 
-jobs as (
+{%- if incremental_run() %}
+
+{#- the jobs ending at or after the smallest read_from_epoch, found by a comparison
+    before the join below (D-128) #}
+recent_jobs as (
     select * from {{ ref('int_jobs_paired') }} as paired
+    where (select recompute_all from {{ incremental_scratch('all') }})
+        or paired.end_epoch >= (select min(read_from_epoch) from {{ incremental_scratch('scope') }})
+),
+{%- endif %}
+
+jobs as (
     {%- if incremental_run() %}
     {#- every job of a recomputed employee that ends at or after read_from_epoch #}
+    select * from recent_jobs as paired
     where (select recompute_all from {{ incremental_scratch('all') }})
         or {{ job_in_scope('paired', 'read_from_epoch') }}
+    {%- else %}
+    select * from {{ ref('int_jobs_paired') }}
     {%- endif %}
 ),
 
