@@ -126,6 +126,9 @@
     pre_hook="{{ dms_base_prune_hook('" ~ table ~ "') }}",
     meta={'rows_built': {'built_at': '_staged_at'}},
 ) }}
+{%- set referenced_bases = [] %}
+{%- for referenced in references | map(attribute='references') | unique %}{% do referenced_bases.append('base_dms__' ~ referenced) %}{% endfor %}
+{{- incremental_hook_dependencies(referenced_bases) }}
 with
 {% for check in references %}
 known_{{ check.references }} as (
@@ -159,11 +162,27 @@ new_loads as (
     from parsed_loads
 ),
 
+{#- the keys of a referenced table with a row parsed since this table last was: only a
+    row naming one of them can have its reference check answer otherwise now; found by a
+    join, which DuckDB does not run when there is none (D-128) #}
+{%- for referenced in references | map(attribute='references') | unique %}
+
+changed_{{ referenced }} as (
+    select distinct {{ dms_contract(referenced).primary_key }} as changed_key
+    from {{ ref('base_dms__' ~ referenced) }}
+    where _staged_at > (select max(_staged_at) from {{ this }})
+),
+{%- endfor %}
+
 revalidated_rows as (
+    {%- for reached in references %}
+    {{ 'union' if not loop.first }}
     select
         staged._source_file,
         staged._row_number
     from {{ this }} as staged
+    inner join changed_{{ reached.references }}
+        on staged.{{ reached.column }} = changed_{{ reached.references }}.changed_key
     {%- for check in references %}
     left join known_{{ check.references }}
         on staged.{{ check.column }} = known_{{ check.references }}.known_key
@@ -182,6 +201,14 @@ revalidated_rows as (
             and concat(';', staged._quarantine_reason, ';') like '%;{{ check.reason }};%'
         )
     {%- endfor %}
+    {%- endfor %}
+    {%- if not references %}
+    select
+        _source_file,
+        _row_number
+    from {{ this }}
+    where false
+    {%- endif %}
 ),
 
 {#- raw is read twice rather than through one CTE: a CTE read twice is materialized
