@@ -9,7 +9,9 @@
     the kinds in rows_built_tests() on an incremental model reads only
     - the rows stamped with this build's start, for a model whose meta.rows_built names
       its stamp column (`{built_at: _staged_at}`: base_dms__*, stg_dms__*; `_computed_at`:
-      the labour pairing and job shares);
+      the labour pairing and job shares), also for a view of such a model's rows that
+      carries the stamp (`view_of` names that model: int_jobs_paired, int_shifts_paired;
+      D-128);
     - the rows of the keys this build rewrote, for a model rewritten per key that has no
       stamp column (`{keys: {key, scope, also}}`, set by keyed_rewrite: the served facts
       fct_work_orders, fct_part_lines, fct_follow_ups; D-120): the key is in the same
@@ -63,10 +65,16 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set node = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
-    {%- if node is none or node.config.materialized != 'incremental' -%}
+    {%- if node is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set rows_built = node.config.meta.get('rows_built') or {} -%}
+    {#- a view of an incremental model's rows that carries their stamp (`view_of`) -#}
+    {%- set stamped = graph.nodes.get('model.' ~ project_name ~ '.' ~ rows_built['view_of'])
+          if node.config.materialized == 'view' and rows_built.get('view_of') else node -%}
+    {%- if stamped is none or stamped.config.materialized != 'incremental' -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- if rows_built.get('built_at') -%}
         {{ return(adapter.quote(rows_built['built_at']) ~ ' = ' ~ build_started_at()) }}
     {%- elif rows_built.get('keys') -%}

@@ -2,7 +2,12 @@
     (rules in int_punches_sequenced and the labour_pairing_rules doc block). -#}
 {#- a view: a filter of int_punches_sequenced, which is incremental; a table would be
     rewritten whole by every build (D-099) -#}
-{{ config(materialized='view') }}
+{#- its rows carry the stamp of the build that sequenced their start punch, so that an
+    incremental build's data tests read the rows it wrote (D-128) -#}
+{{ config(
+    materialized='view',
+    meta={'rows_built': {'built_at': '_computed_at', 'view_of': 'int_punches_sequenced'}},
+) }}
 with
 
 sequenced_punches as (
@@ -25,7 +30,8 @@ final as (
         punched_epoch as start_epoch,
         partner_epoch as end_epoch,
         cast(partner_epoch - punched_epoch as double) / 3600 as shift_hours,
-        cast(punched_at as date) as shift_date
+        cast(punched_at as date) as shift_date,
+        _computed_at
     from shift_starts
 )
 
