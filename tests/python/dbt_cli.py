@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from orchestration.config import PROJECT_DIR
+from orchestration.config import PROJECT_DIR, Settings
 
 
 def dbt_executable() -> str:
@@ -18,6 +19,19 @@ def dbt_executable() -> str:
 def _command(args: Sequence[str]) -> list[str]:
     folders = ["--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)]
     return [dbt_executable(), *args, *folders]
+
+
+def dbt_env(settings: Settings, target: Path, logs: Path) -> dict[str, str]:
+    """The environment of a dbt run from a test: this process's, with ``settings``' dbt
+    variables (its warehouse), artifacts under ``target``, logs under ``logs``, no
+    colours."""
+    return {
+        **os.environ,
+        **settings.dbt_env(),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(logs),
+        "DBT_USE_COLORS": "false",
+    }
 
 
 def run_dbt(args: Sequence[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:

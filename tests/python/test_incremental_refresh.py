@@ -23,7 +23,6 @@ moving back).
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from dbt_cli import run_dbt, start_dbt
+from dbt_cli import dbt_env, run_dbt, start_dbt
 
 from orchestration.config import Settings, load_settings, override
 from orchestration.engines import engine_for
@@ -54,12 +53,8 @@ def _dbt_args(
     if not tests:
         args += ["--exclude-resource-type", "test"]
     env = {
-        **os.environ,
-        **settings.dbt_env(),
+        **dbt_env(settings, base / "target", base / "logs"),
         **data_tests_env(full_refresh=full_refresh),  # as the refresh runs its data tests
-        "DBT_TARGET_PATH": str(base / "target"),
-        "DBT_LOG_PATH": str(base / "logs"),
-        "DBT_USE_COLORS": "false",
     }
     return args, env
 

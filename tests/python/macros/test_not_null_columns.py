@@ -3,13 +3,12 @@ the refreshed build and fails, naming the column, when one of its columns holds 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
 from build_copy import copy_build, execute, read_only
-from dbt_cli import run_dbt
+from dbt_cli import dbt_env, run_dbt
 
 from orchestration.config import load_settings, override
 
@@ -18,13 +17,7 @@ TEST = "fct_labour_technician_days_not_null_columns"
 
 def _dbt_test(warehouse_dir: Path, base: Path) -> tuple[int, str]:
     settings = override(load_settings(), warehouse_dir=warehouse_dir)
-    env = {
-        **os.environ,
-        **settings.dbt_env(),
-        "DBT_TARGET_PATH": str(base / "target"),
-        "DBT_LOG_PATH": str(base / "logs"),
-        "DBT_USE_COLORS": "false",
-    }
+    env = dbt_env(settings, base / "target", base / "logs")
     args = ["test", "--target", "duckdb", "--select", TEST, "--store-failures"]
     completed = run_dbt(args, env)
     return completed.returncode, completed.stdout + completed.stderr

@@ -6,13 +6,12 @@ older than every recomputed sequence."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 from build_copy import copy_build, execute, read_only
-from dbt_cli import run_dbt
+from dbt_cli import dbt_env, run_dbt
 
 from orchestration.config import load_settings, override
 
@@ -22,13 +21,7 @@ PAIRING = "intermediate.int_punches_sequenced"
 def _run(warehouse_dir: Path, base: Path, select: str, *, full_refresh: bool) -> None:
     """``dbt run`` of ``select`` on ``warehouse_dir``; fails the test when it fails."""
     settings = override(load_settings(), warehouse_dir=warehouse_dir)
-    env = {
-        **os.environ,
-        **settings.dbt_env(),
-        "DBT_TARGET_PATH": str(base / "target"),
-        "DBT_LOG_PATH": str(base / "logs"),
-        "DBT_USE_COLORS": "false",
-    }
+    env = dbt_env(settings, base / "target", base / "logs")
     args = ["run", "--target", "duckdb", "--select", *select.split()]
     completed = run_dbt([*args, "--full-refresh"] if full_refresh else args, env)
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]

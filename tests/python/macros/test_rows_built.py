@@ -6,14 +6,13 @@ refresh, ``dbt test``) every row is read."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 from build_copy import copy_build, execute, read_only
-from dbt_cli import run_dbt
+from dbt_cli import dbt_env, run_dbt
 
 from orchestration.config import load_settings, override
 from orchestration.defs.dbt.incremental import data_tests_env
@@ -36,12 +35,8 @@ def _build(
     target = base / f"target_{rows_built}"
     shutil.rmtree(target, ignore_errors=True)
     env = {
-        **os.environ,
-        **settings.dbt_env(),
+        **dbt_env(settings, target, base / "logs"),
         **data_tests_env(full_refresh=not rows_built),
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(base / "logs"),
-        "DBT_USE_COLORS": "false",
     }
     args = ["build", "--target", "duckdb", "--select", *select.split()]
     if exclude:
