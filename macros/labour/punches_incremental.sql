@@ -84,7 +84,7 @@
     rewritten_punches as (
         select *
         from {{ ref('stg_dms__time_punches') }}
-        where _resolved_at > (select previous_build_at from {{ incremental_scratch('all') }})
+        where _resolved_at > {{ punches_previous_build() }}
     ),
 
     new_versions as (
@@ -192,6 +192,11 @@
                 and (stored.punched_epoch >= scope.from_epoch or stored.punch_id = scope.p1_punch_id)
         )
     {%- endif %}
+{%- endmacro %}
+
+{#- The stamp of the build that last wrote the model (pre-hook 2). -#}
+{% macro punches_previous_build() -%}
+    (select previous_build_at from {{ incremental_scratch('all') }})
 {%- endmacro %}
 
 {#- The earliest epoch an incremental build reads: the smallest read_from_epoch of the

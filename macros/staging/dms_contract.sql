@@ -126,8 +126,9 @@
     pre_hook="{{ dms_base_prune_hook('" ~ table ~ "') }}",
     meta={'rows_built': {'built_at': '_staged_at'}},
 ) }}
+{%- set referenced_tables = references | map(attribute='references') | unique | list %}
 {%- set referenced_bases = [] %}
-{%- for referenced in references | map(attribute='references') | unique %}{% do referenced_bases.append('base_dms__' ~ referenced) %}{% endfor %}
+{%- for referenced in referenced_tables %}{% do referenced_bases.append('base_dms__' ~ referenced) %}{% endfor %}
 {{- incremental_hook_dependencies(referenced_bases) }}
 with
 {% for check in references %}
@@ -165,12 +166,12 @@ new_loads as (
 {#- the keys of a referenced table with a row parsed since this table last was: only a
     row naming one of them can have its reference check answer otherwise now; found by a
     join, which DuckDB does not run when there is none (D-128) #}
-{%- for referenced in references | map(attribute='references') | unique %}
+{%- for referenced in referenced_tables %}
 
 changed_{{ referenced }} as (
     select distinct {{ dms_contract(referenced).primary_key }} as changed_key
     from {{ ref('base_dms__' ~ referenced) }}
-    where _staged_at > (select max(_staged_at) from {{ this }})
+    where _staged_at > {{ stamp_watermark('_staged_at') }}
 ),
 {%- endfor %}
 

@@ -32,7 +32,7 @@ punches as (
         cannot be sequenced was rewritten since the previous build #}
     where (select recompute_all from {{ incremental_scratch('all') }})
         or epoch(punched_at) >= {{ punches_read_from() }} - 86400
-        or _resolved_at > (select previous_build_at from {{ incremental_scratch('all') }})
+        or _resolved_at > {{ punches_previous_build() }}
     {%- endif %}
 ),
 
