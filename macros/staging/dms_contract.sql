@@ -15,8 +15,10 @@
     A var (not the graph) carries the contract because dbt must see the ref() of a
     `references` check while parsing, and unit tests compile without the graph. -#}
 
-{#- The contract of one table: {primary_key, checks, columns: [{name, type, ...}]}, columns
-    in export order, without the load metadata columns. -#}
+{#- The contract of one table: {primary_key, checks, columns: [{name, type, ...}],
+    many_versions}, columns in export order, without the load metadata columns;
+    many_versions is true when the table's keys usually have several versions
+    (`versions_per_key: many`, D-129). -#}
 {% macro dms_contract(table) -%}
     {%- set contract = var('raw_contract') -%}
     {%- if table not in contract -%}
@@ -27,6 +29,7 @@
         'primary_key': entry['primary_key'],
         'checks': entry.get('checks', []),
         'columns': entry['columns'],
+        'many_versions': entry.get('versions_per_key') == 'many',
     }) }}
 {%- endmacro %}
 
@@ -286,43 +289,30 @@ select * from final
     ],
     meta={'rows_built': {'built_at': '_resolved_at'}},
 ) }}
-with base_{{ table }} as (
-    select * from {{ base }}
-    {%- if incremental_run() %}
-    {#- incremental: only the valid versions of the keys with a row parsed since this
-        table was last written (the pre-hooks listed them and deleted their current
-        version), found by row id: the scan reads the key of every version and the
-        other columns of those only (D-128) #}
-    where rowid in (
-        select versions.rowid
-        from {{ base }} as versions
-        where versions._quarantine_reason is null
-            and {{ dms_is_touched(table, 'key', 'versions') }}
+{#- incremental: only the valid versions of the keys with a row parsed since this table
+    was last written (the pre-hooks listed them and deleted their current version),
+    found by row id: the scan reads the key of every version and the other columns of
+    those only (D-128) -#}
+{%- set version_filter -%}
+    {%- if incremental_run() -%}
+    {alias}.rowid in (
+        select touched_versions.rowid
+        from {{ base }} as touched_versions
+        where touched_versions._quarantine_reason is null
+            and {{ dms_is_touched(table, 'key', 'touched_versions') }}
     )
-    {%- endif %}
-),
-
-valid as (
-    select *
-    from base_{{ table }}
-    where _quarantine_reason is null
-),
-
-ranked as (
-    select
-        valid.*,
-        row_number() over (
-            partition by {{ contract.primary_key }}
-            order by updated_at desc, _source_file desc, _row_number desc
-        ) as version_rank
-    from valid
+    {%- else -%}
+    {alias}._quarantine_reason is null
+    {%- endif -%}
+{%- endset %}
+with latest_versions as (
+    {{ dms_latest_versions(base, contract.primary_key, version_filter, contract.many_versions) }}
 ),
 
 winners as (
     select *
-    from ranked
-    where version_rank = 1
-        and not is_deleted
+    from latest_versions
+    where not is_deleted
 ),
 
 final as (
