@@ -5,6 +5,9 @@
 -- the busy periods it can have changed, whole: the jobs and shares starting at or after
 -- the first one's start (labour_busy_periods_built, macros/tests/rows_built.sql; D-098,
 -- D-122). The totals then hold over those periods.
+-- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
+-- scripts/test.sh run it on every row; a scheduled refresh does not.
+{{ config(tags=['invariant']) }}
 {%- set periods_built = labour_busy_periods_built() %}
 with
 {% if periods_built %}

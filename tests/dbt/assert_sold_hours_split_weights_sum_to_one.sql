@@ -3,6 +3,9 @@
 -- technician_id is allocated. Returns the offending tickets. In a refresh's
 -- incremental build it reads the work orders that build can have changed
 -- (labour_tickets_built, macros/tests/rows_built.sql; D-098).
+-- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
+-- scripts/test.sh run it on every row; a scheduled refresh does not.
+{{ config(tags=['invariant']) }}
 with
 
 allocations as (

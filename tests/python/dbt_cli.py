@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,3 +56,19 @@ def start_dbt(args: Sequence[str], env: Mapping[str, str], log: Path) -> subproc
         return subprocess.Popen(
             _command(args), cwd=PROJECT_DIR, env=dict(env), stdout=out, stderr=subprocess.STDOUT
         )
+
+
+def invariant_results(target: Path) -> dict[str, str]:
+    """The status of each data test tagged ``invariant`` (D-131) in the last dbt run
+    whose artifacts are under ``target``; every invariant of the manifest is a key
+    (``missing`` when that run did not run it)."""
+    from orchestration.defs.dbt.assets import INVARIANT_TAG
+
+    manifest = json.loads((target / "manifest.json").read_text())
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    status = {r["unique_id"]: r["status"] for r in results}
+    return {
+        unique_id: status.get(unique_id, "missing")
+        for unique_id, node in manifest["nodes"].items()
+        if INVARIANT_TAG in node.get("tags", [])
+    }

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from dbt_cli import dbt_env, run_dbt, start_dbt
+from dbt_cli import dbt_env, invariant_results, run_dbt, start_dbt
 
 from orchestration.config import Settings, load_settings, override
 from orchestration.engines import engine_for
@@ -45,12 +45,17 @@ MODEL_SCHEMAS = ("staging", "intermediate", "marts")
 def _dbt_args(
     settings: Settings, base: Path, *, full_refresh: bool, tests: bool = False
 ) -> tuple[list[str], dict[str, str]]:
-    """The refresh's ``dbt build`` arguments and environment, artifacts under ``base``."""
-    from orchestration.defs.dbt.assets import dbt_build_args
+    """The refresh's ``dbt build`` arguments and environment, artifacts under ``base``;
+    with ``tests``, its data tests and the invariant tests, which a refresh leaves to CI
+    (D-131): here they read the rows the incremental build wrote, as in a refresh."""
+    from orchestration.defs.dbt.assets import INVARIANT_TAG, dbt_build_args
     from orchestration.defs.dbt.incremental import data_tests_env
 
     args = dbt_build_args("duckdb", full_refresh=full_refresh)
-    if not tests:
+    if tests:
+        at = args.index(f"tag:{INVARIANT_TAG}")
+        del args[at - 1 : at + 1]
+    else:
         args += ["--exclude-resource-type", "test"]
     env = {
         **dbt_env(settings, base / "target", base / "logs"),
@@ -518,4 +523,6 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
     _dbt_build(
         replay.settings("incremental"), tmp_path / "incremental", full_refresh=False, tests=True
     )
+    invariants = invariant_results(tmp_path / "incremental" / "target")
+    assert len(invariants) == 5 and set(invariants.values()) == {"pass"}, invariants
     replay.check()

@@ -1,9 +1,10 @@
-"""The dbt unit tests (hand-computed rows for every KPI, the labour pairing, staging).
+"""The dbt unit tests (hand-computed rows for every KPI, the labour pairing, staging), and
+the data tests tagged ``invariant`` (the labour models' invariants, D-131).
 
-A scheduled refresh does not run them (``orchestration.defs.assets.DBT_BUILD_ARGS``): they prove
-the SQL, which changes only with the code. They run here, in CI and ``scripts/test.sh``,
-against a copy of the warehouse one refresh built (dbt unit tests read the column types of
-a model's parents from the warehouse).
+A scheduled refresh runs neither (``orchestration.defs.dbt.assets.DBT_BUILD_ARGS``): they
+prove the SQL, which changes only with the code. They run here, in CI and
+``scripts/test.sh``, against a copy of the warehouse one refresh built (dbt unit tests read
+the column types of a model's parents from the warehouse).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-from dbt_cli import run_dbt
+from dbt_cli import invariant_results, run_dbt
 
 
 def _run_results(target: Path) -> list[dict]:
@@ -24,7 +25,26 @@ def _run_results(target: Path) -> list[dict]:
     return found
 
 
-def test_scheduled_refresh_builds_without_unit_tests(refreshed: SimpleNamespace) -> None:
+def _env_on_a_copy(refreshed: SimpleNamespace, tmp_path: Path) -> dict[str, str]:
+    """dbt's environment on a copy of the refreshed warehouse, artifacts under ``tmp_path``
+    (``target``, ``logs``)."""
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(refreshed.warehouse, warehouse)
+    return {
+        **os.environ,
+        "AFTERSALES_WAREHOUSE_DIR": str(warehouse),
+        "AFTERSALES_LANDING_DIR": str(refreshed.landing),
+        "AFTERSALES_SERVING_DIR": str(tmp_path / "serving"),
+        "AFTERSALES_TARGET": "duckdb",
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "DBT_USE_COLORS": "false",
+    }
+
+
+def test_scheduled_refresh_builds_without_unit_or_invariant_tests(
+    refreshed: SimpleNamespace,
+) -> None:
     assert refreshed.exit_code == 0
     builds = [
         results
@@ -37,22 +57,26 @@ def test_scheduled_refresh_builds_without_unit_tests(refreshed: SimpleNamespace)
         assert any(i.startswith("model.") for i in ids)
         assert any(i.startswith("test.") for i in ids), "data tests still run in a refresh"
         assert not [i for i in ids if i.startswith("unit_test.")]
+        invariants = invariant_results(Path(os.environ["DBT_TARGET_PATH"]))
+        assert invariants and not set(ids) & set(invariants)
+
+
+def test_every_invariant_test_passes_on_every_row(
+    refreshed: SimpleNamespace, tmp_path: Path
+) -> None:
+    """The labour models' invariants (D-131), which a refresh leaves out, hold on every
+    row of the warehouse the end-to-end refresh built."""
+    target = tmp_path / "target"
+    env = _env_on_a_copy(refreshed, tmp_path)
+    completed = run_dbt(["test", "--select", "tag:invariant"], env)
+    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
+    invariants = invariant_results(target)
+    assert len(invariants) == 5 and set(invariants.values()) == {"pass"}, invariants
 
 
 def test_every_dbt_unit_test_passes(refreshed: SimpleNamespace, tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(refreshed.warehouse, warehouse)
     target = tmp_path / "target"
-    env = {
-        **os.environ,
-        "AFTERSALES_WAREHOUSE_DIR": str(warehouse),
-        "AFTERSALES_LANDING_DIR": str(refreshed.landing),
-        "AFTERSALES_SERVING_DIR": str(tmp_path / "serving"),
-        "AFTERSALES_TARGET": "duckdb",
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-        "DBT_USE_COLORS": "false",
-    }
+    env = _env_on_a_copy(refreshed, tmp_path)
     completed = run_dbt(["test", "--select", "test_type:unit"], env)
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
     results = json.loads((target / "run_results.json").read_text())["results"]

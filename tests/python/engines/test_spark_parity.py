@@ -66,7 +66,7 @@ if importlib.util.find_spec("pyspark") is None:
 if not _java_works():
     pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
 
-from dbt_cli import run_dbt  # noqa: E402
+from dbt_cli import invariant_results, run_dbt  # noqa: E402
 
 from orchestration.cli.refresh import main  # noqa: E402
 from orchestration.contract import TABLES as CONTRACT_TABLES  # noqa: E402
@@ -332,8 +332,9 @@ def test_spark_runs_the_same_job_and_checks(spark_build: Build) -> None:
 
 
 def test_unit_tests_pass_on_spark(spark_build: Build, tmp_path: Path) -> None:
-    """A refresh runs no unit tests (D-070); CI runs them on Spark here, against the
-    parity build's tables, as tests/python/defs/test_dbt_unit_tests.py does on DuckDB."""
+    """A refresh runs no unit tests (D-070) and no invariant tests (D-131); CI runs them
+    on Spark here, against the parity build's tables, as
+    tests/python/defs/test_dbt_unit_tests.py does on DuckDB."""
 
     env = {
         **os.environ,
@@ -343,11 +344,13 @@ def test_unit_tests_pass_on_spark(spark_build: Build, tmp_path: Path) -> None:
         "DBT_LOG_PATH": str(tmp_path / "logs"),
         "DBT_USE_COLORS": "false",
     }
-    command = ["test", "--select", "resource_type:unit_test", "--target", "spark"]
+    command = ["test", "--select", "resource_type:unit_test", "tag:invariant", "--target", "spark"]
     result = run_dbt([*command, "--target-path", str(tmp_path / "target")], env)
     assert result.returncode == 0, result.stdout[-6000:]
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed and int(passed.group(1)) > 50, result.stdout[-2000:]
+    invariants = invariant_results(tmp_path / "target")
+    assert len(invariants) == 5 and set(invariants.values()) == {"pass"}, invariants
 
 
 @pytest.fixture(scope="module", autouse=True)
