@@ -9,7 +9,10 @@
       written (their delivery, status or deletion may have changed),
     - every work order that any version (old or new) of such a row names as reworked (a
       rework opened, moved, cancelled or deleted), and
-    - the work orders whose outcome is still unknown;
+    - the work orders whose outcome was still unknown and whose comeback window has
+      ended at this build's as_of (read in the work order's branch zone, as the model
+      does): with no rework counted, only that can turn an unknown outcome known, so the
+      others would be written again unchanged (D-132);
     and every work order when a branch changed or as_of moved back
     (branch_or_as_of_moved_back()). -#}
 {% macro rework_flags_scope() -%}
@@ -24,7 +27,12 @@
     where versions.ticket_id in (select ticket_id from touched)
         and versions.rework_of_ticket_id is not null
     union
-    select ticket_id
-    from {{ this }}
-    where not is_rework_outcome_known
+    select flagged.ticket_id
+    from {{ this }} as flagged
+    inner join {{ ref('stg_dms__branches') }} as branches
+        on flagged.branch_code = branches.branch_code
+    cross join {{ ref('int_as_of_resolved') }} as as_of
+    where not flagged.is_rework_outcome_known
+        and flagged.comeback_window_end_epoch
+        <= {{ local_to_epoch('as_of.as_of', 'branches.timezone') }}
 {%- endmacro %}

@@ -485,8 +485,15 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
     assert 0 < written < held / 10, (written, held)  # the sequences touched, not all
 
     # no new file and the same as-of time: no known outcome can flip, so the build
-    # recomputes from the day before the as-of day only, not the open outcomes (D-118)
+    # recomputes from the day before the as-of day only, not the open outcomes (D-118),
+    # and flags no work order's rework again (D-132)
+    flags = (
+        "select max(_computed_at), count(*) filter (where not is_rework_outcome_known) "
+        "from intermediate.int_tickets_rework_flagged"
+    )
+    [(flagged_at, unknown)] = replay.rows(flags)
     replay.refresh("no new file")
+    assert replay.rows(flags) == [(flagged_at, unknown)]
     [(first_day, reason, as_of)] = replay.rows(
         "select recompute_from, recompute_reason, as_of from intermediate.int_builds_scoped "
         "order by built_at desc limit 1"
@@ -506,6 +513,14 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
         "from intermediate.int_work_orders_sla_measured"
     )
     assert 0 < written < held / 10 and still_open <= written, (written, still_open, held)
+    # the rework flags: only the unknown outcomes whose comeback window ended (D-132)
+    [(reflagged, still_unknown)] = replay.rows(
+        "select count(*) filter (where _computed_at = (select max(_computed_at) "
+        "from intermediate.int_tickets_rework_flagged)), "
+        "count(*) filter (where not is_rework_outcome_known) "
+        "from intermediate.int_tickets_rework_flagged"
+    )
+    assert 0 < reflagged == unknown - still_unknown, (reflagged, unknown, still_unknown)
 
     # a retracted batch, corrected under the same name: the deletion is undone
     replay.as_of = None

@@ -7,8 +7,8 @@
 
     Incremental on DuckDB: a build flags again the work orders touched since the model
     was last written, those that any version of a touched work order names as reworked,
-    and those whose outcome is still unknown; everything when a branch changed, as_of
-    moved back or the model is empty (macros/work_orders/rework_flags_incremental.sql,
+    and those whose outcome was unknown and whose comeback window has ended at as_of
+    (D-132); everything when a branch changed, as_of moved back or the model is empty (macros/work_orders/rework_flags_incremental.sql,
     macros/marts/keyed_rewrite.sql; D-100). -#}
 {{ keyed_rewrite('ticket_id', 'rework_flags_scope', also='branch_or_as_of_moved_back',
                  inputs=['base_dms__tickets', 'base_dms__branches'], built_at='_computed_at') }}
