@@ -5,8 +5,9 @@
 -- 10 M work orders (33 M punches) its three joins side by side ran out of DuckDB's 6 GB
 -- memory limit. Here the type check rides on the count's join, and the imports keep only
 -- the columns the checks read.
--- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
--- scripts/test.sh run it on every row; a scheduled refresh does not.
+-- An invariant of the labour models' own SQL (tag invariant, D-131): a scheduled refresh
+-- does not run it; CI and scripts/test.sh run it on every row of the end-to-end build
+-- and in the replay test's last incremental build.
 {{ config(tags=['invariant']) }}
 with
 

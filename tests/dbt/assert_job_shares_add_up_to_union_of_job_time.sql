@@ -1,12 +1,13 @@
 -- The job shares of an employee add up to the union of his job intervals. The union is
 -- computed independently of int_job_shares_allocated, by gaps and islands over
 -- int_jobs_paired. Returns employees whose totals differ by more than a rounding error.
--- In a refresh's incremental build it reads, per employee that build can have changed,
+-- In an incremental dbt build it reads, per employee that build can have changed,
 -- the busy periods it can have changed, whole: the jobs and shares starting at or after
 -- the first one's start (labour_busy_periods_built, macros/tests/rows_built.sql; D-098,
 -- D-122). The totals then hold over those periods.
--- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
--- scripts/test.sh run it on every row; a scheduled refresh does not.
+-- An invariant of the labour models' own SQL (tag invariant, D-131): a scheduled refresh
+-- does not run it; CI and scripts/test.sh run it on every row of the end-to-end build
+-- and in the replay test's last incremental build.
 {{ config(tags=['invariant']) }}
 {%- set periods_built = labour_busy_periods_built() %}
 with

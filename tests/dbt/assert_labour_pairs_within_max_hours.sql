@@ -1,7 +1,8 @@
 -- Shifts and jobs last between 0 and var('max_pair_hours') absolute hours, and a job's
 -- share is between 0 and its duration. Returns the offending pairs.
--- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
--- scripts/test.sh run it on every row; a scheduled refresh does not.
+-- An invariant of the labour models' own SQL (tag invariant, D-131): a scheduled refresh
+-- does not run it; CI and scripts/test.sh run it on every row of the end-to-end build
+-- and in the replay test's last incremental build.
 {{ config(tags=['invariant']) }}
 with
 

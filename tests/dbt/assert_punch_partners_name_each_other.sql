@@ -1,8 +1,9 @@
 -- A punch's partner names it back as its partner. Returns the punches whose partner is
 -- missing, has no partner or names another punch. Part of the labour pairing's checks
 -- with assert_every_punch_paired_or_orphaned (see there, D-114).
--- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
--- scripts/test.sh run it on every row; a scheduled refresh does not.
+-- An invariant of the labour models' own SQL (tag invariant, D-131): a scheduled refresh
+-- does not run it; CI and scripts/test.sh run it on every row of the end-to-end build
+-- and in the replay test's last incremental build.
 {{ config(tags=['invariant']) }}
 with
 

@@ -1,10 +1,11 @@
 -- Per ticket of int_sold_hours_allocated the allocation weights add up to 1 and the
 -- allocated hours to the ticket's sold_hours; every ticket with job time or a
--- technician_id is allocated. Returns the offending tickets. In a refresh's
--- incremental build it reads the work orders that build can have changed
+-- technician_id is allocated. Returns the offending tickets. In an
+-- incremental dbt build it reads the work orders that build can have changed
 -- (labour_tickets_built, macros/tests/rows_built.sql; D-098).
--- An invariant of the labour models' own SQL (tag invariant, D-131): CI and
--- scripts/test.sh run it on every row; a scheduled refresh does not.
+-- An invariant of the labour models' own SQL (tag invariant, D-131): a scheduled refresh
+-- does not run it; CI and scripts/test.sh run it on every row of the end-to-end build
+-- and in the replay test's last incremental build.
 {{ config(tags=['invariant']) }}
 with
 
