@@ -58,17 +58,21 @@ def start_dbt(args: Sequence[str], env: Mapping[str, str], log: Path) -> subproc
         )
 
 
-def invariant_results(target: Path) -> dict[str, str]:
-    """The status of each data test tagged ``invariant`` (D-131) in the last dbt run
-    whose artifacts are under ``target``; every invariant of the manifest is a key
-    (``missing`` when that run did not run it)."""
+def invariant_tests(target: Path) -> set[str]:
+    """The data tests tagged ``invariant`` (D-131) in the manifest under ``target``."""
     from orchestration.defs.dbt.assets import INVARIANT_TAG
 
     manifest = json.loads((target / "manifest.json").read_text())
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    status = {r["unique_id"]: r["status"] for r in results}
     return {
-        unique_id: status.get(unique_id, "missing")
+        unique_id
         for unique_id, node in manifest["nodes"].items()
         if INVARIANT_TAG in node.get("tags", [])
     }
+
+
+def invariant_results(target: Path) -> dict[str, str]:
+    """The status of each invariant test (:func:`invariant_tests`) in the last dbt run
+    whose artifacts are under ``target`` (``missing`` when that run did not run it)."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    status = {r["unique_id"]: r["status"] for r in results}
+    return {unique_id: status.get(unique_id, "missing") for unique_id in invariant_tests(target)}

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-from dbt_cli import invariant_results, run_dbt
+from dbt_cli import invariant_results, invariant_tests, run_dbt
 
 
 def _run_results(target: Path) -> list[dict]:
@@ -57,8 +57,9 @@ def test_scheduled_refresh_builds_without_unit_or_invariant_tests(
         assert any(i.startswith("model.") for i in ids)
         assert any(i.startswith("test.") for i in ids), "data tests still run in a refresh"
         assert not [i for i in ids if i.startswith("unit_test.")]
-        invariants = invariant_results(Path(os.environ["DBT_TARGET_PATH"]))
-        assert invariants and not set(ids) & set(invariants)
+        # the refresh's manifest (its run results are in a folder per build)
+        invariants = invariant_tests(Path(os.environ["DBT_TARGET_PATH"]))
+        assert invariants and not set(ids) & invariants
 
 
 def test_every_invariant_test_passes_on_every_row(
