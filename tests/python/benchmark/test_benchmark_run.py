@@ -50,14 +50,15 @@ def test_the_run_succeeds_and_measures_every_stage_of_each_refresh(run) -> None:
         busy = sum(group["busy_s"] for group in report[mode]["dbt_build"]["by_group"].values())
         assert "model kpi_values" in node_s and "model int_builds_scoped" in node_s, mode
         assert sum(node_s.values()) == pytest.approx(busy, abs=0.01 * len(node_s)), mode
-        # the refresh's dbt arguments: no unit tests
+        # the refresh's dbt arguments: no unit tests, no invariant tests (D-131)
         assert "unit_tests" not in report[mode]["dbt_build"]["by_group"]
+        assert not [n for n in node_s if "assert_every_punch_paired_or_orphaned" in n], mode
         # the full refresh is a first build (no incremental state): --full-refresh, one
         # node at a time (D-114)
         args = report[mode]["dbt_build"]["detail"]["args"]
         full = ["--threads", "1", "--full-refresh"]
         expected = ["--target", "duckdb", *(full if mode == "full" else [])]
-        assert args[2:] == ["unit_test", *expected], args
+        assert args[2:] == ["unit_test", "--exclude", "tag:invariant", *expected], args
         assert report[mode]["gx"]["detail"]["passed"]
     assert report["hand_pass"]["median_s"] > 0
 
