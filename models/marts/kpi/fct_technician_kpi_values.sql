@@ -97,7 +97,8 @@ valued as (
         kpi_rolled_up.branch_code,
         kpi_rolled_up.numerator,
         kpi_rolled_up.denominator,
-        {{ kpi_value('kpi_rolled_up.kind', 'kpi_rolled_up.numerator', 'kpi_rolled_up.denominator', 'kpi_definitions.scale') }} as value
+        {{ kpi_value('kpi_rolled_up.kind', 'kpi_rolled_up.numerator', 'kpi_rolled_up.denominator', 'kpi_definitions.scale') }} as value,
+        {{ kpi_period_end('kpi_rolled_up.grain', 'kpi_rolled_up.period_start') }} as period_end
     from kpi_rolled_up
     inner join kpi_definitions
         on kpi_rolled_up.kpi_code = kpi_definitions.kpi_code
@@ -115,7 +116,8 @@ final as (
         cast(valued.denominator as {{ type_kpi_measure() }}) as denominator,
         cast(valued.value as double) as value,
         {{ kpi_target_columns('valued.value', 'kpi_targets') }},
-        cast(valued.branch_code is null as boolean) as is_all_branches
+        cast(valued.branch_code is null as boolean) as is_all_branches,
+        valued.period_end
     from valued
     left join kpi_targets
         on {{ kpi_target_applies('kpi_targets', 'valued.kpi_code', 'valued.grain') }}
