@@ -38,6 +38,10 @@ TYPES = (
     "weekdays",
 )
 
+# how many versions a table's keys usually have: "many" picks the latest by an aggregate
+# on DuckDB (D-129); "few", the default, by a window
+VERSIONS_PER_KEY = ("few", "many")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -58,6 +62,7 @@ class Table:
     primary_key: str
     columns: tuple[str, ...]
     specs: tuple[Column, ...] = ()  # the same columns with their rules
+    versions_per_key: str = "few"  # one of VERSIONS_PER_KEY
 
     def spec(self, column: str) -> Column:
         return next(s for s in self.specs if s.name == column)
@@ -81,13 +86,30 @@ def _column(table: str, entry: dict[str, Any]) -> Column:
     )
 
 
+def _versions_per_key(path: Path, table: str, entry: dict[str, Any]) -> str:
+    value = entry.get("versions_per_key", "few")
+    if value not in VERSIONS_PER_KEY:
+        raise ValueError(
+            f"{path}: raw_contract.{table}.versions_per_key is {value!r}: write one of "
+            f"{VERSIONS_PER_KEY} (many: its keys usually have several versions), or leave "
+            "it out for few"
+        )
+    return str(value)
+
+
 def read_tables(path: Path = CONTRACT_PATH) -> dict[str, Table]:
     """The contract's tables, in file order, from the var ``raw_contract`` of ``path``."""
     contract = yaml.safe_load(path.read_text(encoding="utf-8"))["vars"]["raw_contract"]
     tables: dict[str, Table] = {}
     for name, entry in contract.items():
         specs = tuple(_column(name, c) for c in entry["columns"])
-        tables[name] = Table(name, entry["primary_key"], tuple(s.name for s in specs), specs)
+        tables[name] = Table(
+            name,
+            entry["primary_key"],
+            tuple(s.name for s in specs),
+            specs,
+            _versions_per_key(path, name, entry),
+        )
     return tables
 
 

@@ -18,18 +18,23 @@
 {#- The contract of one table: {primary_key, checks, columns: [{name, type, ...}],
     many_versions}, columns in export order, without the load metadata columns;
     many_versions is true when the table's keys usually have several versions
-    (`versions_per_key: many`, D-129). -#}
+    (`versions_per_key: many`, D-129; `few`, the default, otherwise; any other value
+    stops the compilation, as it stops orchestration.contract). -#}
 {% macro dms_contract(table) -%}
     {%- set contract = var('raw_contract') -%}
     {%- if table not in contract -%}
         {{ exceptions.raise_compiler_error('no table ' ~ table ~ ' in the raw contract (var raw_contract, dbt_project.yml)') }}
     {%- endif -%}
     {%- set entry = contract[table] -%}
+    {%- set versions = entry.get('versions_per_key', 'few') -%}
+    {%- if versions not in ('few', 'many') -%}
+        {{ exceptions.raise_compiler_error('raw_contract.' ~ table ~ '.versions_per_key (dbt_project.yml) is ' ~ versions ~ ': write few or many (many: its keys usually have several versions, D-129), or leave it out for few') }}
+    {%- endif -%}
     {{ return({
         'primary_key': entry['primary_key'],
         'checks': entry.get('checks', []),
         'columns': entry['columns'],
-        'many_versions': entry.get('versions_per_key') == 'many',
+        'many_versions': versions == 'many',
     }) }}
 {%- endmacro %}
 

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 import yaml
 
 from orchestration import contract
@@ -25,6 +28,7 @@ def test_tables_keys_and_columns_read_from_the_contract() -> None:
     assert punches.spec("ticket_id").required_when == {"punch_type": ("job_start", "job_end")}
     assert contract.TABLES["technicians"].spec("phone").staged is False
     assert contract.TABLES["callbacks"].spec("satisfied").nullable is True
+    assert {n for n, t in contract.TABLES.items() if t.versions_per_key == "many"} == {"tickets"}
     for table in contract.TABLES.values():
         assert table.columns == tuple(s.name for s in table.specs)
         assert table.primary_key == table.columns[0]
@@ -56,3 +60,17 @@ def test_contract_rules_are_well_formed() -> None:
                 assert check["column"] in table.columns
             else:
                 assert set(check) == {"reason", "when"}, check
+
+
+def test_an_unknown_versions_per_key_stops_reading_the_contract(tmp_path: Path) -> None:
+    """A typo must not quietly fall back to the window (D-129): it names the file, the
+    table and the values to write."""
+    raw = yaml.safe_load(contract.CONTRACT_PATH.read_text(encoding="utf-8"))
+    raw["vars"]["raw_contract"]["tickets"]["versions_per_key"] = "manny"
+    path = tmp_path / "dbt_project.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"raw_contract\.tickets\.versions_per_key is 'manny'"):
+        contract.read_tables(path)
+    raw["vars"]["raw_contract"]["tickets"]["versions_per_key"] = "few"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert contract.read_tables(path)["tickets"].versions_per_key == "few"
