@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orchestration.serving.personal_data import WITHHELD, personal_columns
@@ -76,30 +77,53 @@ def read_for_suite(
 ) -> pd.DataFrame:
     """``relation`` as a pandas frame for a suite: every column (the column-set
     expectations see them all), with values only where an expectation reads them
-    (``checked``; all when None) and null elsewhere, decimals as doubles. pandas holds
-    decimals as Python objects, and GX compares those one by one: at 1 M work orders that
-    and the unread text columns were most of a suite's time.
+    (``checked``; all when None) and null elsewhere (:func:`with_unread_columns`; those
+    columns are not read from the database), decimals as doubles. pandas holds decimals
+    as Python objects, and GX compares those one by one: at 1 M work orders that and the
+    unread text columns were most of a suite's time.
 
     ``codes``: text columns holding a few distinct codes (KPI codes, grains, statuses),
     read as pandas categoricals (:func:`as_codes`)."""
 
     def value(name: str, kind: str) -> str:
-        numeric = kind.upper().startswith("DECIMAL")
-        if checked is not None and name not in checked:
-            return f'cast(null as {"double" if numeric else kind}) as "{name}"'
-        return f'cast("{name}" as double) as "{name}"' if numeric else f'"{name}"'
+        if kind.upper().startswith("DECIMAL"):
+            return f'cast("{name}" as double) as "{name}"'
+        return f'"{name}"'
 
-    columns = con.execute(f"describe {relation}").fetchall()
-    select = ", ".join(value(name, str(kind)) for name, kind, *_ in columns)
+    kinds = {
+        str(name): str(kind) for name, kind, *_ in con.execute(f"describe {relation}").fetchall()
+    }
+    columns = list(kinds)
+    read = [name for name in columns if checked is None or name in checked]
+    select = ", ".join(value(name, kinds[name]) for name in read) or "1 as _row"
     frame = con.execute(f"select {select} from {relation} {where}", params or []).df()
-    return as_codes(frame, codes)
+    return as_codes(with_unread_columns(frame, columns, read), codes)
+
+
+def with_unread_columns(
+    frame: pd.DataFrame, columns: Sequence[str], read: Sequence[str]
+) -> pd.DataFrame:
+    """``frame`` (the ``read`` columns) with every one of ``columns`` in order, those not
+    read holding only nulls, as categoricals without categories: one byte a row. GX's row
+    conditions copy every column of a frame for each expectation that has one, and a
+    column of nulls in another type costs eight bytes a row there (D-134)."""
+    rows = len(frame)
+    unread = {
+        name: pd.Categorical.from_codes(np.full(rows, -1, dtype=np.int8), categories=[])
+        for name in columns
+        if name not in read
+    }
+    if not unread:
+        return frame
+    whole = {name: frame[name] if name in read else unread[name] for name in columns}
+    return pd.DataFrame(whole, index=frame.index)
 
 
 def as_codes(frame: pd.DataFrame, codes: frozenset[str]) -> pd.DataFrame:
     """``frame`` with its text columns named in ``codes`` as categoricals: the same
     values (an unexpected code is one more category), but GX's row conditions
-    (``kpi_code in [...]``), set checks and its fingerprint of the frame then work on
-    small integer codes. At 1 M work orders this halved the kpi_values suite's time."""
+    (``kpi_code in [...]``) and set checks then work on small integer codes. At 1 M work
+    orders this halved the kpi_values suite's time."""
     for column in codes & set(frame.columns):
         if pd.api.types.is_string_dtype(frame[column].dtype):
             frame[column] = frame[column].astype("category")
@@ -164,6 +188,18 @@ def read_parts(
     return [part(index) for index in range(count)]
 
 
+def skip_batch_fingerprint() -> None:
+    """Stop GX hashing every pandas batch it is given. GX 1.x hashes a frame under 1 GB
+    whole (``pandas.util.hash_pandas_object``, ``HASH_THRESHOLD`` in its pandas execution
+    engine) only to store the hash as the batch marker ``pandas_data_fingerprint``, which
+    no expectation reads; at 10 M work orders that was a quarter of the suites' time
+    (docs/decisions.md, D-134). A threshold of 0 hashes no frame.
+    ``tests/python/quality/test_gx_runner.py`` fails when a GX release moves it."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
+
+
 def ephemeral_context() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -176,6 +212,7 @@ def ephemeral_context() -> Any:
     from orchestration.quality.docs_templates import share_compiled_templates
 
     share_compiled_templates()
+    skip_batch_fingerprint()
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
         analytics_enabled=False,

@@ -14,8 +14,11 @@ from build_copy import count, execute, read_only
 from orchestration.quality.gx_runner import (
     PART_ROWS_ENV,
     ExpectationOutcome,
+    ephemeral_context,
     merge_part_outcomes,
+    read_for_suite,
     read_parts,
+    validate_frame,
 )
 from orchestration.quality.kpi_values_suite import run_suite
 from orchestration.quality.staging_suites import run_staging_suite
@@ -59,6 +62,53 @@ def test_code_columns_are_read_as_categoricals() -> None:
     assert sorted(data["code"].cat.categories) == ["a", "b", "zz"]
     assert not isinstance(data["n"].dtype, pd.CategoricalDtype)  # a number stays a number
     assert not isinstance(data["id"].dtype, pd.CategoricalDtype)  # not a code column
+
+
+def test_unread_columns_are_nulls_of_one_byte_in_their_place() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "create table t as select * from (values ('K1', 'x', 1.5::decimal(18,4), "
+        "timestamp '2025-01-01 08:00', true)) as v(id, note, amount, seen_at, flag)"
+    )
+    frame = read_for_suite(con, "t", {"id", "amount"})
+    assert list(frame.columns) == ["id", "note", "amount", "seen_at", "flag"]
+    assert frame["id"].tolist() == ["K1"] and frame["amount"].tolist() == [1.5]
+    for name in ("note", "seen_at", "flag"):
+        assert frame[name].isna().all()
+        assert frame[name].array.codes.dtype.itemsize == 1  # D-134: one byte a row
+    assert read_for_suite(con, "t", set()).columns.tolist() == list(frame.columns)
+
+
+def test_unread_columns_are_not_read_from_the_database() -> None:
+    con = duckdb.connect()
+    # reading this column would fail the query: a value that does not cast
+    con.execute("create view t as select 'K1' as id, cast('not a number' as integer) as unread")
+    frame = read_for_suite(con, "t", {"id"})
+    assert frame.columns.tolist() == ["id", "unread"] and frame["unread"].isna().all()
+    with pytest.raises(duckdb.ConversionException):
+        read_for_suite(con, "t", None)
+
+
+def test_gx_does_not_hash_the_frames_it_validates() -> None:
+    """D-134: GX's batch fingerprint (a hash of the whole frame) is not computed; the
+    frame is still validated. Fails when a GX release moves the threshold it reads."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    ephemeral_context()
+    assert pandas_execution_engine.HASH_THRESHOLD == 0
+
+    def suite():
+        import great_expectations as gx
+
+        return gx.ExpectationSuite(
+            name="ids",
+            expectations=[gx.expectations.ExpectColumnValuesToNotBeNull(column="id")],
+        )
+
+    passing = validate_frame(pd.DataFrame({"id": ["K1", "K2"]}), suite, "ids")
+    failing = validate_frame(pd.DataFrame({"id": ["K1", None]}), suite, "ids")
+    assert passing.success and not failing.success
+    assert failing.outcomes[0].unexpected_count == 1
 
 
 def test_a_table_within_the_limit_is_one_part() -> None:
