@@ -55,7 +55,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,6 +116,20 @@ class PublishResult:
     seconds: float = 0.0
     updated: dict[str, object] | None = None  # what updating the copy did (D-106)
     written_reason: str | None = None  # why the file was written whole instead
+    step_seconds: dict[str, float] = field(default_factory=dict)  # where the time went
+
+
+class _Steps:
+    """Seconds per step of one publish, in the order the steps ran."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._mark = time.monotonic()
+
+    def done(self, step: str) -> None:
+        now = time.monotonic()
+        self.seconds[step] = round(self.seconds.get(step, 0.0) + now - self._mark, 3)
+        self._mark = now
 
 
 def update_enabled() -> bool:
@@ -329,6 +343,7 @@ def publish(
     than write it whole) to :func:`update_enabled`.
     """
     started = time.monotonic()
+    steps = _Steps()
     if not warehouse_path.is_file():
         raise PublishError(f"no warehouse at {warehouse_path}")
     if tables is None:
@@ -346,6 +361,7 @@ def publish(
         export_parquet = export_parquet_enabled()
     if checkpoint_first:
         checkpoint(warehouse_path)
+    steps.done("checkpoint")
 
     handle, temp_name = tempfile.mkstemp(
         dir=serving_dir, prefix=".aftersales.", suffix=".duckdb.tmp"
@@ -364,16 +380,21 @@ def publish(
         updated, written_reason = _write_copy(
             warehouse_path, served, temp, tables, allowed, update, kept_parts
         )
+        steps.done("served file")
+        for step, seconds in (updated.seconds if updated else {}).items():
+            steps.seconds[f"served file: {step}"] = seconds  # of which
         os.chmod(temp, _readable_mode())  # BI users must read it
         fingerprints, columns = _describe_parts(temp, tables, updated)
         pending = parts.write_pending(
             serving_dir, build_id, tables, fingerprints, columns, PARQUET_WRITER
         )
+        steps.done("parts record")
         as_of = data_as_of(warehouse_path)
         rows, fingerprint = parts.whole(fingerprints[required_table])
         _stamp(temp, build_id, warehouse_path, rows, fingerprint, as_of)
         _verify(temp, required_table, fingerprint)
         size = temp.stat().st_size
+        steps.done("stamp and verify")
         exported = ParquetExport()
         if export_parquet:
             reusable = {
@@ -388,6 +409,7 @@ def publish(
                 if t.qualified in fingerprints
             }
             exported = _export(temp, parquet_dir, serving_dir, tables, reusable, fingerprints)
+            steps.done("parquet")
         kept = None
         if served.exists() and _keepable(served, previous, allowed):
             _keep_previous(served, previous)
@@ -401,6 +423,7 @@ def publish(
             _remove_link(serving_dir / PARQUET_LINK)
         _remove_served_docs(serving_dir)
         fsync_dir(serving_dir)
+        steps.done("swap")
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -412,6 +435,7 @@ def publish(
     if kept is not None and (previous_id := build_id_of(kept)):
         keep.add(previous_id)
     _prune(serving_dir, keep)
+    steps.done("prune")
     return PublishResult(
         served_path=served,
         previous_path=kept,
@@ -428,6 +452,7 @@ def publish(
         seconds=time.monotonic() - started,
         updated=updated.as_json() if updated else None,
         written_reason=written_reason,
+        step_seconds=steps.seconds,
     )
 
 

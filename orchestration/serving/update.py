@@ -31,6 +31,7 @@ Deletes leave free blocks behind. When the served file has more than
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,9 @@ class TableChange:
 class UpdateResult:
     changes: list[TableChange] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    # the update's own steps: the copy overlapped with hashing the build, then the
+    # row comparison and changes, then the fsync of the copy
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def fingerprints(self) -> dict[str, Fingerprints]:
         """The parts' fingerprints of every table of the updated copy."""
@@ -208,6 +212,13 @@ def _sync(
     return TableChange(table.qualified, "updated", int(gone), int(come), parts=parts, **counts)
 
 
+def _took(seconds: dict[str, float], step: str, since: float) -> float:
+    """Record the seconds of ``step`` (from ``since``) in ``seconds``; now."""
+    now = time.monotonic()
+    seconds[step] = round(now - since, 3)
+    return now
+
+
 def update_served_copy(
     served: Path,
     warehouse: Path,
@@ -229,8 +240,10 @@ def update_served_copy(
         limit_memory(con)
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
+        mark = time.monotonic()
         with copying(served, target):  # the copy's I/O overlaps the hashing (D-126)
             built = {table.qualified: _measure_build(con, table) for table in tables}
+        mark = _took(result.seconds, "copy and hash the build", mark)
         con.execute(f"attach {sql_text(str(target))} as {TARGET}")
         version = _storage_version(con, TARGET)
         if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
@@ -247,7 +260,9 @@ def update_served_copy(
             result.changes.append(_sync(con, table, built[table.qualified], known))
             comment_table(con, TARGET, table)
         con.execute(f"detach {TARGET}")
+        mark = _took(result.seconds, "compare and change rows", mark)
         fsync_file(target)
+        _took(result.seconds, "fsync the copy", mark)
     except BaseException:
         con.close()
         target.unlink(missing_ok=True)

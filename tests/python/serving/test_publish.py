@@ -402,3 +402,25 @@ def test_an_updated_copy_without_the_builds_rows_is_not_served(
     assert served_state(serving / SERVED_NAME) == (50, {"v1"})
     assert publish_module.build_id_of(serving / SERVED_NAME) == "b1"
     assert leftovers(serving) == []
+
+
+def test_a_publish_says_where_its_time_went(tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    whole_steps = ["checkpoint", "served file", "parts record", "stamp and verify"]
+    update_steps = [
+        f"served file: {step}"
+        for step in ("copy and hash the build", "compare and change rows", "fsync the copy")
+    ]
+    tail = ["parquet", "swap", "prune"]
+    for build_id, label in (("b1", "v1"), ("b2", "v2")):
+        warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 40, label)
+        result = publish(warehouse, serving, build_id=build_id, export_parquet=True)
+        steps = result.step_seconds
+        # b1 is written whole; b2 updates a copy of b1 and says what the update took
+        expected = whole_steps[:2] + (update_steps if build_id == "b2" else []) + whole_steps[2:]
+        assert list(steps) == expected + tail
+        assert all(seconds >= 0 for seconds in steps.values())
+        top = [seconds for step, seconds in steps.items() if ":" not in step]
+        assert sum(top) <= result.seconds + 0.01
+        parts = sum(seconds for step, seconds in steps.items() if step.startswith("served file:"))
+        assert parts <= steps["served file"] + 0.01
