@@ -84,6 +84,7 @@ from orchestration.serving.selection import (
     default_manifest_path,
     served_tables,
 )
+from orchestration.serving.steps import StepClock
 from orchestration.serving.update import NotUpdatable, UpdateResult, update_served_copy
 from orchestration.serving.writer import ServedFileError, comment_table, write_served_file
 
@@ -117,19 +118,6 @@ class PublishResult:
     updated: dict[str, object] | None = None  # what updating the copy did (D-106)
     written_reason: str | None = None  # why the file was written whole instead
     step_seconds: dict[str, float] = field(default_factory=dict)  # where the time went
-
-
-class _Steps:
-    """Seconds per step of one publish, in the order the steps ran."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self._mark = time.monotonic()
-
-    def done(self, step: str) -> None:
-        now = time.monotonic()
-        self.seconds[step] = round(self.seconds.get(step, 0.0) + now - self._mark, 3)
-        self._mark = now
 
 
 def update_enabled() -> bool:
@@ -343,7 +331,7 @@ def publish(
     than write it whole) to :func:`update_enabled`.
     """
     started = time.monotonic()
-    steps = _Steps()
+    steps = StepClock()
     if not warehouse_path.is_file():
         raise PublishError(f"no warehouse at {warehouse_path}")
     if tables is None:

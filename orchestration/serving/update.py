@@ -31,7 +31,6 @@ Deletes leave free blocks behind. When the served file has more than
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from orchestration.serving.parts import (
     whole,
 )
 from orchestration.serving.selection import BUILD_INFO, ServedTable
+from orchestration.serving.steps import StepClock
 from orchestration.serving.writer import (
     SERVED_STORAGE_VERSION,
     SOURCE,
@@ -212,13 +212,6 @@ def _sync(
     return TableChange(table.qualified, "updated", int(gone), int(come), parts=parts, **counts)
 
 
-def _took(seconds: dict[str, float], step: str, since: float) -> float:
-    """Record the seconds of ``step`` (from ``since``) in ``seconds``; now."""
-    now = time.monotonic()
-    seconds[step] = round(now - since, 3)
-    return now
-
-
 def update_served_copy(
     served: Path,
     warehouse: Path,
@@ -240,10 +233,10 @@ def update_served_copy(
         limit_memory(con)
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
-        mark = time.monotonic()
+        clock = StepClock()
         with copying(served, target):  # the copy's I/O overlaps the hashing (D-126)
             built = {table.qualified: _measure_build(con, table) for table in tables}
-        mark = _took(result.seconds, "copy and hash the build", mark)
+        clock.done("copy and hash the build")
         con.execute(f"attach {sql_text(str(target))} as {TARGET}")
         version = _storage_version(con, TARGET)
         if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
@@ -260,9 +253,10 @@ def update_served_copy(
             result.changes.append(_sync(con, table, built[table.qualified], known))
             comment_table(con, TARGET, table)
         con.execute(f"detach {TARGET}")
-        mark = _took(result.seconds, "compare and change rows", mark)
+        clock.done("compare and change rows")
         fsync_file(target)
-        _took(result.seconds, "fsync the copy", mark)
+        clock.done("fsync the copy")
+        result.seconds = clock.seconds
     except BaseException:
         con.close()
         target.unlink(missing_ok=True)
