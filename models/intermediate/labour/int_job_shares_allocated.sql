@@ -75,32 +75,23 @@ boundaries as (
         boundary_epoch
 ),
 
-open_counts as (
-    select
-        employee_id,
-        boundary_epoch,
-        -- jobs open on the segment that starts at this boundary
-        cast(
-            sum(open_jobs_delta) over (
-                partition by employee_id
-                order by boundary_epoch
-                rows between unbounded preceding and current row
-            ) as bigint
-        ) as open_jobs_after
-    from boundaries
-),
-
 segments as (
     select
         employee_id,
         boundary_epoch,
-        -- the segment that ends at this boundary
+        -- the segment that ends at this boundary: its length, and the jobs open on it
+        -- (the deltas of every earlier boundary; one window pass for both, D-135)
         boundary_epoch
         - lag(boundary_epoch) over (partition by employee_id order by boundary_epoch)
             as segment_seconds,
-        lag(open_jobs_after) over (partition by employee_id order by boundary_epoch)
-            as segment_open_jobs
-    from open_counts
+        cast(
+            sum(open_jobs_delta) over (
+                partition by employee_id
+                order by boundary_epoch
+                rows between unbounded preceding and 1 preceding
+            ) as bigint
+        ) as segment_open_jobs
+    from boundaries
 ),
 
 busy_periods as (
