@@ -39,7 +39,7 @@ recent_jobs as (
 ),
 {%- endif %}
 
-jobs as (
+jobs as {{ not_materialized_in_full_build() }} (
     {%- if incremental_run() %}
     {#- every job of a recomputed employee that ends at or after read_from_epoch #}
     select * from recent_jobs as paired

@@ -89,7 +89,7 @@ located as (
     {%- endif %}
 ),
 
-keyed as (
+keyed as {{ not_materialized_in_full_build() }} (
     select
         punch_id,
         employee_id,

@@ -13,7 +13,7 @@ job_shares as (
     {{ keyed_rewrite_rows(ref('int_job_shares_allocated'), 'ticket_id') }}
 ),
 
-tickets as (
+tickets as {{ not_materialized_in_full_build() }} (
     {{ keyed_rewrite_rows(ref('stg_dms__tickets'), 'ticket_id') }}
 ),
 
