@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from orchestration.arrow_memory import use_reusing_pool
 from orchestration.contract import Table
 from orchestration.landing.context import load_source, read_context
 from orchestration.landing.discovery import check_landing_dir, discover
@@ -81,8 +82,10 @@ def scan_landing(
     ``registered``: table name → file name → (hash, status) of the files registered by
     earlier runs. Raises ``LandingDirError`` / ``LandingConfigError`` before yielding
     anything when the directory or its mapping is unusable. The mapping is chosen once.
+    The files are read through Arrow's jemalloc pool (:mod:`orchestration.arrow_memory`).
     """
     check_landing_dir(landing_dir)
+    use_reusing_pool()
     mapping = load_source(landing_dir) if mapping is None else mapping
     entries = discover(landing_dir, settle)
     seen: dict[str, dict[str, str]] = {}  # table → hash → first name with that content
