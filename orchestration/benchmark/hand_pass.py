@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from orchestration.benchmark.hand_pass_sql import hand_pass_sql
-from orchestration.engines.duckdb.connection import memory_limit
+from orchestration.engines.duckdb.connection import memory_limit, reuse_freed_memory
 from orchestration.serving.summary import HEADLINE_KPIS
 
 
@@ -43,11 +43,13 @@ def run_hand_pass(
     temporary directory), removed afterwards."""
     started = time.perf_counter()
     sql = hand_pass_sql(landing, as_of)
-    # the refresh's memory limit (orchestration/engines/duckdb/connection.py), spilling
+    # the refresh's memory settings (orchestration/engines/duckdb/connection.py), spilling
     # to a scratch directory as the refresh's DuckDB does
+    limit = memory_limit()
+    config = {"memory_limit": limit, **reuse_freed_memory(limit)}
     with (
         tempfile.TemporaryDirectory(prefix="aftersales-hand-pass-", dir=spill_parent) as spill,
-        duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill}) as con,
+        duckdb.connect(config={**config, "temp_directory": spill}) as con,
     ):
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - started, rows

@@ -1,5 +1,6 @@
 """DuckDB's memory limit: one setting for dbt, the ingest and the hand-written pass; a
-smaller one for reads of the build."""
+smaller one for reads of the build. Freed buffer memory is kept for reuse up to the limit
+(D-136)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ import yaml
 from orchestration.config import PROJECT_DIR
 from orchestration.engines.duckdb.connection import (
     DEFAULT_MEMORY_LIMIT,
+    limit_memory,
+    limit_reads,
     memory_limit,
     read_memory_limit,
+    reuse_freed_memory,
 )
 from orchestration.engines.duckdb.ingest import ingest_landing
 
@@ -43,8 +47,59 @@ def test_a_limit_that_is_not_a_size_is_named(monkeypatch: pytest.MonkeyPatch, va
 
 def test_dbt_reads_the_same_variable_with_the_same_default() -> None:
     profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())
-    setting = profile["aftersales"]["outputs"]["duckdb"]["settings"]["memory_limit"]
-    assert "AFTERSALES_DUCKDB_MEMORY_LIMIT" in setting and DEFAULT_MEMORY_LIMIT in setting
+    settings = profile["aftersales"]["outputs"]["duckdb"]["settings"]
+    for name in ("memory_limit", *reuse_freed_memory(DEFAULT_MEMORY_LIMIT)):
+        setting = settings[name]
+        assert "AFTERSALES_DUCKDB_MEMORY_LIMIT" in setting and DEFAULT_MEMORY_LIMIT in setting
+
+
+_UNITS = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+
+
+def _bytes(text: str) -> float:
+    number = text.rstrip("BIKMGbikmg ")
+    return float(number) * _UNITS[text[len(number) :].strip().upper()]
+
+
+def _allocator(con: duckdb.DuckDBPyConnection) -> tuple[float, float, float]:
+    row = con.execute(
+        "select current_setting('memory_limit'), current_setting('block_allocator_memory'), "
+        "current_setting('allocator_flush_threshold')"
+    ).fetchone()
+    return tuple(_bytes(str(value)) for value in row)
+
+
+def test_heavy_connections_keep_freed_memory_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "3GB")
+    monkeypatch.delenv("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT", raising=False)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        limit_memory(con)
+        limit, blocks, flush = _allocator(con)
+        assert limit == pytest.approx(3e9, rel=0.05)  # shown rounded, in GiB
+        assert flush == pytest.approx(limit, rel=0.05)
+        # the block allocator is the process's: never smaller than the largest limit yet
+        assert blocks >= limit * 0.95
+        # a read connection later asks for less: its memory limit applies, and the block
+        # allocator, which cannot shrink, stays as it was
+        limit_reads(con)
+        read_limit, blocks_after, _ = _allocator(con)
+        assert read_limit < limit and blocks_after == blocks
+
+
+def test_another_error_while_setting_the_allocator_is_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "1GB")
+
+    class Refusing:
+        def execute(self, sql: str) -> None:
+            if "block_allocator" in sql:
+                raise duckdb.InvalidInputException("out of range")
+
+    with pytest.raises(duckdb.InvalidInputException, match="out of range"):
+        limit_memory(Refusing())  # type: ignore[arg-type]
 
 
 def test_the_ingest_connection_is_limited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,7 +114,11 @@ def test_the_ingest_connection_is_limited(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(duckdb, "connect", connect)
     (tmp_path / "landing" / "tickets").mkdir(parents=True)
     ingest_landing(tmp_path / "landing", tmp_path / "warehouse" / "w.duckdb", settle_seconds=0)
-    assert any(config.get("memory_limit") == "1GB" for config in seen)
+    assert any(
+        config.get("memory_limit") == "1GB"
+        and all(config.get(name) == "1GB" for name in reuse_freed_memory("1GB"))
+        for config in seen
+    )
 
 
 @pytest.mark.parametrize("target", ["duckdb", "spark"])
