@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.arrow_memory import use_reusing_pool
 from orchestration.config import Settings
 from orchestration.quality.gx_runner import SuiteResult, part_rows
 from orchestration.quality.kpi_values_suite import KPI_VALUES_TABLE, run_suite
@@ -160,8 +161,10 @@ def _start_worker() -> None:
     run) when its optional packages (grpcio-status, googleapis-common-protos) are missing
     and the main module has neither a spec nor a file, which is how a worker spawned from
     ``python -m pytest`` or ``python -m dagster`` starts; GX then sees an ImportError
-    and goes on without it, as it does where pyspark is not installed."""
+    and goes on without it, as it does where pyspark is not installed. The frames are
+    read through Arrow's jemalloc pool (:mod:`orchestration.arrow_memory`, D-136)."""
     sys.modules.setdefault("pyspark.sql.connect", None)  # type: ignore[arg-type]
+    use_reusing_pool()
 
 
 def _in_workers(
@@ -222,6 +225,7 @@ def run_blocking_suites(
         raise ValueError(f"no blocking GX suite named {sorted(unknown)}: {BLOCKING_SUITES}")
     warehouse_dir = settings.warehouse_dir
     workers = gx_workers() if workers is None else workers
+    use_reusing_pool()  # the suites' reads in this process (D-136)
     with engine_for(settings).read_build() as con:
         staging = [
             changed_rows(con, model, warehouse_dir) for model in STAGING_SUITES if model in suites
