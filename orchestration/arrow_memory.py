@@ -1,11 +1,12 @@
-"""Arrow's memory pool for the processes that read landing files (docs/decisions.md, D-136).
+"""Arrow's memory pool for the processes that read files or frames (docs/decisions.md, D-136).
 
 Reading a landing file allocates its parse blocks and text columns through Arrow; writing
 the batch frees them, and the next files allocate as much again. pyarrow's default pool
 (mimalloc) hands freed memory back to the operating system within milliseconds, so every
 new file faults in fresh (huge) pages that the kernel must zero first: a third of an
 ingest's CPU time went to zeroing pages (``clear_page_erms`` under ``perf``). jemalloc,
-which pyarrow's Linux wheels also ship, keeps freed pages for reuse for about a second.
+which pyarrow's Linux wheels also ship, keeps freed pages for reuse until they have
+been idle for its decay time.
 
 :func:`use_reusing_pool` makes it the process's default pool. It is a no-op when
 ``ARROW_DEFAULT_MEMORY_POOL`` names a pool (the operator's choice wins) and where this
