@@ -20,7 +20,6 @@ import os
 import pyarrow as pa
 
 POOL_ENV = "ARROW_DEFAULT_MEMORY_POOL"
-REUSING_BACKEND = "jemalloc"
 
 
 def use_reusing_pool() -> str:

@@ -177,8 +177,9 @@ def limit_memory(con: duckdb.DuckDBPyConnection, value: str | None = None) -> No
         try:
             con.execute(f"set {name} = '{size}'")
         except duckdb.InvalidInputException as error:
+            # an earlier connection of this process set a larger block allocator: it stays
             if "cannot be reduced" not in str(error):
-                raise  # a larger block allocator of an earlier connection stays
+                raise
 
 
 def limit_reads(con: duckdb.DuckDBPyConnection) -> None:
