@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from orchestration.benchmark.hand_pass_sql import hand_pass_sql
-from orchestration.engines.duckdb.connection import memory_limit, reuse_freed_memory
+from orchestration.engines.duckdb.connection import memory_settings
 from orchestration.serving.summary import HEADLINE_KPIS
 
 
@@ -45,11 +45,9 @@ def run_hand_pass(
     sql = hand_pass_sql(landing, as_of)
     # the refresh's memory settings (orchestration/engines/duckdb/connection.py), spilling
     # to a scratch directory as the refresh's DuckDB does
-    limit = memory_limit()
-    config = {"memory_limit": limit, **reuse_freed_memory(limit)}
     with (
         tempfile.TemporaryDirectory(prefix="aftersales-hand-pass-", dir=spill_parent) as spill,
-        duckdb.connect(config={**config, "temp_directory": spill}) as con,
+        duckdb.connect(config={**memory_settings(), "temp_directory": spill}) as con,
     ):
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - started, rows

@@ -152,9 +152,10 @@ def read_memory_limit() -> str:
     return _size_setting("AFTERSALES_DUCKDB_READ_MEMORY_LIMIT", DEFAULT_READ_MEMORY_LIMIT)
 
 
-def reuse_freed_memory(limit: str) -> dict[str, str]:
-    """DuckDB settings that keep up to ``limit`` (a memory limit) of the buffer memory a
-    query frees for the next one to reuse (docs/decisions.md, D-136).
+def memory_settings(limit: str | None = None) -> dict[str, str]:
+    """DuckDB's memory settings for a heavy connection: ``memory_limit`` = ``limit``
+    (default :func:`memory_limit`), and the two settings that keep up to that much of the
+    buffer memory a query frees for the next one to reuse (docs/decisions.md, D-136).
 
     By default DuckDB hands freed blocks back to the operating system at once, and the
     next allocation faults in fresh pages the kernel must zero first. On this project's
@@ -163,17 +164,20 @@ def reuse_freed_memory(limit: str) -> dict[str, str]:
     one full-build model took 114.6 s with the defaults and 78.1 s with these, at the same
     peak memory (the memory limit still caps what the buffers hold). The block
     allocator's size can grow but never shrink within a process
-    (:func:`limit_memory`)."""
-    return {"block_allocator_memory": limit, "allocator_flush_threshold": limit}
+    (:func:`limit_memory`). A ``connect`` config or settings, as the caller needs."""
+    size = limit or memory_limit()  # a checked size: no quote in it
+    return {
+        "memory_limit": size,
+        "block_allocator_memory": size,
+        "allocator_flush_threshold": size,
+    }
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection, value: str | None = None) -> None:
-    """Apply ``value`` (default :func:`memory_limit`) to the database of ``con``, with
-    :func:`reuse_freed_memory` up to it. Settings, not a ``connect`` config: DuckDB refuses
-    a second connection to a file with another config than an open one's."""
-    text = value or memory_limit()  # a checked size: no quote in it
-    con.execute(f"set memory_limit = '{text}'")
-    for name, size in reuse_freed_memory(text).items():
+    """Apply :func:`memory_settings` of ``value`` to the database of ``con``. Settings,
+    not a ``connect`` config: DuckDB refuses a second connection to a file with another
+    config than an open one's."""
+    for name, size in memory_settings(value).items():
         try:
             con.execute(f"set {name} = '{size}'")
         except duckdb.InvalidInputException as error:

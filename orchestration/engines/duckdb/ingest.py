@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.contract import LOAD_METADATA_COLUMNS, TABLES, Table
-from orchestration.engines.duckdb.connection import memory_limit, reuse_freed_memory
+from orchestration.engines.duckdb.connection import memory_settings
 from orchestration.landing.batch import FileBatch
 from orchestration.landing.discovery import LandingDirError
 from orchestration.landing.model import DUPLICATE, LOADED
@@ -179,8 +179,7 @@ def ingest_landing(
     ] = []
     # raw rows carry their file and row number: their physical order means nothing, and
     # not keeping it lets DuckDB write a batch in parallel (about a fifth faster)
-    limit = memory_limit()
-    config = {"memory_limit": limit, **reuse_freed_memory(limit), "preserve_insertion_order": False}
+    config = {**memory_settings(), "preserve_insertion_order": False}
     with duckdb.connect(str(warehouse_path), config=config) as con:
         ensure_raw_tables(con)
         registered = registered_files(con)

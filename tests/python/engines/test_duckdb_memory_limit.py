@@ -16,8 +16,8 @@ from orchestration.engines.duckdb.connection import (
     limit_memory,
     limit_reads,
     memory_limit,
+    memory_settings,
     read_memory_limit,
-    reuse_freed_memory,
 )
 from orchestration.engines.duckdb.ingest import ingest_landing
 
@@ -27,6 +27,13 @@ def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert memory_limit() == DEFAULT_MEMORY_LIMIT
     monkeypatch.setenv("AFTERSALES_DUCKDB_MEMORY_LIMIT", "3GB")
     assert memory_limit() == "3GB"
+    # the freed memory kept for reuse follows the limit (D-136)
+    assert memory_settings() == {
+        "memory_limit": "3GB",
+        "block_allocator_memory": "3GB",
+        "allocator_flush_threshold": "3GB",
+    }
+    assert set(memory_settings("1GB").values()) == {"1GB"}
 
 
 @pytest.mark.parametrize("value", ["6", "six GB", "6GB'; drop table x; --", ""])
@@ -48,7 +55,7 @@ def test_a_limit_that_is_not_a_size_is_named(monkeypatch: pytest.MonkeyPatch, va
 def test_dbt_reads_the_same_variable_with_the_same_default() -> None:
     profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())
     settings = profile["aftersales"]["outputs"]["duckdb"]["settings"]
-    for name in ("memory_limit", *reuse_freed_memory(DEFAULT_MEMORY_LIMIT)):
+    for name in memory_settings(DEFAULT_MEMORY_LIMIT):
         setting = settings[name]
         assert "AFTERSALES_DUCKDB_MEMORY_LIMIT" in setting and DEFAULT_MEMORY_LIMIT in setting
 
@@ -114,11 +121,7 @@ def test_the_ingest_connection_is_limited(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(duckdb, "connect", connect)
     (tmp_path / "landing" / "tickets").mkdir(parents=True)
     ingest_landing(tmp_path / "landing", tmp_path / "warehouse" / "w.duckdb", settle_seconds=0)
-    assert any(
-        config.get("memory_limit") == "1GB"
-        and all(config.get(name) == "1GB" for name in reuse_freed_memory("1GB"))
-        for config in seen
-    )
+    assert any(all(config.get(name) == "1GB" for name in memory_settings("1GB")) for config in seen)
 
 
 @pytest.mark.parametrize("target", ["duckdb", "spark"])

@@ -4,6 +4,7 @@ processes when they read much, with the same verdicts as one after another
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,6 @@ def test_each_worker_reads_on_its_share_of_the_cores(monkeypatch: pytest.MonkeyP
 
 def test_a_worker_reads_through_the_reusing_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new worker switches Arrow to the pool that keeps freed memory (D-136)."""
-    import sys
 
     chosen: list[bool] = []
     monkeypatch.setattr(suite_runs, "use_reusing_pool", lambda: chosen.append(True) or "x")
