@@ -114,12 +114,18 @@ def write_served_file(warehouse: Path, target: Path, tables: Sequence[ServedTabl
         limit_memory(con)  # at 10 M work orders the copy grew to 8.3 GiB without it
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
-        con.execute(
+        attach = (
             f"attach {sql_text(str(target))} as {TARGET} "
             f"(storage_version {sql_text(SERVED_STORAGE_VERSION)})"
         )
+        con.execute(attach)
         for table in tables:
             _copy_table(con, table)
+            # attached anew after every table: an attached file keeps the blocks written
+            # into it in memory, and the next tables' copies then ran at the memory limit
+            # (the 10 M full publish's copies: 64.9 s with one attach, 44.3 s so; D-138)
+            con.execute(f"detach {TARGET}")
+            con.execute(attach)
         con.execute(f"detach {TARGET}")
     except duckdb.Error as error:
         raise ServedFileError(f"cannot write {target} from {warehouse}: {error}") from error
