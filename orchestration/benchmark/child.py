@@ -10,7 +10,8 @@ subprocess's peak (``RUSAGE_CHILDREN`` inside the child).
 The stage's time is measured inside the child around the work itself (interpreter start and
 imports excluded, as in the refresh, where they are paid once per process); the wall time
 of the whole child is reported beside it. ``runs/<tag>.rusage.json`` keeps each child's
-exit, wall time and peak as soon as it ends (a run stopped halfway still shows them).
+exit, wall time, peak and CPU time (user and system) as soon as it ends (a run stopped
+halfway still shows them).
 """
 
 from __future__ import annotations
@@ -95,9 +96,19 @@ def run_in_child(
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     peak = _rss_mb(usage.ru_maxrss)
-    # kept beside the stage's result, so that a run stopped halfway still shows its peaks
+    # kept beside the stage's result, so that a run stopped halfway still shows its peaks;
+    # the CPU seconds (the child's and every process it waited for, dbt included) against
+    # the wall time tell a stage bound by the cores from one that waits
     (runs / f"{tag}.rusage.json").write_text(
-        json.dumps({"exit": _exit_text(status), "wall_s": wall, "peak_rss_mb": peak}),
+        json.dumps(
+            {
+                "exit": _exit_text(status),
+                "wall_s": wall,
+                "peak_rss_mb": peak,
+                "user_s": round(usage.ru_utime, 2),
+                "system_s": round(usage.ru_stime, 2),
+            }
+        ),
         encoding="utf-8",
     )
     if status == 0 and result_path.is_file():

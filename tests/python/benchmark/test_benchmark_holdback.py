@@ -5,6 +5,7 @@ it; each stage reports its own time and peak memory, and a stage that fails is n
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -72,6 +73,9 @@ def test_the_daily_ingest_loads_exactly_the_held_back_files(workdir: Path) -> No
         assert 20 < run.peak_mb < 4096
     kept = json.loads((workdir / "runs" / "test-daily-ingest.rusage.json").read_text())
     assert kept["exit"] == "exit status 0" and kept["peak_rss_mb"] == daily.peak_rss_mb
+    # the child's CPU time: some user time, and no more than the machine's cores' worth
+    assert kept["user_s"] > 0 and kept["system_s"] >= 0
+    assert kept["user_s"] + kept["system_s"] <= kept["wall_s"] * (os.cpu_count() or 1) + 1
 
 
 def test_a_failing_stage_is_named_with_its_exit_and_peak(workdir: Path) -> None:
