@@ -186,6 +186,27 @@ def limit_memory(con: duckdb.DuckDBPyConnection, value: str | None = None) -> No
                 raise
 
 
+RELEASED_TO = "256MB"  # the memory limit release_buffers() passes through
+
+
+def release_buffers(con: duckdb.DuckDBPyConnection, value: str | None = None) -> None:
+    """Evict the blocks the database of ``con`` keeps cached (those read or written by
+    earlier statements; none is pinned between statements), then apply the memory limit
+    ``value`` (default :func:`memory_limit`) again: DuckDB evicts down to a lowered limit
+    at once. A connection that writes several large tables in turn (the served file)
+    otherwise starts each copy with the limit full of blocks it no longer needs and evicts
+    them while it copies (docs/decisions.md, D-138). If DuckDB cannot evict that much, what
+    it keeps stays cached."""
+    try:
+        con.execute(f"set memory_limit = '{RELEASED_TO}'")
+    except duckdb.OutOfMemoryException as error:
+        # "could not free up enough memory for the new limit": nothing is lost
+        if "could not free up enough memory" not in str(error):
+            raise
+    finally:
+        con.execute(f"set memory_limit = '{memory_settings(value)['memory_limit']}'")
+
+
 def limit_reads(con: duckdb.DuckDBPyConnection) -> None:
     """Apply :func:`read_memory_limit` to ``con``."""
     limit_memory(con, read_memory_limit())

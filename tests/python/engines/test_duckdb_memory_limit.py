@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from orchestration.config import PROJECT_DIR
+from orchestration.engines.duckdb import connection
 from orchestration.engines.duckdb.connection import (
     DEFAULT_MEMORY_LIMIT,
     limit_memory,
@@ -18,6 +19,7 @@ from orchestration.engines.duckdb.connection import (
     memory_limit,
     memory_settings,
     read_memory_limit,
+    release_buffers,
 )
 from orchestration.engines.duckdb.ingest import ingest_landing
 
@@ -148,3 +150,26 @@ def test_reads_of_the_build_are_limited(
         smaller = limit()
     assert default.endswith("GiB") and 1.5 < float(default.split()[0]) <= 2.0, default
     assert smaller.endswith("MiB") and 400 < float(smaller.split()[0]) <= 512, smaller
+
+
+def test_released_buffers_leave_the_cache_and_the_limit_comes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """release_buffers evicts what a file's connection cached and applies the limit again
+    (D-138). Released to 8 MB here, so that a small table's blocks are beyond it."""
+    monkeypatch.setattr(connection, "RELEASED_TO", "8MB")
+    with duckdb.connect(str(tmp_path / "f.duckdb")) as con:
+        limit_memory(con, "1GB")
+        con.execute(
+            "create table t as select md5(range::varchar) || md5((range + 1)::varchar) as s "
+            "from range(1000000)"
+        )
+        con.execute("select count(distinct s) from t").fetchall()
+
+        def cached() -> int:
+            return con.execute("select sum(memory_usage_bytes) from duckdb_memory()").fetchone()[0]
+
+        assert cached() > 16 * 2**20
+        release_buffers(con, "1GB")
+        assert cached() <= 8 * 2**20
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
