@@ -128,7 +128,6 @@ def test_each_worker_reads_on_its_share_of_the_cores(monkeypatch: pytest.MonkeyP
 
 def test_a_worker_reads_through_the_reusing_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new worker switches Arrow to the pool that keeps freed memory (D-136)."""
-
     chosen: list[bool] = []
     monkeypatch.setattr(suite_runs, "use_reusing_pool", lambda: chosen.append(True) or "x")
     monkeypatch.setitem(sys.modules, "pyspark.sql.connect", None)
