@@ -55,15 +55,59 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) 
     return [column for column, _ in column_types(con, database, table)]
 
 
-def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> None:
-    """Put ``table``'s descriptions on the table and its columns in ``database``."""
+def _comments(
+    con: duckdb.DuckDBPyConnection, database: str, table: ServedTable
+) -> tuple[str | None, dict[str, str | None]]:
+    """The comment on ``table`` in ``database`` and on each of its columns, in order."""
+    row = con.execute(
+        "select comment from duckdb_tables() where database_name = ? and schema_name = ? "
+        "and table_name = ?",
+        [database, table.schema, table.name],
+    ).fetchone()
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() where database_name = ? "
+        "and schema_name = ? and table_name = ? order by column_index",
+        [database, table.schema, table.name],
+    ).fetchall()
+    return (row[0] if row else None), dict(columns)
+
+
+def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTable) -> int:
+    """Make the comments on ``table`` and its columns in ``database`` its descriptions
+    (none where it has none); return how many comments changed. Only the comments that
+    differ are written, in one transaction: an updated copy already holds the unchanged
+    tables' comments, and every auto-committed statement on the attached file would be a
+    commit of its own (D-139)."""
     name = qualified(database, table)
-    if table.description:
-        con.execute(f"comment on table {name} is {sql_text(table.description)}")
-    for column in _columns(con, database, table):
+    on_table, on_columns = _comments(con, database, table)
+
+    def wanted(text: str) -> str | None:
+        return text or None  # an empty description: no comment
+
+    statements = []
+    if wanted(table.description) != on_table:
+        statements.append(f"comment on table {name} is {_comment_text(table.description)}")
+    for column, current in on_columns.items():
         description = table.column_description(column)
-        if description:
-            con.execute(f"comment on column {name}.{ident(column)} is {sql_text(description)}")
+        if wanted(description) != current:
+            statements.append(
+                f"comment on column {name}.{ident(column)} is {_comment_text(description)}"
+            )
+    if statements:
+        con.execute("begin transaction")
+        try:
+            for statement in statements:
+                con.execute(statement)
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    return len(statements)
+
+
+def _comment_text(description: str) -> str:
+    """The SQL of a comment: the description as a literal, or null to remove one."""
+    return sql_text(description) if description else "null"
 
 
 def check_servable(table: ServedTable, columns: Sequence[str]) -> None:
