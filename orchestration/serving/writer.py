@@ -80,19 +80,15 @@ def comment_table(con: duckdb.DuckDBPyConnection, database: str, table: ServedTa
     commit of its own (D-139)."""
     name = qualified(database, table)
     on_table, on_columns = _comments(con, database, table)
-
-    def wanted(text: str) -> str | None:
-        return text or None  # an empty description: no comment
-
-    statements = []
-    if wanted(table.description) != on_table:
-        statements.append(f"comment on table {name} is {_comment_text(table.description)}")
-    for column, current in on_columns.items():
-        description = table.column_description(column)
-        if wanted(description) != current:
-            statements.append(
-                f"comment on column {name}.{ident(column)} is {_comment_text(description)}"
-            )
+    commented = [(f"table {name}", table.description, on_table)] + [
+        (f"column {name}.{ident(column)}", table.column_description(column), current)
+        for column, current in on_columns.items()
+    ]
+    statements = [
+        f"comment on {target} is {_comment_text(description)}"
+        for target, description, current in commented
+        if (description or None) != current  # an empty description: no comment
+    ]
     if statements:
         con.execute("begin transaction")
         try:
