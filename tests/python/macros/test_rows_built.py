@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from build_copy import copy_build, execute, read_only
 from dbt_cli import dbt_env, run_dbt
 
@@ -18,6 +19,22 @@ from orchestration.config import load_settings, override
 from orchestration.defs.dbt.incremental import data_tests_env
 
 MODEL = "stg_dms__callbacks"
+
+
+@pytest.fixture(scope="module")
+def dbt_dirs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's one warehouse path and dbt folders (a target per kind of build). dbt
+    parses the whole project again when the profile's warehouse path changes (about 12 s
+    a run), and only what changed when it stays: every test here builds at one path."""
+    return tmp_path_factory.mktemp("rows_built")
+
+
+@pytest.fixture
+def warehouse_dir(refreshed: SimpleNamespace, dbt_dirs: Path) -> Path:
+    """A fresh writable copy of the refreshed build, at the module's one warehouse path."""
+    directory = dbt_dirs / "warehouse"
+    shutil.rmtree(directory, ignore_errors=True)
+    return copy_build(refreshed, directory)
 
 
 def _build(
@@ -33,7 +50,8 @@ def _build(
     the data test ``test`` ran."""
     settings = override(load_settings(), warehouse_dir=warehouse_dir)
     target = base / f"target_{rows_built}"
-    shutil.rmtree(target, ignore_errors=True)
+    # the SQL of this run's data tests only; the rest stays for dbt's partial parsing
+    shutil.rmtree(target / "run", ignore_errors=True)
     env = {
         **dbt_env(settings, target, base / "logs"),
         **data_tests_env(full_refresh=not rows_built),
@@ -48,19 +66,18 @@ def _build(
 
 
 def test_an_incremental_build_tests_the_rows_it_wrote_and_not_the_others(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     # an old current row breaks the contract (no channel): no build wrote it
     execute(
         warehouse_dir,
         f"update staging.{MODEL} set channel = null where callback_id = "
         f"(select min(callback_id) from staging.{MODEL})",
     )
-    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True)
+    code, output, sql = _build(warehouse_dir, dbt_dirs, rows_built=True)
     assert code == 0, output[-3000:]
     assert '"_resolved_at" = cast(' in sql, sql
-    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False)
+    code, output, sql = _build(warehouse_dir, dbt_dirs, rows_built=False)
     assert code == 1 and "dms_contract_stg_dms__callbacks" in output, output[-3000:]
     assert "_resolved_at" not in sql, sql
 
@@ -73,43 +90,41 @@ def test_an_incremental_build_tests_the_rows_it_wrote_and_not_the_others(
         "'late.csv' as _source_file, cast(now() as timestamp) as _staged_at) "
         "from staging.base_dms__callbacks where _quarantine_reason is null limit 1",
     )
-    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True)
+    code, output, sql = _build(warehouse_dir, dbt_dirs, rows_built=True)
     assert code == 1 and "dms_contract_stg_dms__callbacks" in output, output[-3000:]
     assert '"_resolved_at" = cast(' in sql, sql
 
 
 def test_an_incremental_build_tests_the_kpi_days_it_recomputed(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     kpi = {"select": "int_builds_scoped int_kpi_nps_daily", "test": "kpi_interface_int_kpi_nps"}
-    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=True, **kpi)
+    code, output, sql = _build(warehouse_dir, dbt_dirs, rows_built=True, **kpi)
     assert code == 0, output[-3000:]
     assert 'int_kpi_nps_daily" where ( date_day >= cast(' in " ".join(sql.split()), sql
-    code, output, sql = _build(warehouse_dir, tmp_path, rows_built=False, **kpi)
+    code, output, sql = _build(warehouse_dir, dbt_dirs, rows_built=False, **kpi)
     assert code == 0, output[-3000:]
     assert "date_day >=" not in sql and "int_kpi_nps_daily" in sql, sql
 
 
 def _read_only_by_a_full_build(
-    warehouse_dir: Path, tmp_path: Path, build: dict[str, str]
+    warehouse_dir: Path, dbt_dirs: Path, build: dict[str, str]
 ) -> tuple[str, str]:
     """An old bad row that no build touches: the refresh's incremental build of
     ``build['select']`` passes ``build['test']``, a full one fails it. The SQL the test
     ran in each."""
-    code, output, incremental_sql = _build(warehouse_dir, tmp_path, rows_built=True, **build)
+    code, output, incremental_sql = _build(warehouse_dir, dbt_dirs, rows_built=True, **build)
     assert code == 0, output[-3000:]
-    code, output, full_sql = _build(warehouse_dir, tmp_path, rows_built=False, **build)
+    code, output, full_sql = _build(warehouse_dir, dbt_dirs, rows_built=False, **build)
     assert code == 1 and f"Failure in test {build['test']}" in output, output[-3000:]
     return incremental_sql, full_sql
 
 
 def test_an_incremental_build_tests_the_fact_keys_it_rewrote(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
     """fct_work_orders is rewritten per key and has no build stamp (it is served): its
     data tests read the keys the build rewrote (D-120)."""
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     facts = {"select": "fct_work_orders", "test": "unique_fct_work_orders_ticket_id"}
     # an old work order of no new file is there twice
     execute(
@@ -117,7 +132,7 @@ def test_an_incremental_build_tests_the_fact_keys_it_rewrote(
         "insert into marts.fct_work_orders select * from marts.fct_work_orders "
         "where ticket_id = (select min(ticket_id) from marts.fct_work_orders)",
     )
-    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, tmp_path, facts)
+    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, dbt_dirs, facts)
     flat = " ".join(incremental_sql.split()).replace("( ", "(")
     assert '("ticket_id" in (select ticket_id from ' in flat and "_computed_at = cast(" in flat
     assert "_computed_at" not in full_sql, full_sql
@@ -143,7 +158,7 @@ def test_an_incremental_build_tests_the_fact_keys_it_rewrote(
     )
     code, output, _ = _build(
         warehouse_dir,
-        tmp_path,
+        dbt_dirs,
         rows_built=True,
         select="int_work_orders_sla_measured fct_work_orders",
         exclude="int_work_orders_sla_measured,resource_type:test",
@@ -158,11 +173,10 @@ def test_an_incremental_build_tests_the_fact_keys_it_rewrote(
 
 
 def test_an_incremental_build_tests_the_pairs_of_the_punches_it_sequenced(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
     """int_jobs_paired, a view of int_punches_sequenced, carries its stamp: the data tests
     of an incremental build read the jobs whose start punch that build sequenced (D-128)."""
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     # an old job that no build touches loses its end
     execute(
         warehouse_dir,
@@ -176,7 +190,7 @@ def test_an_incremental_build_tests_the_pairs_of_the_punches_it_sequenced(
         # the pairing's own checks fail on that job too, and dbt then skips this one
         "exclude": "assert_punch_partners_name_each_other assert_every_punch_paired_or_orphaned",
     }
-    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, tmp_path, jobs)
+    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, dbt_dirs, jobs)
     assert '"_computed_at" = cast(' in incremental_sql, incremental_sql
     assert "_computed_at" not in full_sql, full_sql
 
@@ -216,9 +230,8 @@ def _untouched_punch_names_itself(
 
 
 def test_an_incremental_build_tests_the_punches_it_can_have_changed(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     labour = {
         "select": "int_punches_sequenced assert_every_punch_paired_or_orphaned",
         "test": "assert_every_punch_paired_or_orphaned",
@@ -227,7 +240,7 @@ def test_an_incremental_build_tests_the_punches_it_can_have_changed(
     }
     # an old shift start that no build touches names itself as its partner
     untouched, first, _ = _first_and_last_shift_punch(warehouse_dir)
-    _untouched_punch_names_itself(warehouse_dir, tmp_path, first, labour)
+    _untouched_punch_names_itself(warehouse_dir, dbt_dirs, first, labour)
 
     # another employee's old first shift start now names his last shift punch, and a
     # version of that last punch arrives again: the build re-sequences the last shift
@@ -240,7 +253,7 @@ def test_an_incremental_build_tests_the_punches_it_can_have_changed(
         f"where punch_id = '{first}'",
     )
     _punch_arrives_again(warehouse_dir, last, "late.csv")
-    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **labour)
+    code, output, _ = _build(warehouse_dir, dbt_dirs, rows_built=True, **labour)
     assert code == 1, output[-3000:]
     assert "Failure in test assert_every_punch_paired_or_orphaned" in output, output[-3000:]
     with read_only(warehouse_dir) as con:
@@ -254,9 +267,8 @@ def test_an_incremental_build_tests_the_punches_it_can_have_changed(
 
 
 def test_an_incremental_build_tests_the_sold_hours_splits_it_can_have_changed(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     split = {
         "select": "int_sold_hours_allocated assert_sold_hours_split_weights_sum_to_one",
         "test": "assert_sold_hours_split_weights_sum_to_one",
@@ -267,7 +279,7 @@ def test_an_incremental_build_tests_the_sold_hours_splits_it_can_have_changed(
         "update intermediate.int_sold_hours_allocated set allocation_weight = 0.5 "
         "where ticket_id = (select min(ticket_id) from intermediate.int_sold_hours_allocated)",
     )
-    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, tmp_path, split)
+    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, dbt_dirs, split)
     assert "_computed_at = cast(" in incremental_sql and "_staged_at = cast(" in incremental_sql
     assert "_computed_at" not in full_sql, full_sql
 
@@ -339,12 +351,11 @@ def _share_scaled(warehouse_dir: Path, job_id: str, factor: float) -> None:
 
 
 def test_an_incremental_build_tests_the_busy_periods_it_can_have_changed(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
     """assert_job_shares_add_up_to_union_of_job_time reads, per employee the build can
     have changed, the busy periods from the first one that holds a job ending within
     max_pair_hours of a punch it re-sequenced (D-122), not all his jobs."""
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     shares = {
         "select": f"int_punches_sequenced int_job_shares_allocated {JOB_SHARES_TEST}",
         "test": JOB_SHARES_TEST,
@@ -353,7 +364,7 @@ def test_an_incremental_build_tests_the_busy_periods_it_can_have_changed(
     # an old share of a busy period before the reach of the late punch no longer adds up
     _share_scaled(warehouse_dir, far, 0.5)
     _punch_arrives_again(warehouse_dir, last_end, "late.csv")
-    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, tmp_path, shares)
+    incremental_sql, full_sql = _read_only_by_a_full_build(warehouse_dir, dbt_dirs, shares)
     assert "inner join periods_built" in incremental_sql, incremental_sql
     assert "_computed_at = cast(" in incremental_sql, incremental_sql
     assert "inner join periods_built" not in full_sql, full_sql
@@ -364,7 +375,7 @@ def test_an_incremental_build_tests_the_busy_periods_it_can_have_changed(
     _share_scaled(warehouse_dir, far, 2.0)
     _share_scaled(warehouse_dir, near, 0.5)
     _punch_arrives_again(warehouse_dir, last_end, "late-again.csv")
-    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **shares)
+    code, output, _ = _build(warehouse_dir, dbt_dirs, rows_built=True, **shares)
     assert code == 1 and f"Failure in test {JOB_SHARES_TEST}" in output, output[-3000:]
     with read_only(warehouse_dir) as con:
         kept = con.execute(
@@ -401,24 +412,23 @@ def _last_two_shifts(warehouse_dir: Path) -> tuple[str, str, str]:
 
 
 def test_an_incremental_build_looks_up_the_partners_it_did_not_write(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
     """``assert_punch_partners_name_each_other`` checks, in an incremental build, the
     punches the build can have changed (D-098) against their partners, wherever those
     are. A late version of an employee's last shift start re-sequences it and the punch
     before it (D-099), the previous shift's end, whose partner, that shift's start, the
     build does not write: when that start names another punch, the test finds it."""
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     mutual = {
         "select": "int_punches_sequenced assert_punch_partners_name_each_other",
         "test": "assert_punch_partners_name_each_other",
     }
     previous_start, previous_end, last_start = _last_two_shifts(warehouse_dir)
     # nothing arrived: the old pair is not checked again, but a full read finds it
-    _untouched_punch_names_itself(warehouse_dir, tmp_path, previous_start, mutual)
+    _untouched_punch_names_itself(warehouse_dir, dbt_dirs, previous_start, mutual)
 
     _punch_arrives_again(warehouse_dir, last_start, "late.csv")
-    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=True, **mutual)
+    code, output, _ = _build(warehouse_dir, dbt_dirs, rows_built=True, **mutual)
     assert code == 1 and "Failure in test assert_punch_partners_name_each_other" in output
     with read_only(warehouse_dir) as con:
         rewritten = con.execute(
@@ -436,26 +446,25 @@ def test_an_incremental_build_looks_up_the_partners_it_did_not_write(
 PAIRING_TESTS = ("assert_every_punch_paired_or_orphaned", "assert_punch_partners_name_each_other")
 
 
-def _pairing_test_fails(warehouse_dir: Path, tmp_path: Path, test: str) -> bool:
+def _pairing_test_fails(warehouse_dir: Path, dbt_dirs: Path, test: str) -> bool:
     """Run one singular labour test alone on ``warehouse_dir`` (every row); whether it
     failed."""
-    code, output, _ = _build(warehouse_dir, tmp_path, rows_built=False, select=test, test=test)
+    code, output, _ = _build(warehouse_dir, dbt_dirs, rows_built=False, select=test, test=test)
     assert code in (0, 1), output[-3000:]
     assert (code == 1) == (f"Failure in test {test}" in output), output[-3000:]
     return code == 1
 
 
 def test_the_pairings_type_and_partner_checks_each_fail_on_what_they_check(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
     """The checks of the old one-query labour test, two tests since D-114: a paired punch
     whose type is not its place's fails ``assert_every_punch_paired_or_orphaned`` only;
     a partner that does not name the punch back fails
     ``assert_punch_partners_name_each_other``. Each runs alone: in ``dbt build`` a failed
     test skips the nodes after the models it tests, the other check among them."""
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     placed, mutual = PAIRING_TESTS
-    fails = partial(_pairing_test_fails, warehouse_dir, tmp_path)
+    fails = partial(_pairing_test_fails, warehouse_dir, dbt_dirs)
     assert not fails(placed) and not fails(mutual)
     with read_only(warehouse_dir) as con:
         start, end = con.execute(
@@ -483,16 +492,15 @@ def test_the_pairings_type_and_partner_checks_each_fail_on_what_they_check(
 
 
 def test_the_pairings_checks_fail_on_what_two_trimmed_generic_tests_checked(
-    refreshed: SimpleNamespace, tmp_path: Path
+    warehouse_dir: Path, dbt_dirs: Path
 ) -> None:
     """D-117 dropped two generic tests that re-proved the pairing's singular tests: a
     ``relationships`` test (a partner is a punch of the table) and ``unique`` on
     ``int_jobs_paired.end_punch_id``. A partner that is no punch fails
     ``assert_punch_partners_name_each_other`` (and not the placement check); two jobs that
     end on one punch fail ``assert_every_punch_paired_or_orphaned``."""
-    warehouse_dir = copy_build(refreshed, tmp_path / "warehouse")
     placed, mutual = PAIRING_TESTS
-    fails = partial(_pairing_test_fails, warehouse_dir, tmp_path)
+    fails = partial(_pairing_test_fails, warehouse_dir, dbt_dirs)
     with read_only(warehouse_dir) as con:
         (first_start, first_end), (second_start, second_end) = con.execute(
             "select job_id, end_punch_id from intermediate.int_jobs_paired order by job_id limit 2"
