@@ -9,4 +9,9 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest "$@"
+# Two pytest workers (pytest-xdist): most of the suite's time is single-threaded Python
+# (dbt's parsing and Jinja, the ingest, Great Expectations, Spark's driver), so two
+# workers keep a 2-core machine busy. AFTERSALES_TEST_WORKERS=0 runs in one process (to
+# debug a test, or with -x); a session fixture (e.g. the `refreshed` refresh) is built
+# once per worker.
+.venv/bin/python -m pytest -n "${AFTERSALES_TEST_WORKERS:-2}" "$@"

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import shutil
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -31,7 +33,20 @@ SMALL_LANDING = {
 _SESSION_DIRS: list[str] = []
 
 
+def _give_an_xdist_worker_a_main_spec() -> None:
+    """An xdist worker runs as ``python -c``: its ``__main__`` has no ``__spec__`` and no
+    ``__file__``, which pyspark's ``check_dependencies`` (run when Great Expectations
+    imports ``pyspark.sql.connect``) takes for pyspark's own doctests, and it calls
+    ``sys.exit(0)`` in the middle of the import. A spec named ``__main__`` says what is true
+    here (there is no main module to find), and multiprocessing's spawn then skips
+    re-importing it in a child, as it does for ``python -m``."""
+    main = sys.modules["__main__"]
+    if main.__spec__ is None and not hasattr(main, "__file__"):
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _give_an_xdist_worker_a_main_spec()
     # fixtures write landing files just before they are ingested: no settle time (the
     # tests of deferred files set their own)
     os.environ.setdefault("AFTERSALES_LANDING_SETTLE_SECONDS", "0")
