@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from dbt_cli import dbt_env, invariant_results, run_dbt, start_dbt
+from dbt_cli import INVARIANT_TEST_COUNT, dbt_env, invariant_results, run_dbt, start_dbt
 
 from orchestration.config import Settings, load_settings, override
 from orchestration.engines import engine_for
@@ -539,5 +539,6 @@ def replay_deliveries(replay: Replay, tmp_path: Path) -> None:
         replay.settings("incremental"), tmp_path / "incremental", full_refresh=False, tests=True
     )
     invariants = invariant_results(tmp_path / "incremental" / "target")
-    assert len(invariants) == 5 and set(invariants.values()) == {"pass"}, invariants
+    assert len(invariants) == INVARIANT_TEST_COUNT, invariants
+    assert set(invariants.values()) == {"pass"}, invariants
     replay.check()

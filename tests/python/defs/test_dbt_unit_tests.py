@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-from dbt_cli import invariant_results, invariant_tests, run_dbt
+from dbt_cli import INVARIANT_TEST_COUNT, invariant_results, invariant_tests, run_dbt
 
 
 def _run_results(target: Path) -> list[dict]:
@@ -73,7 +73,8 @@ def test_every_invariant_test_passes_on_every_row(
     completed = run_dbt(["test", "--select", "tag:invariant"], env)
     assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-2000:]
     invariants = invariant_results(target)
-    assert len(invariants) == 5 and set(invariants.values()) == {"pass"}, invariants
+    assert len(invariants) == INVARIANT_TEST_COUNT, invariants
+    assert set(invariants.values()) == {"pass"}, invariants
 
 
 def test_every_dbt_unit_test_passes(refreshed: SimpleNamespace, tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ if importlib.util.find_spec("pyspark") is None:
 if not _java_works():
     pytest.skip("`java -version` fails: Spark needs a Java runtime (17)", allow_module_level=True)
 
-from dbt_cli import invariant_results, run_dbt  # noqa: E402
+from dbt_cli import INVARIANT_TEST_COUNT, invariant_results, run_dbt  # noqa: E402
 
 from orchestration.cli.refresh import main  # noqa: E402
 from orchestration.contract import TABLES as CONTRACT_TABLES  # noqa: E402
@@ -350,7 +350,8 @@ def test_unit_tests_pass_on_spark(spark_build: Build, tmp_path: Path) -> None:
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed and int(passed.group(1)) > 50, result.stdout[-2000:]
     invariants = invariant_results(tmp_path / "target")
-    assert len(invariants) == 5 and set(invariants.values()) == {"pass"}, invariants
+    assert len(invariants) == INVARIANT_TEST_COUNT, invariants
+    assert set(invariants.values()) == {"pass"}, invariants
 
 
 @pytest.fixture(scope="module", autouse=True)
