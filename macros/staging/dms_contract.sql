@@ -393,9 +393,13 @@ select * from final
     in raw (its batch was retracted, perhaps loaded again since: a load is a file name,
     its hash and its load time): every
     parsed row is dropped and the table is parsed again from raw in this run, so that the
-    current versions downstream start over too (stg_dms__<table> sees every row as new). -#}
+    current versions downstream start over too (stg_dms__<table> sees every row as new).
+    Raw loses rows only through a retraction, which the ingest register records
+    (raw._retractions, orchestration/landing/retract.py): the comparison of every load in
+    the model with raw's, two scans of every row, runs only after a retraction of a
+    <table> batch since the model last parsed rows (D-141). -#}
 {% macro dms_base_prune_hook(table) -%}
-    {%- if incremental_run() %}
+    {%- if incremental_run() and dms_retracted_since_parsed(table) %}
     delete from {{ this }}
     where exists (
         select distinct
@@ -411,6 +415,31 @@ select * from final
         from {{ source('dms', table) }}
     )
     {%- endif %}
+{%- endmacro %}
+
+{#- Whether the ingest register records a retraction of a `table` batch at or after the
+    latest parse into this base model (its rows' `_staged_at`, the start of the build that
+    parsed them; the retraction's time is UTC, as is the build's). True whenever the
+    register cannot tell: no register table (a warehouse that was never ingested into by
+    this version), or a model with no parse time. -#}
+{% macro dms_retracted_since_parsed(table) -%}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set register = source('ingest_register', '_retractions') -%}
+    {%- if adapter.get_relation(register.database, register.schema, register.identifier) is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set found -%}
+        select count(*)
+        from {{ register }}
+        where table_name = '{{ table }}'
+            and retracted_at >= coalesce(
+                (select max(_staged_at) from {{ this }}),
+                cast('1900-01-01' as {{ type_local_timestamp() }})
+            )
+    {%- endset -%}
+    {{ return(run_query(found).columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 {#- Pre-hooks of the incremental staging models that follow base_dms__<table>:
