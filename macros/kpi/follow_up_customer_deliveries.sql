@@ -9,10 +9,11 @@
     (kpi_recomputed), so that their follow-ups, not every call, are ordered and joined;
     each of these KPIs counts a delivery on its delivered date.
 
-    follow_ups_after_delivery(deliveries): every follow-up (callback, any channel and
-    outcome) of those deliveries attempted at or after delivered_at, compared as
+    follow_ups_after_delivery(deliveries, code): every follow-up (callback, any channel
+    and outcome) of those deliveries attempted at or after delivered_at, compared as
     absolute instants in the branch's timezone; `deliveries` names the CTE that holds
-    follow_up_customer_deliveries(). Columns: those of stg_dms__callbacks. Each KPI
+    follow_up_customer_deliveries(code). In an incremental build only the calls attempted
+    since the day before the first day the KPI `code` recomputes are read. Columns: those of stg_dms__callbacks. Each KPI
     applies its own filter (e.g. is_successful_follow_up) and ordering.
 
     first_successful_follow_up(follow_ups, answer, answered_only=false): per ticket, the
@@ -39,7 +40,8 @@
         {{ kpi_recomputed('cast(tickets.delivered_at as date)', code=code, keyword='and') }}
 {%- endmacro %}
 
-{% macro follow_ups_after_delivery(deliveries) -%}
+{% macro follow_ups_after_delivery(deliveries, code=none) -%}
+    {%- set scope = kpi_scope() if code is not none else none %}
     select callbacks.*
     from {{ ref('stg_dms__callbacks') }} as callbacks
     inner join {{ deliveries }}
@@ -47,6 +49,14 @@
     where
         {{ local_to_epoch('callbacks.attempted_at', deliveries ~ '.timezone') }}
         >= {{ deliveries }}.delivered_epoch
+    {%- if scope is not none %}
+        {#- the same condition as a bound on attempted_at alone, which the scan applies
+            before the join: a follow-up of a delivery on a recomputed day, in the
+            branch's time zone, is attempted no earlier than an hour (a clock set back)
+            before delivered_at, so not before the day before the first recomputed day
+            (D-141) #}
+        and callbacks.attempted_at >= cast({{ dbt.dateadd('day', -1, kpi_recomputed_bound('day', kpi_first_recomputed_day(code, scope))) }} as {{ type_local_timestamp() }})
+    {%- endif %}
 {%- endmacro %}
 
 

@@ -92,6 +92,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The first day this incremental run recomputes for the KPI `code` (text,
+    `yyyy-mm-dd`), from `scope` (kpi_scope()'s answer, not none): the assets area's
+    KPIs may reach further back. -#}
+{% macro kpi_first_recomputed_day(code, scope) -%}
+    {{ return(scope['assets'] if code in kpi_asset_codes() else scope['facts']) }}
+{%- endmacro %}
+
 {#- `<keyword> <condition>`: the rows this incremental run recomputes; nothing when it
     recomputes every day. `column` is the row's day (or period start, with `kind` and
     `grain`, see kpi_recomputed_bound). The rows are those of the KPI `code`, or of the
@@ -106,7 +113,7 @@
     {%- if scope is not none -%}
         {%- set assets = kpi_asset_codes() -%}
         {%- if code is not none -%}
-    {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, scope['assets'] if code in assets else scope['facts'], grain) }}
+    {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, kpi_first_recomputed_day(code, scope), grain) }}
         {%- elif code_column is none or scope['assets'] == scope['facts'] -%}
     {{ keyword }} {{ column }} >= {{ kpi_recomputed_bound(kind, scope['facts'], grain) }}
         {%- else -%}

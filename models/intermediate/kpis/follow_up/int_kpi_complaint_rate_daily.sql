@@ -9,7 +9,7 @@ with customer_deliveries as (
 ),
 
 delivery_follow_ups as (
-    {{ follow_ups_after_delivery('customer_deliveries') }}
+    {{ follow_ups_after_delivery('customer_deliveries', 'complaint_rate') }}
 ),
 
 ticket_complaints as (

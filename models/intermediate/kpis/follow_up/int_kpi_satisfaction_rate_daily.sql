@@ -11,7 +11,7 @@ with customer_deliveries as (
 ),
 
 delivery_follow_ups as (
-    {{ follow_ups_after_delivery('customer_deliveries') }}
+    {{ follow_ups_after_delivery('customer_deliveries', 'satisfaction_rate') }}
 ),
 
 first_answers as (
