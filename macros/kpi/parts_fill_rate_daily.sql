@@ -22,6 +22,10 @@ valid_lines as (
         {%- for condition in where %}
         and {{ condition }}
         {%- endfor %}
+        {#- the days an incremental build recomputes, on requested_at itself (a timestamp at
+            or after the first day's midnight), which the scan applies; the same bound on
+            date_day in `final` is applied only after every line is read (D-141) #}
+        {{ kpi_recomputed('requested_at', code=kpi_code, keyword='and') }}
 ),
 
 final as (

@@ -30,12 +30,19 @@ delivered as (
     where
         tickets.status <> 'cancelled'
         and tickets.delivered_at is not null
+        {#- the days an incremental build recomputes, here where the tickets are read: the
+            same bound in `final` alone does not reach this scan (D-141) #}
+        {{ kpi_recomputed('tickets.delivered_at', code='parts_prepick_ontime_rate', keyword='and') }}
 ),
 
+{#- the line's issued_at is read in its own branch's time zone after the join with the
+    delivered tickets, so that an incremental build converts only the lines of the days
+    it recomputes, not every line (D-141) -#}
 valid_lines as (
     select
         part_requests.ticket_id,
-        {{ local_to_epoch('part_requests.issued_at', 'branches.timezone') }} as issued_epoch
+        part_requests.issued_at,
+        branches.timezone
     from part_requests
     inner join branches
         on part_requests.branch_code = branches.branch_code
@@ -50,7 +57,8 @@ ticket_lines as (
         count(*) as line_count,
         sum(
             case
-                when valid_lines.issued_epoch <= delivered.work_started_epoch then 1
+                when {{ local_to_epoch('valid_lines.issued_at', 'valid_lines.timezone') }}
+                    <= delivered.work_started_epoch then 1
                 else 0
             end
         ) as ontime_line_count
