@@ -34,10 +34,28 @@ deliveries_by_period as (
     {{ kpi_grain_periods('delivered_assets', 'date_day', code='contract_attach_rate') }}
 ),
 
+{#- each asset once per period and branch, covered when one of its deliveries there was:
+    the two distinct counts then become a sum and a count over one aggregate, which
+    DuckDB computes with one hash table rather than one per distinct count (D-141) -#}
+period_assets as (
+    select
+        grain,
+        period_start,
+        branch_code,
+        asset_id,
+        max(case when covered_asset_id is not null then 1 else 0 end) as is_covered
+    from deliveries_by_period
+    group by
+        grain,
+        period_start,
+        branch_code,
+        asset_id
+),
+
 final as (
     {{ kpi_period_measures(
-        'contract_attach_rate', 'deliveries_by_period',
-        'count(distinct covered_asset_id)', 'count(distinct asset_id)'
+        'contract_attach_rate', 'period_assets',
+        'sum(is_covered)', 'count(*)'
     ) }}
 )
 
