@@ -82,3 +82,23 @@
     where _staged_at = {{ build_started_at() }}
         and {{ key }} is not null
 {%- endmacro %}
+
+{#- `order by <columns>` where a model is written whole on DuckDB (a full build of an
+    incremental model): the rows then lie in the order of the date that incremental
+    builds, the publish's comparison of changed months (D-108) and BI queries filter by,
+    and a later build appends the days it recomputes after them, so DuckDB's zone maps
+    let such a scan skip the row groups of other months (D-141). Nothing in an
+    incremental run (its rows go after the rest whatever their order) and nothing on
+    Spark (rebuilt whole on every run, read through its own files). -#}
+{% macro full_build_order(columns) -%}
+    {{ return(adapter.dispatch('full_build_order', 'aftersales')(columns)) }}
+{%- endmacro %}
+
+{% macro default__full_build_order(columns) -%}
+{%- endmacro %}
+
+{% macro duckdb__full_build_order(columns) -%}
+    {%- if not incremental_run() %}
+order by {{ columns | join(', ') }}
+    {%- endif %}
+{%- endmacro %}

@@ -16,10 +16,12 @@
     `references` check while parsing, and unit tests compile without the graph. -#}
 
 {#- The contract of one table: {primary_key, checks, columns: [{name, type, ...}],
-    many_versions}, columns in export order, without the load metadata columns;
-    many_versions is true when the table's keys usually have several versions
+    many_versions, cluster_by}, columns in export order, without the load metadata
+    columns; many_versions is true when the table's keys usually have several versions
     (`versions_per_key: many`, D-129; `few`, the default, otherwise; any other value
-    stops the compilation, as it stops orchestration.contract). -#}
+    stops the compilation, as it stops orchestration.contract); cluster_by, optional,
+    one of its date or timestamp columns: a full build writes stg_dms__<table> in its
+    order (D-141). -#}
 {% macro dms_contract(table) -%}
     {%- set contract = var('raw_contract') -%}
     {%- if table not in contract -%}
@@ -30,11 +32,16 @@
     {%- if versions not in ('few', 'many') -%}
         {{ exceptions.raise_compiler_error('raw_contract.' ~ table ~ '.versions_per_key (dbt_project.yml) is ' ~ versions ~ ': write few or many (many: its keys usually have several versions, D-129), or leave it out for few') }}
     {%- endif -%}
+    {%- set cluster_by = entry.get('cluster_by') -%}
+    {%- if cluster_by is not none and cluster_by not in (entry['columns'] | selectattr('type', 'in', ['timestamp', 'date']) | map(attribute='name') | list) -%}
+        {{ exceptions.raise_compiler_error('raw_contract.' ~ table ~ '.cluster_by (dbt_project.yml) is ' ~ cluster_by ~ ': name one of the table\'s date or timestamp columns (D-141), or leave it out') }}
+    {%- endif -%}
     {{ return({
         'primary_key': entry['primary_key'],
         'checks': entry.get('checks', []),
         'columns': entry['columns'],
         'many_versions': versions == 'many',
+        'cluster_by': cluster_by,
     }) }}
 {%- endmacro %}
 
@@ -332,6 +339,9 @@ final as (
 )
 
 select * from final
+{%- if contract.cluster_by %}
+{{ full_build_order([contract.cluster_by]) }}
+{%- endif %}
 {%- endmacro %}
 
 {% macro dms_quarantined(table) -%}

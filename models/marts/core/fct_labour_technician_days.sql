@@ -37,7 +37,7 @@ shift_rows as (
         cast(0 as {{ type_kpi_measure() }}) as job_share_hours,
         cast(0 as {{ type_kpi_measure() }}) as sold_hours_allocated
     from shifts
-    {{ kpi_recomputed('cast(started_at as date)', scope=scope) }}
+    {{ kpi_recomputed('started_at', scope=scope) }}
 ),
 
 job_rows as (
@@ -49,7 +49,7 @@ job_rows as (
         share_hours as job_share_hours,
         cast(0 as {{ type_kpi_measure() }}) as sold_hours_allocated
     from job_shares
-    {{ kpi_recomputed('cast(started_at as date)', scope=scope) }}
+    {{ kpi_recomputed('started_at', scope=scope) }}
 ),
 
 sold_rows as (
@@ -114,3 +114,4 @@ final as (
 )
 
 select * from final
+{{ full_build_order(['date_day']) }}

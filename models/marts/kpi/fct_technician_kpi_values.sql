@@ -124,3 +124,4 @@ final as (
 )
 
 select * from final
+{{ full_build_order(['period_end']) }}

@@ -107,3 +107,4 @@ final as (
 )
 
 select * from final
+{{ full_build_order(['period_end']) }}
