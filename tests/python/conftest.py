@@ -2,8 +2,9 @@
 
 - dbt artifacts never go to the project's shared ``target/`` and ``logs/``: unless the
   caller set ``DBT_TARGET_PATH`` / ``DBT_LOG_PATH``, they point to a temporary directory
-  for the whole session (set before any test module imports ``orchestration.defs.dbt.project``,
-  which fixes its target path at import time). A test may still set its own.
+  for the whole session, one per xdist worker (set before any test module imports
+  ``orchestration.defs.dbt.project``, which fixes its target path at import time). A test
+  may still set its own.
 - ``small_landing``: a small landing directory written once per session by the project's
   generator (3 branches incl. the DST one, 75 days from 2025-02-01 so that it spans whole
   months, a quarter end and the European DST change). Treat it as read-only: copy it
@@ -31,6 +32,9 @@ SMALL_LANDING = {
 }
 
 _SESSION_DIRS: list[str] = []
+# the DBT_* variables this pytest session (or the xdist controller) pointed at its own
+# temporary directories
+_MADE_HERE = "AFTERSALES_PYTEST_DBT_DIRS"
 
 
 def _give_an_xdist_worker_a_main_spec() -> None:
@@ -50,11 +54,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # fixtures write landing files just before they are ingested: no settle time (the
     # tests of deferred files set their own)
     os.environ.setdefault("AFTERSALES_LANDING_SETTLE_SECONDS", "0")
+    # an xdist worker inherits the controller's environment: the directories a pytest
+    # session made (listed in _MADE_HERE) are made again for it, so that two workers never
+    # write one manifest.json at once (a worker once read the other's half-written file)
+    made = set(filter(None, os.environ.get(_MADE_HERE, "").split(",")))
     for name, sub in (("DBT_TARGET_PATH", "target"), ("DBT_LOG_PATH", "logs")):
-        if not os.environ.get(name):
+        if not os.environ.get(name) or name in made:
             base = tempfile.mkdtemp(prefix="aftersales-pytest-dbt-")
             _SESSION_DIRS.append(base)
             os.environ[name] = str(Path(base) / sub)
+            made.add(name)
+    os.environ[_MADE_HERE] = ",".join(sorted(made))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
