@@ -13,8 +13,9 @@
     and outcome) of those deliveries attempted at or after delivered_at, compared as
     absolute instants in the branch's timezone; `deliveries` names the CTE that holds
     follow_up_customer_deliveries(code). In an incremental build only the calls attempted
-    since the day before the first day the KPI `code` recomputes are read. Columns: those of stg_dms__callbacks. Each KPI
-    applies its own filter (e.g. is_successful_follow_up) and ordering.
+    since the day before the first day the KPI `code` recomputes are read. Columns: those
+    of stg_dms__callbacks. Each KPI applies its own filter (e.g. is_successful_follow_up)
+    and ordering.
 
     first_successful_follow_up(follow_ups, answer, answered_only=false): per ticket, the
     `answer` column of its first successful follow-up (is_successful_follow_up) among
