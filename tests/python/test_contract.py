@@ -36,7 +36,8 @@ def test_tables_keys_and_columns_read_from_the_contract() -> None:
 
 def test_dms_source_documents_exactly_the_contract_columns() -> None:
     document = yaml.safe_load(SOURCES.read_text(encoding="utf-8"))
-    (source,) = document["sources"]
+    # the DMS exports; the other source is the ingest's register (ingest_register)
+    (source,) = [source for source in document["sources"] if source["name"] == "dms"]
     documented = {t["name"]: tuple(c["name"] for c in t["columns"]) for t in source["tables"]}
     expected = {
         name: (*table.columns, *contract.LOAD_METADATA_COLUMNS)
@@ -60,6 +61,9 @@ def test_contract_rules_are_well_formed() -> None:
                 assert check["column"] in table.columns
             else:
                 assert set(check) == {"reason", "when"}, check
+        # the order a full build writes stg_dms__<table> in (D-141): a date or timestamp
+        if cluster_by := raw["raw_contract"][name].get("cluster_by"):
+            assert table.spec(cluster_by).type in ("date", "timestamp"), (name, cluster_by)
 
 
 def test_an_unknown_versions_per_key_stops_reading_the_contract(tmp_path: Path) -> None:
