@@ -47,21 +47,34 @@
         select * from {{ incremental_scratch('changed') }}
     ),
 
-    {#- a job whose start or end punch changed, stored or new: four joins, not two `in`
-        lists in an `or`, which DuckDB answers by reading every job, also when nothing
-        changed (D-128) #}
+    {#- a job whose start or end punch changed, stored or new. Stored: two joins, not two
+        `in` lists in an `or`, which DuckDB answers by reading every job, also when
+        nothing changed (D-128). New: the jobs int_punches_sequenced stamped in this
+        build, found by the stamp, not by joins that read every punch (D-142). A job's
+        start and end punch are neighbours in their sequence, and a build rewrites every
+        touched punch, every punch after it in its sequence and the one before it (P1):
+        so a job whose start or end punch was touched or rewritten has its start punch
+        rewritten, and its row in int_jobs_paired carries this build's stamp. Every
+        rewritten punch is in `changed`, so the stamped jobs are exactly the new jobs a
+        join on `changed` finds, but one: a job whose end punch alone was rewritten, as
+        P1. Its end punch is classified by the punch before it, so the job is unchanged;
+        it is stored, and the stored side still finds it by its end punch. -#}
     changed_jobs as (
-        {%- for relation, alias in [(this, 'stored'), (ref('int_jobs_paired'), 'jobs')] %}
         {%- for punch in ['job_id', 'end_punch_id'] %}
-        {{ 'union all' if not loop.first or alias == 'jobs' }}
+        {{ 'union all' if not loop.first }}
         select
-            {{ alias }}.employee_id,
-            {{ alias }}.start_epoch
-        from {{ relation }} as {{ alias }}
+            stored.employee_id,
+            stored.start_epoch
+        from {{ this }} as stored
         inner join changed
-            on {{ alias }}.{{ punch }} = changed.punch_id
+            on stored.{{ punch }} = changed.punch_id
         {%- endfor %}
-        {%- endfor %}
+        union all
+        select
+            jobs.employee_id,
+            jobs.start_epoch
+        from {{ ref('int_jobs_paired') }} as jobs
+        where jobs._computed_at = {{ build_started_at() }}
     ),
 
     changed_employees as (
