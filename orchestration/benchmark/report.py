@@ -34,7 +34,15 @@ def _mb(entry: dict[str, Any] | None) -> str:
     return f"{entry['peak_rss_mb']:.0f}" if entry else "-"
 
 
-def _verdict(ratio: float, target: float) -> str:
+def ratio_text(value: float | None) -> str:
+    """A ratio to four decimals: enough to show one just over its target."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.4f}"
+
+
+def verdict(ratio: float, target: float) -> str:
+    """Whether ``ratio`` (unrounded) is within ``target``."""
     if math.isnan(ratio):
         return "not measured"
     return "meets the target" if ratio <= target else "over the target"
@@ -117,20 +125,20 @@ def format_report(report: dict[str, Any]) -> str:
         _row("refresh total", [_s(totals.get(mode)) for mode in modes], ""),
         _row("hand-written pass", [_s(totals["hand_pass"])], [_mb(hand or None)]),
         "",
-        f"daily / full            {_s(daily_ratio):>8}   target <= "
-        f"{ratios['daily_target']:.2f}: {_verdict(daily_ratio, ratios['daily_target'])}",
+        f"daily / full            {ratio_text(daily_ratio):>8}   target <= "
+        f"{ratios['daily_target']:.2f}: {verdict(daily_ratio, ratios['daily_target'])}",
     ]
     if "unchanged" in modes:
         arrived_ratio = ratios.get("arrived_over_full", float("nan"))
         lines += [
-            f"no new file / full      {_s(unchanged_ratio):>8}   the floor under every "
+            f"no new file / full      {ratio_text(unchanged_ratio):>8}   the floor under every "
             "daily refresh",
-            f"what arrived / full     {_s(arrived_ratio):>8}   the daily refresh less the "
+            f"what arrived / full     {ratio_text(arrived_ratio):>8}   the daily refresh less the "
             "floor: what the day's batch cost",
         ]
     lines.append(
-        f"full / hand-written     {_s(hand_ratio):>8}   target <= "
-        f"{ratios['hand_pass_target']:.2f}: {_verdict(hand_ratio, ratios['hand_pass_target'])}"
+        f"full / hand-written     {ratio_text(hand_ratio):>8}   target <= "
+        f"{ratios['hand_pass_target']:.2f}: {verdict(hand_ratio, ratios['hand_pass_target'])}"
     )
     evicted = report.get("landing_evicted_from_page_cache")
     if evicted:
