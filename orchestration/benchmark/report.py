@@ -24,10 +24,10 @@ NODES_SHOWN = 5  # the largest dbt nodes named per refresh
 BATCH_NODES_SHOWN = 8  # the nodes the daily batch made dearest
 
 
-def _s(value: float | None) -> str:
+def _s(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    return f"{value:.2f}"
+    return f"{value:.{digits}f}"
 
 
 def _mb(entry: dict[str, Any] | None) -> str:
@@ -36,9 +36,7 @@ def _mb(entry: dict[str, Any] | None) -> str:
 
 def ratio_text(value: float | None) -> str:
     """A ratio to four decimals: enough to show one just over its target."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.4f}"
+    return _s(value, 4)
 
 
 def verdict(ratio: float, target: float) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from orchestration.benchmark.child import StageRun
+from bench_runs import stage_runs
+
 from orchestration.benchmark.hand_pass import read_rows, write_rows
 from orchestration.benchmark.refresh_bench import (
     MODES,
@@ -50,20 +51,10 @@ def test_the_kept_rows_read_back_as_the_pass_wrote_them(tmp_path: Path) -> None:
     assert read_rows(path) == rows
 
 
-def _runs(totals: list[float]) -> dict[str, list[StageRun]]:
-    """Stage runs whose refresh total in repeat ``i`` is ``totals[i]`` (all in ingest)."""
-    return {
-        stage: [
-            StageRun(stage, True, total if stage == "ingest" else 0.0, 0.0, 0.0) for total in totals
-        ]
-        for stage in REFRESH_STAGES
-    }
-
-
 def test_what_arrived_pairs_the_refreshes_of_one_repeat() -> None:
     # the repeats' batches cost 5, 30 and 30: median 30; the medians' difference would
     # be 60 - 35 = 25
-    daily = _runs([40.0, 90.0, 60.0])
-    unchanged = _runs([35.0, 60.0, 30.0])
+    daily = stage_runs([40.0, 90.0, 60.0])
+    unchanged = stage_runs([35.0, 60.0, 30.0])
     assert _paired_difference(daily, unchanged) == 30.0
     assert _paired_difference(daily, {}) != _paired_difference(daily, {})  # nan: no floor

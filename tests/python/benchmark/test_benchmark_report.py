@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.benchmark.child import StageRun
+from bench_runs import stage_runs
+
 from orchestration.benchmark.refresh_bench import (
     DAILY_TARGET,
-    REFRESH_STAGES,
     BenchConfig,
     Runs,
     build_report,
@@ -17,23 +17,14 @@ from orchestration.benchmark.report import ratio_text, verdict
 from orchestration.benchmark.sizing import YEAR_DAYS, choose_sizing
 
 
-def _runs(totals: dict[str, float]) -> Runs:
-    """One repeat whose refresh totals are ``totals`` (each mode's time all in ingest)."""
-    runs = Runs()
-    dbt_detail = {"by_group": {}, "node_s": {}, "args": []}
-    for mode, total in totals.items():
-        for stage in REFRESH_STAGES:
-            seconds = total if stage == "ingest" else 0.0
-            detail = dbt_detail if stage == "dbt_build" else {}
-            runs.add(mode, StageRun(stage, True, seconds, 0.0, 0.0, detail=detail))
-    return runs
-
-
 def test_a_ratio_just_over_its_target_is_over_it(tmp_path: Path) -> None:
     # the 10 M medians of c74b757: 123.02 s against 1,226.72 s, 0.10028, which rounds to
     # 0.100 and was reported as meeting the target
     config = BenchConfig(sizing=choose_sizing(100_000, YEAR_DAYS), workdir=tmp_path)
-    report = build_report(config, _runs({"full": 1226.72, "daily": 123.02, "unchanged": 64.19}))
+    runs = Runs()
+    for mode, total in {"full": 1226.72, "daily": 123.02, "unchanged": 64.19}.items():
+        runs.by_mode[mode] = stage_runs([total])
+    report = build_report(config, runs)
     ratio = report["ratios"]["daily_over_full"]
     assert ratio == 123.02 / 1226.72
     assert verdict(ratio, DAILY_TARGET) == "over the target"
