@@ -3,7 +3,7 @@
 A run has two peaks. First the hand-written pass (``refresh_bench.py`` runs it before any
 warehouse exists): the landing files and the pass's spill. Then the refreshes: the landing
 files, the build warehouse (with DuckDB's spill beside it) and the served builds (the
-current file, the previous one and their Parquet). At 10 M work orders that is about
+current file, the previous one, their Parquet, and the spare or the new file: D-143). At 10 M work orders that is about
 17 + 27 GB, then 17 + 32 + 15 GB; when the pass still ran last, all four were on disk at
 once (about 91 GB), and the 10 M run at 72a2e32 lost its hand-written pass for lack of
 disk after more than an hour. So the benchmark estimates the larger peak from the
@@ -29,7 +29,7 @@ GIB = 1024**3
 LANDING_PART = "landing files"
 SPILL_PART = "hand-written pass spill"
 WAREHOUSE_PART = "build warehouse and its spill"
-SERVED_PART = "served builds (current, previous, Parquet)"
+SERVED_PART = "served builds (current, previous, spare, Parquet)"
 
 # measured bytes per generated work order, at 1 M (1,014,423), 3 M (3,049,873) and 10 M
 # (10,175,183 work orders, at 72a2e32), rounded up

@@ -88,6 +88,23 @@ def copying(source: Path, target: Path) -> Iterator[None]:
         raise failed[0]
 
 
+def open_in_this_process(path: Path) -> bool:
+    """True when this process has ``path``'s file open (Linux: ``/proc/self/fd``; False
+    where that cannot be read). File locks are per process, so a writer in this process
+    would not be refused a file that one of its own readers holds."""
+    try:
+        wanted = path.stat()
+        descriptors = os.listdir("/proc/self/fd")
+    except OSError:
+        return False
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            found = os.stat(f"/proc/self/fd/{descriptor}")
+            if (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+                return True
+    return False
+
+
 def point_link(link: Path, target_name: str) -> None:
     """Make ``link`` a relative symbolic link to ``target_name``, atomically. A real
     directory under that name (not made by a publish) is moved aside, not deleted."""

@@ -17,8 +17,18 @@ partial file there:
    that fingerprint, so an updated copy that does not hold the build's rows is not
    served;
 4. the current served file, if any, is kept as ``aftersales.previous.duckdb`` (a hard link,
-   or a copy where links are not supported) for :func:`rollback`;
+   or a copy where links are not supported) for :func:`rollback`, and the previous file
+   until now becomes the spare (below);
 5. ``os.replace`` swaps the copy in and the directory entry is fsync'ed.
+
+The spare (``.aftersales.spare.duckdb``, on unless ``AFTERSALES_PUBLISH_SPARE`` is off;
+docs/decisions.md, D-143) is the served file of two builds ago: neither served nor kept
+for a rollback. The next publish renames it to its temporary name and updates it in
+place to the build's rows instead of copying the whole served file first (D-106); a
+reader that still has it open holds DuckDB's lock, and the publish then copies the served
+file as before. A publish that writes the file whole and leaves no older file to become
+the spare copies the new file to the spare while the Parquet export runs. The served
+directory so holds three files at rest, as many as it held during a publish before.
 
 ``ops.build_info`` is one row with the build id, the publish time, the source warehouse,
 kpi_values' row count and a fingerprint of its rows (:func:`kpi_values_fingerprint`), so
@@ -65,11 +75,14 @@ from orchestration.config import WAREHOUSE_FILE_NAME
 from orchestration.engines.duckdb.connection import connect, limit_memory
 from orchestration.serving import parts
 from orchestration.serving.files import (
+    copying,
     fsync_dir,
+    fsync_file,
     fsync_tree,
     link_or_copy,
     linked_version,
     new_build_id,
+    open_in_this_process,
     point_link,
     prune_versions,
     remove_stale,
@@ -89,6 +102,7 @@ from orchestration.serving.update import NotUpdatable, UpdateResult, update_serv
 from orchestration.serving.writer import ServedFileError, comment_table, write_served_file
 
 PREVIOUS_FILE_NAME = "aftersales.previous.duckdb"
+SPARE_FILE_NAME = ".aftersales.spare.duckdb"
 REQUIRED_TABLE = "marts.kpi_values"
 BUILD_INFO_TABLE = "ops.build_info"
 PARQUET_LINK = "parquet"
@@ -124,6 +138,13 @@ def update_enabled() -> bool:
     """On unless ``AFTERSALES_PUBLISH_UPDATE`` is 0/false/no/off: publish updates a copy of
     the served file instead of writing it whole (D-106)."""
     value = os.environ.get("AFTERSALES_PUBLISH_UPDATE", "").strip().lower()
+    return value not in {"0", "false", "no", "off"}
+
+
+def spare_enabled() -> bool:
+    """On unless ``AFTERSALES_PUBLISH_SPARE`` is 0/false/no/off: the publish keeps the
+    served file of two builds ago and updates it in place next time (D-143)."""
+    value = os.environ.get("AFTERSALES_PUBLISH_SPARE", "").strip().lower()
     return value not in {"0", "false", "no", "off"}
 
 
@@ -238,13 +259,14 @@ def _versioned(serving_dir: Path, link: str, build_id: str) -> Path:
     return serving_dir / f".{link}-{build_id}"
 
 
-def _prune(serving_dir: Path, keep_ids: set[str]) -> None:
-    """Remove versioned directories of other builds and stale temporary files."""
+def _prune(serving_dir: Path, keep_ids: set[str], spare_id: str | None = None) -> None:
+    """Remove versioned directories of other builds and stale temporary files; the
+    spare's build (``spare_id``) keeps its parts record, not its Parquet."""
     for link in (PARQUET_LINK, DOCS_LINK):
         prune_versions(serving_dir, f".{link}-", keep_ids)
     now = time.time()
-    parts.prune(serving_dir, keep_ids)
-    for prefix in (".aftersales.", ".previous.", ".current.", parts.FILE_PREFIX):
+    parts.prune(serving_dir, keep_ids | ({spare_id} if spare_id else set()))
+    for prefix in (".aftersales.", ".previous.", ".current.", ".spare.", parts.FILE_PREFIX):
         remove_stale(serving_dir, f"{prefix}*.tmp", _STALE_TEMP_SECONDS, now)
 
 
@@ -256,6 +278,46 @@ def _second_name(source: Path, directory: Path, prefix: str) -> Path:
     temp.unlink()
     link_or_copy(source, temp)
     return temp
+
+
+def _keep_spare(previous: Path, spare: Path) -> None:
+    """Make ``spare`` a second name of the previous file (a hard link, never a copy),
+    atomically; without links, no spare is kept."""
+    handle, temp_name = tempfile.mkstemp(dir=spare.parent, prefix=".spare.", suffix=".tmp")
+    os.close(handle)
+    temp = Path(temp_name)
+    temp.unlink()
+    try:
+        os.link(previous, temp)
+        os.replace(temp, spare)
+    except OSError:
+        spare.unlink(missing_ok=True)  # an older spare would be two builds out of date
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _take_spare(
+    spare: Path, temp: Path, allowed: set[str]
+) -> tuple[dict[str, parts.Kept], str | None]:
+    """Rename the spare to ``temp`` when it can be updated in place and return its build's
+    parts record; else leave it and say why not. It can when it holds the BI layer only,
+    its build's record is kept, and no reader in this process has it open (DuckDB's lock
+    keeps out other processes only)."""
+    if not spare.is_file():
+        return {}, "there is no spare"
+    kept = parts.load(spare.parent, build_id_of(spare))
+    if not kept:
+        return {}, "the spare's build has no parts record"
+    if open_in_this_process(spare):
+        return {}, "this process has the spare open"
+    if not _holds_only(spare, allowed):
+        return {}, "the spare holds more than the served tables"
+    try:
+        os.replace(spare, temp)
+    except OSError as error:
+        return {}, f"the spare cannot be renamed: {error}"
+    return kept, None
 
 
 def _keep_previous(served: Path, previous: Path) -> None:
@@ -344,6 +406,7 @@ def publish(
     serving_dir.mkdir(parents=True, exist_ok=True)
     served = serving_dir / WAREHOUSE_FILE_NAME
     previous = serving_dir / PREVIOUS_FILE_NAME
+    spare = serving_dir / SPARE_FILE_NAME
     build_id = build_id or new_build_id()
     if export_parquet is None:
         export_parquet = export_parquet_enabled()
@@ -358,15 +421,19 @@ def publish(
     temp = Path(temp_name)
     temp.unlink()  # the name is reserved; DuckDB creates the file
     parquet_dir = _versioned(serving_dir, PARQUET_LINK, build_id)
+    spare_temp = temp.with_name(f".spare.{build_id}.tmp")
     swapped = False
     pending: Path | None = None
     allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
     try:
         if update is None:
             update = update_enabled()
+        with_spare = update and spare_enabled()
+        if not with_spare:
+            spare.unlink(missing_ok=True)
         kept_parts = parts.load(serving_dir, build_id_of(served)) if served.is_file() else {}
         updated, written_reason = _write_copy(
-            warehouse_path, served, temp, tables, allowed, update, kept_parts
+            warehouse_path, served, temp, tables, allowed, update, kept_parts, with_spare
         )
         steps.done("served file")
         for step, seconds in (updated.seconds if updated else {}).items():
@@ -396,14 +463,26 @@ def publish(
                 for t in tables
                 if t.qualified in fingerprints
             }
-            exported = _export(temp, parquet_dir, serving_dir, tables, reusable, fingerprints)
-            steps.done("parquet")
+        # a file written whole with no older one to become the spare: copy it to the spare
+        # while the Parquet export reads it (D-143)
+        copy_spare = with_spare and updated is None and not spare.exists() and not previous.exists()
+        with copying(temp, spare_temp) if copy_spare else contextlib.nullcontext():
+            if export_parquet:
+                exported = _export(temp, parquet_dir, serving_dir, tables, reusable, fingerprints)
+                steps.done("parquet")
+        if copy_spare:
+            fsync_file(spare_temp)
+            steps.done("spare copy")  # what it took beyond the Parquet export
         kept = None
         if served.exists() and _keepable(served, previous, allowed):
+            if with_spare and previous.exists():
+                _keep_spare(previous, spare)
             _keep_previous(served, previous)
             kept = previous
         os.replace(temp, served)
         swapped = True
+        if copy_spare:
+            os.replace(spare_temp, spare)
         parts.commit(pending, serving_dir, build_id)
         if export_parquet:
             point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
@@ -413,8 +492,8 @@ def publish(
         fsync_dir(serving_dir)
         steps.done("swap")
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        for name in (temp, spare_temp):
+            name.unlink(missing_ok=True)
         if pending is not None:
             pending.unlink(missing_ok=True)  # not served: no record (named: moved away)
         if not swapped:
@@ -422,7 +501,7 @@ def publish(
     keep = {build_id}
     if kept is not None and (previous_id := build_id_of(kept)):
         keep.add(previous_id)
-    _prune(serving_dir, keep)
+    _prune(serving_dir, keep, build_id_of(spare) if with_spare else None)
     steps.done("prune")
     return PublishResult(
         served_path=served,
@@ -452,19 +531,30 @@ def _write_copy(
     allowed: set[str],
     update: bool,
     kept: dict[str, parts.Kept],
+    with_spare: bool = False,
 ) -> tuple[UpdateResult | None, str | None]:
-    """Write the new served file at ``temp``: an updated copy of the served file when it
-    can be (:mod:`orchestration.serving.update`; ``kept``: what the served build's parts
-    record holds), else from scratch. Returns the update's result, or None and the reason
-    the file was written whole."""
+    """Write the new served file at ``temp``: the spare updated in place when there is one
+    that can be (``with_spare``, D-143), else an updated copy of the served file
+    (:mod:`orchestration.serving.update`; ``kept``: what the served build's parts record
+    holds), else from scratch. Returns the update's result, or None and the reason the
+    file was written whole."""
     reason = "no served file yet"
     if not update:
         reason = "AFTERSALES_PUBLISH_UPDATE is off"
     elif served.is_file() and _holds_only(served, allowed):
+        spare_kept, spare_reason = {}, "AFTERSALES_PUBLISH_SPARE is off"
+        if with_spare:
+            spare_kept, spare_reason = _take_spare(served.with_name(SPARE_FILE_NAME), temp, allowed)
+        if spare_kept:
+            try:
+                return _update(None, warehouse, temp, tables, spare_kept), None
+            except (NotUpdatable, duckdb.Error, OSError) as error:
+                spare_reason = f"the spare was not updated in place: {error}"
+                temp.unlink(missing_ok=True)
         try:
-            return update_served_copy(served, warehouse, temp, tables, kept), None
-        except ServedFileError as error:
-            raise PublishError(str(error)) from error
+            result = _update(served, warehouse, temp, tables, kept)
+            result.spare_reason = spare_reason
+            return result, None
         except (NotUpdatable, duckdb.Error, OSError) as error:
             reason = f"the served file was not updated: {error}"
             temp.unlink(missing_ok=True)
@@ -475,6 +565,20 @@ def _write_copy(
     except ServedFileError as error:
         raise PublishError(str(error)) from error
     return None, reason
+
+
+def _update(
+    base: Path | None,
+    warehouse: Path,
+    temp: Path,
+    tables: Sequence[ServedTable],
+    kept: dict[str, parts.Kept],
+) -> UpdateResult:
+    """:func:`update_served_copy`; a table that cannot be served is a PublishError."""
+    try:
+        return update_served_copy(base, warehouse, temp, tables, kept)
+    except ServedFileError as error:
+        raise PublishError(str(error)) from error
 
 
 def _describe_parts(

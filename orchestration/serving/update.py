@@ -24,6 +24,10 @@ this path (docs/decisions.md, D-106):
    10^19 per changed row; so is a changed part whose row count and sum of row hashes
    stay the same.)
 
+The file updated need not be a fresh copy: the publish keeps the served file of two builds
+ago as a spare (D-143) and updates that one in place instead, with the fingerprints kept
+for its build, so a daily publish does not copy the whole served file at all.
+
 Deletes leave free blocks behind. When the served file has more than
 :data:`COMPACT_FREE_FRACTION` of its blocks free, it is not updated but written again
 (which compacts it), and so is a file from another storage format.
@@ -31,6 +35,7 @@ Deletes leave free blocks behind. When the served file has more than
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +92,8 @@ class UpdateResult:
     # the update's own steps: the copy overlapped with hashing the build, then the
     # row comparison and changes, then the fsync of the copy
     seconds: dict[str, float] = field(default_factory=dict)
+    in_place: bool = False  # the spare updated in place rather than a copy (D-143)
+    spare_reason: str | None = None  # why a spare there was not updated in place
 
     def fingerprints(self) -> dict[str, Fingerprints]:
         """The parts' fingerprints of every table of the updated copy."""
@@ -106,6 +113,8 @@ class UpdateResult:
                 for change in self.changes
             },
             "dropped": self.dropped,
+            "base": "the spare, in place" if self.in_place else "a copy of the served file",
+            "spare_not_updated_because": self.spare_reason,
         }
 
 
@@ -213,30 +222,39 @@ def _sync(
 
 
 def update_served_copy(
-    served: Path,
+    served: Path | None,
     warehouse: Path,
     target: Path,
     tables: Sequence[ServedTable],
     kept: Mapping[str, Kept] | None = None,
 ) -> UpdateResult:
-    """Copy ``served`` to ``target`` (which must not exist) and bring the copy's ``tables``
-    to the rows of ``warehouse``; raise :class:`NotUpdatable` when the copy should be
-    written from scratch instead (``target`` is then removed). ``kept``: the fingerprints
-    kept for the served file's build (:func:`orchestration.serving.parts.load`)."""
-    if target.exists():
+    """Bring the served file at ``target`` to the rows of ``warehouse``'s ``tables``:
+    a copy of ``served`` made now (``target`` must not exist), or, with ``served`` None,
+    the old served file already at ``target`` (the spare, D-143), updated in place. Raise
+    :class:`NotUpdatable` when the file should be written from scratch instead (``target``
+    is then removed; a reader that still has the spare open keeps its copy, and DuckDB's
+    lock refuses to open it for writing). ``kept``: the fingerprints kept for the build
+    ``target`` holds (:func:`orchestration.serving.parts.load`)."""
+    if served is None:
+        if not target.is_file():
+            raise NotUpdatable(f"no file to update at {target}")
+        if target.stat().st_nlink != 1:
+            raise NotUpdatable(f"{target} has another name: it is not updated in place")
+    elif target.exists():
         raise NotUpdatable(f"{target} exists already")
-    if not served.is_file():
+    elif not served.is_file():
         raise NotUpdatable(f"no served file at {served}")
-    result = UpdateResult()
+    result = UpdateResult(in_place=served is None)
     con = duckdb.connect()
     try:
         limit_memory(con)
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
         clock = StepClock()
-        with copying(served, target):  # the copy's I/O overlaps the hashing (D-126)
+        # the copy's I/O overlaps the hashing (D-126); a spare needs no copy (D-143)
+        with copying(served, target) if served else contextlib.nullcontext():
             built = {table.qualified: _measure_build(con, table) for table in tables}
-        clock.done("copy and hash the build")
+        clock.done("copy and hash the build" if served else "hash the build")
         con.execute(f"attach {sql_text(str(target))} as {TARGET}")
         version = _storage_version(con, TARGET)
         if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
@@ -255,7 +273,7 @@ def update_served_copy(
         con.execute(f"detach {TARGET}")
         clock.done("compare and change rows")
         fsync_file(target)
-        clock.done("fsync the copy")
+        clock.done("fsync the copy" if served else "fsync the file")
         result.seconds = clock.seconds
     except BaseException:
         con.close()

@@ -1,5 +1,5 @@
 """The file steps of a publish: the served file is copied while the build is hashed
-(D-126)."""
+(D-126); a file this process has open is seen (D-143)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.serving.files import copying
+from orchestration.serving.files import copying, open_in_this_process
 
 
 def test_the_copy_is_whole_when_the_block_ends(tmp_path: Path) -> None:
@@ -35,3 +35,15 @@ def test_a_failed_copy_is_raised_when_the_block_ends(tmp_path: Path) -> None:
         ran.append(True)
     assert ran == [True]
     assert not (tmp_path / "c.tmp").exists()
+
+
+def test_a_file_open_in_this_process_is_seen_under_any_name(tmp_path: Path) -> None:
+    path = tmp_path / "served.duckdb"
+    path.write_bytes(b"x")
+    other = tmp_path / "second-name.duckdb"
+    other.hardlink_to(path)
+    assert not open_in_this_process(path)
+    with other.open("rb"):
+        assert open_in_this_process(path)
+    assert not open_in_this_process(path)
+    assert not open_in_this_process(tmp_path / "missing.duckdb")

@@ -109,16 +109,20 @@ def test_a_declared_column_the_table_lacks_is_refused(tmp_path: Path) -> None:
     assert not list(serving.glob(".parts-*"))
 
 
-def test_records_are_kept_for_the_served_and_the_previous_build_only(tmp_path: Path) -> None:
+def test_records_are_kept_for_the_served_the_previous_and_the_spare_build_only(
+    tmp_path: Path,
+) -> None:
     serving = tmp_path / "serving"
     wh = warehouse(tmp_path / "wh.duckdb", ORDERS_V1)
-    ids = [publish(wh, serving).build_id for _ in range(3)]
+    ids = [publish(wh, serving).build_id for _ in range(4)]
+    # served, previous, and the spare (two builds ago) that the next publish updates (D-143)
     assert sorted(p.name for p in serving.glob(".parts-*")) == [
         f".parts-{build_id}.json" for build_id in sorted(ids[1:])
     ]
+    assert publish_module.build_id_of(serving / publish_module.SPARE_FILE_NAME) == ids[1]
     # after a rollback the served build's record is still there
     publish_module.rollback(serving)
-    assert record(serving)["build_id"] == ids[1]
+    assert record(serving)["build_id"] == ids[2]
 
 
 @pytest.mark.parametrize("column_type", ["date", "timestamp", "timestamptz"])

@@ -116,8 +116,9 @@ def test_failure_mid_copy_leaves_the_served_file_untouched(
     served_bytes = (serving / SERVED_NAME).read_bytes()
     make_warehouse(warehouse, 200, "v2")
 
-    def broken_write(source: Path, target: Path, *args: object) -> int:
-        data = source.read_bytes()
+    def broken_write(source: Path | None, target: Path, *args: object) -> int:
+        # half of the served file, or half of the spare (D-143) updated in place
+        data = (source or target).read_bytes()
         target.write_bytes(data[: len(data) // 2])
         raise OSError("disk full")
 
@@ -407,18 +408,26 @@ def test_an_updated_copy_without_the_builds_rows_is_not_served(
 def test_a_publish_says_where_its_time_went(tmp_path: Path) -> None:
     serving = tmp_path / "serving"
     whole_steps = ["checkpoint", "served file", "parts record", "stamp and verify"]
-    update_steps = [
-        f"served file: {step}"
-        for step in ("copy and hash the build", "compare and change rows", "fsync the copy")
-    ]
+    copy_steps = ("copy and hash the build", "compare and change rows", "fsync the copy")
+    spare_steps = ("hash the build", "compare and change rows", "fsync the file")
     tail = ["parquet", "swap", "prune"]
-    for build_id, label in (("b1", "v1"), ("b2", "v2")):
-        warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 40, label)
+
+    # b1 is written whole, and copied to the spare after the Parquet export; b2 updates
+    # that spare in place, b3 a copy of b2 (no spare: b1 is the previous); each says what
+    # the update took (D-106, D-143)
+    def updating(names: tuple[str, ...]) -> list[str]:
+        return whole_steps[:2] + [f"served file: {name}" for name in names] + whole_steps[2:]
+
+    expected_steps = {
+        "b1": (whole_steps, ["parquet", "spare copy", "swap", "prune"]),
+        "b2": (updating(spare_steps), tail),
+        "b3": (updating(copy_steps), tail),
+    }
+    for build_id, (head, end) in expected_steps.items():
+        warehouse = make_warehouse(tmp_path / "wh" / "aftersales.duckdb", 40, build_id)
         result = publish(warehouse, serving, build_id=build_id, export_parquet=True)
         steps = result.step_seconds
-        # b1 is written whole; b2 updates a copy of b1 and says what the update took
-        expected = whole_steps[:2] + (update_steps if build_id == "b2" else []) + whole_steps[2:]
-        assert list(steps) == expected + tail
+        assert list(steps) == head + end
         assert all(seconds >= 0 for seconds in steps.values())
         top = [seconds for step, seconds in steps.items() if ":" not in step]
         assert sum(top) <= result.seconds + 0.01
