@@ -3,12 +3,12 @@
 A run has two peaks. First the hand-written pass (``refresh_bench.py`` runs it before any
 warehouse exists): the landing files and the pass's spill. Then the refreshes: the landing
 files, the build warehouse (with DuckDB's spill beside it) and the served builds (the
-current file, the previous one, their Parquet, and the spare or the new file: D-143). At 10 M work orders that is about
-17 + 27 GB, then 17 + 32 + 15 GB; when the pass still ran last, all four were on disk at
-once (about 91 GB), and the 10 M run at 72a2e32 lost its hand-written pass for lack of
-disk after more than an hour. So the benchmark estimates the larger peak from the
-measured bytes per work order below and refuses to start when the work directory's disk
-has less free space, naming each part and what to do.
+current file, the previous one, their Parquet, and the spare or the new file: D-143). At
+10 M work orders that is about 17 + 27 GB, then 17 + 32 + 15 GB; when the pass still ran
+last, all four were on disk at once (about 91 GB), and the 10 M run at 72a2e32 lost its
+hand-written pass for lack of disk after more than an hour. So the benchmark estimates the
+larger peak from the measured bytes per work order below and refuses to start when the
+work directory's disk has less free space, naming each part and what to do.
 
 The bytes per work order are the largest measured at 1 M, 3 M and 10 M work orders
 (README, "Benchmark"); the hand-written pass spills only once its working set passes

@@ -134,24 +134,26 @@ class PublishResult:
     step_seconds: dict[str, float] = field(default_factory=dict)  # where the time went
 
 
+def _switched_on(variable: str) -> bool:
+    """On unless the environment variable is 0/false/no/off."""
+    return os.environ.get(variable, "").strip().lower() not in {"0", "false", "no", "off"}
+
+
 def update_enabled() -> bool:
-    """On unless ``AFTERSALES_PUBLISH_UPDATE`` is 0/false/no/off: publish updates a copy of
-    the served file instead of writing it whole (D-106)."""
-    value = os.environ.get("AFTERSALES_PUBLISH_UPDATE", "").strip().lower()
-    return value not in {"0", "false", "no", "off"}
+    """``AFTERSALES_PUBLISH_UPDATE``: publish updates a copy of the served file instead of
+    writing it whole (D-106)."""
+    return _switched_on("AFTERSALES_PUBLISH_UPDATE")
 
 
 def spare_enabled() -> bool:
-    """On unless ``AFTERSALES_PUBLISH_SPARE`` is 0/false/no/off: the publish keeps the
-    served file of two builds ago and updates it in place next time (D-143)."""
-    value = os.environ.get("AFTERSALES_PUBLISH_SPARE", "").strip().lower()
-    return value not in {"0", "false", "no", "off"}
+    """``AFTERSALES_PUBLISH_SPARE``: the publish keeps the served file of two builds ago
+    and updates it in place next time (D-143)."""
+    return _switched_on("AFTERSALES_PUBLISH_SPARE")
 
 
 def export_parquet_enabled() -> bool:
-    """On unless ``AFTERSALES_EXPORT_PARQUET`` is 0/false/no/off."""
-    value = os.environ.get("AFTERSALES_EXPORT_PARQUET", "").strip().lower()
-    return value not in {"0", "false", "no", "off"}
+    """``AFTERSALES_EXPORT_PARQUET``: the served tables are also published as Parquet."""
+    return _switched_on("AFTERSALES_EXPORT_PARQUET")
 
 
 def kpi_values_fingerprint(con: duckdb.DuckDBPyConnection, table: str = REQUIRED_TABLE) -> str:
