@@ -131,6 +131,7 @@ class PublishResult:
     seconds: float = 0.0
     updated: dict[str, object] | None = None  # what updating the copy did (D-106)
     written_reason: str | None = None  # why the file was written whole instead
+    spare_reason: str | None = None  # why the spare this publish tried to make is missing
     step_seconds: dict[str, float] = field(default_factory=dict)  # where the time went
 
 
@@ -303,20 +304,25 @@ def _take_spare(
     spare: Path, temp: Path, allowed: set[str]
 ) -> tuple[dict[str, parts.Kept], str | None]:
     """Rename the spare to ``temp`` when it can be updated in place and return its build's
-    parts record; else leave it and say why not. It can when it holds the BI layer only,
-    its build's record is kept, and no reader in this process has it open (DuckDB's lock
-    keeps out other processes only)."""
+    parts record; else remove it (the served file is copied instead: no fourth file) and
+    say why. It can when it holds the BI layer only, its build's record is kept, and no
+    reader in this process has it open (DuckDB's lock keeps out other processes only)."""
     if not spare.is_file():
         return {}, "there is no spare"
     kept = parts.load(spare.parent, build_id_of(spare))
+    refused = None
     if not kept:
-        return {}, "the spare's build has no parts record"
-    if open_in_this_process(spare):
-        return {}, "this process has the spare open"
-    if not _holds_only(spare, allowed):
-        return {}, "the spare holds more than the served tables"
+        refused = "the spare's build has no parts record"
+    elif open_in_this_process(spare):
+        refused = "this process has the spare open"
+    elif not _holds_only(spare, allowed):
+        refused = "the spare holds more than the served tables"
+    if refused:
+        spare.unlink(missing_ok=True)  # a reader that has it open keeps its file
+        return {}, refused
     try:
         os.replace(spare, temp)
+        os.utime(temp)  # a temporary file of now: not stale for a concurrent prune
     except OSError as error:
         return {}, f"the spare cannot be renamed: {error}"
     return kept, None
@@ -391,8 +397,9 @@ def publish(
 
     ``tables`` defaults to the models declared served in the dbt manifest
     (``manifest_path``, default ``target/manifest.json``); ``export_parquet`` defaults to
-    :func:`export_parquet_enabled`, ``update`` (update a copy of the served file rather
-    than write it whole) to :func:`update_enabled`.
+    :func:`export_parquet_enabled`, ``update`` (update the spare in place or a copy of the
+    served file rather than write it whole, D-106, D-143) to :func:`update_enabled`; the
+    spare is kept unless :func:`spare_enabled` says otherwise.
     """
     started = time.monotonic()
     steps = StepClock()
@@ -424,6 +431,7 @@ def publish(
     temp.unlink()  # the name is reserved; DuckDB creates the file
     parquet_dir = _versioned(serving_dir, PARQUET_LINK, build_id)
     spare_temp = temp.with_name(f".spare.{build_id}.tmp")
+    spare_reason = None  # why this publish left no spare, when it tried to make one
     swapped = False
     pending: Path | None = None
     allowed = {t.schema for t in tables} | {BUILD_INFO.schema}
@@ -468,12 +476,19 @@ def publish(
         # a file written whole with no older one to become the spare: copy it to the spare
         # while the Parquet export reads it (D-143)
         copy_spare = with_spare and updated is None and not spare.exists() and not previous.exists()
-        with copying(temp, spare_temp) if copy_spare else contextlib.nullcontext():
-            if export_parquet:
-                exported = _export(temp, parquet_dir, serving_dir, tables, reusable, fingerprints)
-                steps.done("parquet")
-        if copy_spare:
-            fsync_file(spare_temp)
+        try:
+            with copying(temp, spare_temp) if copy_spare else contextlib.nullcontext():
+                if export_parquet:  # its errors are PublishErrors: an OSError is the copy's
+                    exported = _export(
+                        temp, parquet_dir, serving_dir, tables, reusable, fingerprints
+                    )
+                    steps.done("parquet")
+            if copy_spare:
+                fsync_file(spare_temp)
+        except OSError as error:  # the build is served all the same, with no spare
+            spare_temp.unlink(missing_ok=True)
+            copy_spare, spare_reason = False, f"the spare could not be copied: {error}"
+        if copy_spare or spare_reason:
             steps.done("spare copy")  # what it took beyond the Parquet export
         kept = None
         if served.exists() and _keepable(served, previous, allowed):
@@ -483,14 +498,17 @@ def publish(
             kept = previous
         os.replace(temp, served)
         swapped = True
-        if copy_spare:
-            os.replace(spare_temp, spare)
         parts.commit(pending, serving_dir, build_id)
         if export_parquet:
             point_link(serving_dir / PARQUET_LINK, parquet_dir.name)
         else:  # no Parquet of this build: none of another build's either
             _remove_link(serving_dir / PARQUET_LINK)
         _remove_served_docs(serving_dir)
+        if copy_spare:  # nothing reads the spare: the build stays served without it
+            try:
+                os.replace(spare_temp, spare)
+            except OSError as error:
+                spare_reason = f"the spare could not be named: {error}"
         fsync_dir(serving_dir)
         steps.done("swap")
     finally:
@@ -521,6 +539,7 @@ def publish(
         seconds=time.monotonic() - started,
         updated=updated.as_json() if updated else None,
         written_reason=written_reason,
+        spare_reason=spare_reason,
         step_seconds=steps.seconds,
     )
 
@@ -559,6 +578,8 @@ def _write_copy(
             return result, None
         except (NotUpdatable, duckdb.Error, OSError) as error:
             reason = f"the served file was not updated: {error}"
+            if spare_kept:  # the spare was tried first and failed
+                reason = f"{spare_reason}; {reason}"
             temp.unlink(missing_ok=True)
     elif served.is_file():
         reason = "the served file holds more than the served tables"

@@ -221,6 +221,19 @@ def _sync(
     return TableChange(table.qualified, "updated", int(gone), int(come), parts=parts, **counts)
 
 
+def _attach_updatable(con: duckdb.DuckDBPyConnection, path: Path, label: str) -> None:
+    """Attach the file to update as :data:`TARGET` (for writing: a reader in another
+    process holds a lock that refuses it); raise :class:`NotUpdatable` when it is in
+    another storage format or has too many free blocks (``label`` names it)."""
+    con.execute(f"attach {sql_text(str(path))} as {TARGET}")
+    version = _storage_version(con, TARGET)
+    if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
+        raise NotUpdatable(f"{label}'s storage version is {version}")
+    free = _free_fraction(con, TARGET)
+    if free > COMPACT_FREE_FRACTION:
+        raise NotUpdatable(f"{free:.0%} of {label}'s blocks are free")
+
+
 def update_served_copy(
     served: Path | None,
     warehouse: Path,
@@ -251,17 +264,14 @@ def update_served_copy(
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {sql_text(str(warehouse))} as {SOURCE} (read_only)")
         clock = StepClock()
+        if served is None:  # a reader's lock refuses the spare before the build is hashed
+            _attach_updatable(con, target, "the spare")
         # the copy's I/O overlaps the hashing (D-126); a spare needs no copy (D-143)
         with copying(served, target) if served else contextlib.nullcontext():
             built = {table.qualified: _measure_build(con, table) for table in tables}
         clock.done("copy and hash the build" if served else "hash the build")
-        con.execute(f"attach {sql_text(str(target))} as {TARGET}")
-        version = _storage_version(con, TARGET)
-        if (version or "").rstrip("+") != SERVED_STORAGE_VERSION:
-            raise NotUpdatable(f"the served file's storage version is {version}")
-        free = _free_fraction(con, TARGET)
-        if free > COMPACT_FREE_FRACTION:
-            raise NotUpdatable(f"{free:.0%} of the served file's blocks are free")
+        if served is not None:
+            _attach_updatable(con, target, "the served file")
         served_names = {(t.schema, t.name) for t in tables} | {(BUILD_INFO.schema, BUILD_INFO.name)}
         for schema, name in sorted(_tables(con, TARGET) - served_names):
             con.execute(f"drop table {ident(TARGET)}.{ident(schema)}.{ident(name)}")

@@ -85,6 +85,7 @@ class DuckDbEngine:
                 "previous_path": str(result.previous_path) if result.previous_path else "none",
                 "updated": result.updated or "no",
                 "written_whole_because": result.written_reason or "",
+                "no_spare_because": result.spare_reason or "",
                 "step_seconds": result.step_seconds,
             },
         )

@@ -63,17 +63,17 @@ def served_equals_build(wh: Path, served: Path) -> bool:
 
 @pytest.fixture
 def copies(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files the update copied (none when it updated the spare)."""
+    """The whole-file copies the publish made: "served" for a copy of the served file to
+    update (none when it updated the spare), "spare" for a new file copied to the spare."""
     copied: list[str] = []
-    real = update_module.copying
+    for module, kind in ((update_module, "served"), (publish_module, "spare")):
+        real = module.copying
 
-    @contextlib.contextmanager
-    def copying(source: Path, target: Path) -> Iterator[None]:
-        copied.append(source.name)
-        with real(source, target):
-            yield
+        def copying(source: Path, target: Path, real=real, kind=kind) -> Iterator[None]:
+            copied.append(kind)
+            return real(source, target)
 
-    monkeypatch.setattr(update_module, "copying", copying)
+        monkeypatch.setattr(module, "copying", copying)
     return copied
 
 
@@ -104,7 +104,7 @@ def test_each_publish_updates_the_file_of_two_builds_ago_in_place(
         "the spare, in place",  # b1 (the previous until b3) became b4
         "the spare, in place",
     ]
-    assert copies == [SERVED_NAME]  # b3's copy of b2; the first spare copies the new file
+    assert copies == ["spare", "served"]  # b1 copied to the spare; b3 a copy of b2
     assert result.updated["spare_not_updated_because"] is None
     # three files at rest: served b5, previous b4, spare b3; three parts records
     assert [build_id_of(p) for p in (served, previous, spare)] == ["b5", "b4", "b3"]
@@ -153,7 +153,7 @@ def test_a_spare_that_a_reader_holds_is_left_to_it(tmp_path: Path, copies: list[
     finally:
         reader.kill()
         reader.wait()
-    assert copies == [SERVED_NAME, SERVED_NAME]  # b3 and b4
+    assert copies == ["spare", "served", "served"]  # b1's spare; b3 and b4 copied b2, b3
     # the reader is gone: the next spare (b2) is updated in place again
     result = publish(warehouse(wh, 500), serving, "b5")
     assert result.updated["base"] == "the spare, in place"
@@ -197,24 +197,84 @@ def test_a_failed_publish_loses_the_spare_only(
 ) -> None:
     serving = tmp_path / "serving"
     wh = tmp_path / "wh.duckdb"
-    for number in (1, 2, 3):
+    for number in (1, 2, 3, 4):
         publish(warehouse(wh, 100 * number), serving, f"b{number}")
+    served, previous = serving / SERVED_NAME, serving / PREVIOUS_FILE_NAME
+    before = {path: path.read_bytes() for path in (served, previous)}
     real_sync = update_module._sync
 
     def interrupted(*args: object, **kwargs: object) -> object:
-        raise KeyboardInterrupt  # not an error the publish falls back from
+        real_sync(*args, **kwargs)  # the spare's rows are changed ...
+        raise KeyboardInterrupt  # ... then the publish dies (not an error it falls back from)
 
     monkeypatch.setattr(update_module, "_sync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        publish(warehouse(wh, 400), serving, "b4")
-    served, previous = serving / SERVED_NAME, serving / PREVIOUS_FILE_NAME
-    assert (build_id_of(served), build_id_of(previous)) == ("b3", "b2")
+        publish(warehouse(wh, 500), serving, "b5")
+    assert {path: path.read_bytes() for path in (served, previous)} == before
     assert not (serving / SPARE_FILE_NAME).exists()  # it was being updated
     assert not list(serving.glob("*.tmp"))
     monkeypatch.setattr(update_module, "_sync", real_sync)
-    result = publish(wh, serving, "b4")
+    result = publish(wh, serving, "b5")
     assert result.updated["base"] == "a copy of the served file"
+    assert result.updated["spare_not_updated_because"] == "there is no spare"
     assert served_equals_build(wh, served)
+
+
+def test_a_spare_that_cannot_be_updated_is_removed_before_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without its build's parts record, or holding more than the served tables, the
+    spare is removed, not kept beside the copy of the served file (three files, not
+    four), and the publish makes the previous file the spare again."""
+    serving = tmp_path / "serving"
+    wh = tmp_path / "wh.duckdb"
+    for number in (1, 2, 3):
+        publish(warehouse(wh, 100 * number), serving, f"b{number}")
+    beside_the_copies: list[list[str]] = []
+    real_update = publish_module.update_served_copy
+
+    def update(base: Path | None, *args: object) -> object:
+        beside_the_copies.append(sorted(path.name for path in serving.glob("*.duckdb")))
+        return real_update(base, *args)
+
+    monkeypatch.setattr(publish_module, "update_served_copy", update)
+    spare = serving / SPARE_FILE_NAME
+    (serving / ".parts-b1.json").unlink()  # the spare is b1
+    result = publish(warehouse(wh, 400), serving, "b4")
+    assert result.updated["base"] == "a copy of the served file"
+    assert result.updated["spare_not_updated_because"] == "the spare's build has no parts record"
+    assert build_id_of(spare) == "b2"  # the previous until b4
+    with duckdb.connect(str(spare)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.work_orders as select 'a name' as customer_name")
+    result = publish(warehouse(wh, 500), serving, "b5")
+    reason = result.updated["spare_not_updated_because"]
+    assert reason == "the spare holds more than the served tables"
+    assert served_equals_build(wh, serving / SERVED_NAME)
+    assert build_id_of(spare) == "b3"
+    assert beside_the_copies == [[SERVED_NAME, PREVIOUS_FILE_NAME]] * 2
+    assert not list(serving.glob("*.tmp"))
+
+
+def test_a_spare_that_cannot_be_copied_leaves_the_build_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serving = tmp_path / "serving"
+
+    @contextlib.contextmanager
+    def full_disk(source: Path, target: Path) -> Iterator[None]:
+        target.write_bytes(b"half")
+        yield
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(publish_module, "copying", full_disk)
+    wh = warehouse(tmp_path / "wh.duckdb", 100)
+    result = publish(wh, serving, "b1")
+    assert result.spare_reason == "the spare could not be copied: No space left on device"
+    assert served_equals_build(wh, serving / SERVED_NAME)
+    assert not (serving / SPARE_FILE_NAME).exists()
+    assert not list(serving.glob("*.tmp"))
+    assert "spare copy" in result.step_seconds
 
 
 def test_the_spare_can_be_switched_off(
@@ -230,7 +290,7 @@ def test_the_spare_can_be_switched_off(
         assert result.updated["base"] == "a copy of the served file"
         assert result.updated["spare_not_updated_because"] == "AFTERSALES_PUBLISH_SPARE is off"
         assert not (serving / SPARE_FILE_NAME).exists()
-    assert copies == [SERVED_NAME, SERVED_NAME]
+    assert copies == ["spare", "served", "served"]
     assert sorted(p.name for p in serving.glob(".parts-*")) == [".parts-b2.json", ".parts-b3.json"]
 
 
