@@ -34,14 +34,21 @@ ORDERS_V2 = (
 )
 
 
-def warehouse(path: Path, orders: str) -> Path:
+def build_warehouse(path: Path, kpis: str, orders: str | None = None) -> Path:
+    """A build warehouse at ``path`` (replaced): marts.kpi_values holds the rows of the
+    query ``kpis`` and, given ``orders``, marts.fct_work_orders those of that query."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.kpi_values as select range as n from range(50)")
-        con.execute(f"create table marts.fct_work_orders as {orders}")
+        con.execute(f"create table marts.kpi_values as {kpis}")
+        if orders is not None:
+            con.execute(f"create table marts.fct_work_orders as {orders}")
     return path
+
+
+def warehouse(path: Path, orders: str) -> Path:
+    return build_warehouse(path, "select range as n from range(50)", orders)
 
 
 def publish(wh: Path, serving: Path, *tables: ServedTable) -> PublishResult:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from served_months import differing_rows
+from served_months import build_warehouse, differing_rows
 
 from orchestration.serving import publish as publish_module
 from orchestration.serving import update as update_module
@@ -37,15 +37,7 @@ KPIS = ServedTable(
 
 def warehouse(path: Path, rows: int) -> Path:
     """A warehouse whose kpi_values holds ``rows`` rows (a new build changes some)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts")
-        con.execute(
-            "create table marts.kpi_values as select 'open_rate' as kpi_code, range as n "
-            f"from range({rows})"
-        )
-    return path
+    return build_warehouse(path, f"select 'open_rate' as kpi_code, range as n from range({rows})")
 
 
 def publish(wh: Path, serving: Path, build_id: str) -> PublishResult:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from served_months import differing_rows
+from served_months import build_warehouse, differing_rows
 
 from orchestration.serving import publish as publish_module
 from orchestration.serving import update as update_module
@@ -29,16 +29,9 @@ BOTH = (KPIS, ORDERS)
 
 def warehouse(path: Path, orders: str, kpis: int = 100) -> Path:
     """A warehouse whose fct_work_orders holds the rows of the query ``orders``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts")
-        con.execute(
-            "create table marts.kpi_values as select 'open_rate' as kpi_code, range as n "
-            f"from range({kpis})"
-        )
-        con.execute(f"create table marts.fct_work_orders as {orders}")
-    return path
+    return build_warehouse(
+        path, f"select 'open_rate' as kpi_code, range as n from range({kpis})", orders
+    )
 
 
 ORDERS_V1 = "select range as id, 'open' as status, range * 2 as hours from range(10000)"
