@@ -273,31 +273,34 @@ def _prune(serving_dir: Path, keep_ids: set[str], spare_id: str | None = None) -
         remove_stale(serving_dir, f"{prefix}*.tmp", _STALE_TEMP_SECONDS, now)
 
 
-def _second_name(source: Path, directory: Path, prefix: str) -> Path:
-    """A new temporary name in ``directory`` for ``source``'s content (hard link or copy)."""
+def _second_name(source: Path, directory: Path, prefix: str, *, copy: bool = True) -> Path:
+    """A new temporary name in ``directory`` for ``source``'s content: a hard link, or a
+    copy where links fail (``copy``; else the link's OSError is raised)."""
     handle, temp_name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     os.close(handle)
     temp = Path(temp_name)
     temp.unlink()
-    link_or_copy(source, temp)
+    (link_or_copy if copy else os.link)(source, temp)
     return temp
+
+
+def _name_also(source: Path, name: Path, prefix: str, *, copy: bool = True) -> None:
+    """Make ``name`` a second name of ``source`` (or a copy, with ``copy``), atomically."""
+    temp = _second_name(source, name.parent, prefix, copy=copy)
+    try:
+        os.replace(temp, name)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
 
 
 def _keep_spare(previous: Path, spare: Path) -> None:
     """Make ``spare`` a second name of the previous file (a hard link, never a copy),
     atomically; without links, no spare is kept."""
-    handle, temp_name = tempfile.mkstemp(dir=spare.parent, prefix=".spare.", suffix=".tmp")
-    os.close(handle)
-    temp = Path(temp_name)
-    temp.unlink()
     try:
-        os.link(previous, temp)
-        os.replace(temp, spare)
+        _name_also(previous, spare, ".spare.", copy=False)
     except OSError:
         spare.unlink(missing_ok=True)  # an older spare would be two builds out of date
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
 
 
 def _take_spare(
@@ -330,12 +333,7 @@ def _take_spare(
 
 def _keep_previous(served: Path, previous: Path) -> None:
     """Make ``previous`` a second name of the served file (or a copy), atomically."""
-    temp = _second_name(served, served.parent, ".previous.")
-    try:
-        os.replace(temp, previous)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    _name_also(served, previous, ".previous.")
 
 
 def _schemas(path: Path) -> set[str] | None:
